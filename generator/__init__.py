@@ -1,0 +1,3 @@
+"""nianbao: a static-site generator for bilingual annual work reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,101 @@
+"""The ``nianbao`` command.
+
+Exit codes: 0 success, 1 content errors (or warnings with --strict),
+2 usage errors. Content problems are printed as ``file:line:column: error:
+message`` with a hint, all of them at once; a traceback never reaches an
+editor: an unexpected failure is reported as an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import BuildResult, build
+from .diagnostics import Severity
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, with our wording
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"nianbao: error: {message}\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nianbao", description="Build a bilingual annual-report website from Markdown and YAML.")
+    parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="PATH",
+                         help="the site config file (default: site_config.yml); "
+                              "every path in it is relative to it")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    build_cmd = commands.add_parser("build", help="build the site into the output folder",
+                                    description="Build the site. The output folder is replaced only when "
+                                                "the whole build succeeds.")
+    common(build_cmd)
+    build_cmd.add_argument("--out", type=Path, metavar="DIR",
+                           help="output folder (default: 'output' of the site config, normally site/)")
+    check_cmd = commands.add_parser("check", help="check the content and templates, write nothing",
+                                    description="Run every stage of a build except writing, "
+                                                "and report every problem found.")
+    common(check_cmd)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            result = build(args.config, output_dir=args.out, write=True, strict=args.strict)
+        else:
+            result = build(args.config, write=False, strict=args.strict)
+    except KeyboardInterrupt:
+        print("nianbao: interrupted; the output folder was left as it was", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug in nianbao, not in the content: say so without a traceback
+        print(f"nianbao: internal error: {type(exc).__name__}: {exc}\n"
+              "  the output folder was left as it was. Please report this with the command you ran"
+              " (set NIANBAO_DEBUG=1 for details).", file=sys.stderr)
+        if os.environ.get("NIANBAO_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+    return report(result, args)
+
+
+def report(result: BuildResult, args: argparse.Namespace) -> int:
+    diagnostics = result.diagnostics
+    for item in diagnostics.sorted():
+        if item.severity is Severity.ERROR or not args.quiet:
+            print(item.format(), file=sys.stderr)
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    failed = diagnostics.has_errors(args.strict)
+    if failed:
+        why = f"{errors} error(s)" if errors else f"{warnings} warning(s) with --strict"
+        print(f"nianbao: {args.command} failed: {why}"
+              + ("; the output folder was left as it was" if args.command == "build" else ""), file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        total = sum(result.timings.values())
+        stages = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.timings.items())
+        if args.command == "build":
+            where = os.path.relpath(result.output_dir) if result.output_dir else "?"
+            print(f"nianbao: built {result.page_count} pages ({len(result.files)} files) into {where}/ "
+                  f"in {total:.2f} s ({stages})" + (f", {warnings} warning(s)" if warnings else ""))
+        else:
+            print(f"nianbao: check passed: {result.page_count} pages, no errors"
+                  + (f", {warnings} warning(s)" if warnings else "") + f" ({total:.2f} s)")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The validate stage: report metadata and section files checked as a whole.
+
+Each report's ``report.yml`` and each section's front matter is checked
+against its schema; then the sections of a report are checked together:
+numbers and slugs unique, the same slug in every language, an explicit order
+that names every section. A section missing in a language is a warning: it
+gets a "translation pending" page.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from . import markdown
+from .config import Project, check_localized
+from .diagnostics import Diagnostics
+from .schema import ReportMeta, SectionFrontMatter, validate
+from .sources import ReportFolder, SectionFile
+from .yamlfile import YamlError, parse_yaml
+
+
+@dataclass
+class SectionSource:
+    """One language of one section, parsed and checked."""
+
+    file: SectionFile
+    front: SectionFrontMatter
+    parsed: markdown.ParsedMarkdown
+
+    @property
+    def path(self) -> Path:
+        return self.file.source.path
+
+
+@dataclass
+class ReportSource:
+    id: str
+    folder: Path
+    meta: ReportMeta
+    order: list[str]  # slugs in reading order
+    sections: dict[str, dict[str, SectionSource]] = field(default_factory=dict)  # slug → lang → text
+
+
+def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt,
+                     diagnostics: Diagnostics) -> list[ReportSource]:
+    reports = []
+    for folder in folders:
+        report = _validate_report(project, folder, md, diagnostics)
+        if report is not None:
+            reports.append(report)
+    return reports
+
+
+def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt,
+                     diagnostics: Diagnostics) -> ReportSource | None:
+    meta = _validate_meta(project, folder, diagnostics)
+    texts = [text for text in (_validate_section(f, md, diagnostics) for f in folder.sections) if text]
+    sections = _group_sections(texts, project.languages, diagnostics)
+    if not sections:
+        if folder.sections == [] and folder.meta is not None:
+            diagnostics.error(folder.folder, "the report has no section files",
+                              hint="add files named NN-slug.zh.md and NN-slug.en.md")
+        return None
+    order = _section_order(meta, folder, sections, diagnostics)
+    if meta is None or order is None:
+        return None
+    return ReportSource(folder.id, folder.folder, meta, order, sections)
+
+
+def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnostics) -> ReportMeta | None:
+    if folder.meta is None:
+        return None
+    path = folder.meta.path
+    try:
+        document = parse_yaml(folder.meta.text)
+    except YamlError as exc:
+        diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
+        return None
+    meta = validate(ReportMeta, document, path, diagnostics, "report.yml")
+    if meta is None:
+        return None
+    before = len(diagnostics.errors)
+    for key in ("title", "summary"):
+        check_localized(getattr(meta, key), project.languages, document, (key,), path, diagnostics)
+    return meta if len(diagnostics.errors) == before else None
+
+
+def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostics) -> SectionSource | None:
+    path = file.source.path
+    parsed = markdown.parse(md, file.source.text)
+    if parsed.front_matter is None:
+        diagnostics.error(path, "the section has no front matter with its title", line=1,
+                          hint="start the file with three lines: ---, title: \"…\", --- "
+                               "(did you forget the '---' lines?)")
+        return None
+    try:
+        document = parse_yaml(parsed.front_matter, line_offset=parsed.front_matter_line - 1)
+    except YamlError as exc:
+        diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
+        return None
+    if document.data is None:
+        diagnostics.error(path, "the front matter is empty: the section has no title",
+                          line=parsed.front_matter_line, hint="add a line title: \"…\" between the '---' lines")
+        return None
+    front = validate(SectionFrontMatter, document, path, diagnostics, "the front matter")
+    if front is None:
+        return None
+    if not front.title.strip():
+        diagnostics.error(path, "the section title is empty", line=document.line_of(("title",))[0],
+                          hint="write the title after 'title:'")
+        return None
+    return SectionSource(file, front, parsed)
+
+
+def _group_sections(texts: list[SectionSource], languages: list[str],
+                    diagnostics: Diagnostics) -> dict[str, dict[str, SectionSource]]:
+    by_slug: dict[str, dict[str, SectionSource]] = defaultdict(dict)
+    by_number: dict[tuple[str, int], SectionSource] = {}
+    for text in sorted(texts, key=lambda t: t.path.name):
+        file = text.file
+        if file.lang in by_slug[file.slug]:
+            other = by_slug[file.slug][file.lang]
+            diagnostics.error(text.path, f"two sections in '{file.lang}' have the slug '{file.slug}': "
+                              f"{other.path.name} and {text.path.name}",
+                              hint="the slug names the page: give each section its own")
+            continue
+        if (file.lang, file.number) in by_number:
+            other = by_number[(file.lang, file.number)]
+            diagnostics.error(text.path, f"two sections in '{file.lang}' have the number {file.number:02d}: "
+                              f"{other.path.name} and {text.path.name}",
+                              hint="the number orders the sections: give each section its own")
+            continue
+        by_number[(file.lang, file.number)] = text
+        by_slug[file.slug][file.lang] = text
+    for slug, versions in by_slug.items():
+        numbers = {v.file.number for v in versions.values()}
+        if len(numbers) > 1:
+            names = " and ".join(v.path.name for v in versions.values())
+            diagnostics.error(next(iter(versions.values())).path,
+                              f"the section '{slug}' has different numbers in its languages: {names}",
+                              hint="rename the files so that the translations share one NN- number")
+        for lang in languages:
+            if lang not in versions:
+                original = next(iter(versions.values()))
+                diagnostics.warning(original.path, f"the section '{slug}' has no '{lang}' version: "
+                                    f"its '{lang}' page will say that the translation is pending",
+                                    hint=f"add {original.file.number:02d}-{slug}.{lang}.md")
+    return dict(by_slug)
+
+
+def _section_order(meta: ReportMeta | None, folder: ReportFolder,
+                   sections: dict[str, dict[str, SectionSource]], diagnostics: Diagnostics) -> list[str] | None:
+    by_number = sorted(sections, key=lambda slug: (min(v.file.number for v in sections[slug].values()), slug))
+    if meta is None or meta.sections is None:
+        return by_number
+    path = folder.meta.path if folder.meta else folder.folder
+    ok = True
+    for slug in meta.sections:
+        if slug not in sections:
+            close = difflib.get_close_matches(slug, list(sections), n=1)
+            diagnostics.error(path, f"'sections' names '{slug}', which is not a section of this report",
+                              hint=f"did you mean '{close[0]}'?" if close else
+                              f"the sections are: {', '.join(by_number)}")
+            ok = False
+    for slug in by_number:
+        if slug not in meta.sections:
+            diagnostics.error(path, f"'sections' does not list the section '{slug}'",
+                              hint="list every section, or remove 'sections' to order them by number")
+            ok = False
+    if len(set(meta.sections)) != len(meta.sections):
+        diagnostics.error(path, "'sections' lists a section twice")
+        ok = False
+    return list(meta.sections) if ok else None

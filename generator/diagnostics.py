@@ -1,0 +1,81 @@
+"""Errors and warnings as values.
+
+Every stage reports what is wrong with the content as a :class:`Diagnostic`
+(a file, a line and column when known, a message and a hint) and carries on,
+so that one run shows every problem at once. Nothing here raises for a content
+problem: only the CLI decides, from the collected list, how the run ends.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+    hint: str = ""
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def location(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def format(self) -> str:
+        text = f"{self.location()}: {self.severity.value}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class Diagnostics:
+    """Collects diagnostics from every stage, relative to one project root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.items: list[Diagnostic] = []
+
+    def display_path(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def error(self, path: Path | str, message: str, *, line: int | None = None,
+              column: int | None = None, hint: str = "") -> None:
+        self.items.append(Diagnostic(self.display_path(path), line, column, message, hint,
+                                     Severity.ERROR))
+
+    def warning(self, path: Path | str, message: str, *, line: int | None = None,
+                column: int | None = None, hint: str = "") -> None:
+        self.items.append(Diagnostic(self.display_path(path), line, column, message, hint,
+                                     Severity.WARNING))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (d.file, d.line or 0, d.column or 0, d.message))

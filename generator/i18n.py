@@ -1,0 +1,67 @@
+"""Interface strings in every language, from the theme's one translations file.
+
+``translations.yml`` holds each string once with all its languages side by
+side (``skip_link: {zh: 跳到正文, en: Skip to content}``), so a translator sees
+both and a template never holds words of its own. A project may override
+strings with a ``translations.yml`` in its own templates folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .sources import read_text
+from .yamlfile import YamlError, parse_yaml
+
+TRANSLATIONS_FILE = "translations.yml"
+
+
+@dataclass(frozen=True)
+class Translations:
+    strings: dict[str, dict[str, str]]
+
+    def get(self, key: str, lang: str, **values: object) -> str:
+        try:
+            text = self.strings[key][lang]
+        except KeyError:
+            raise KeyError(f"no '{lang}' text for the interface string '{key}' in {TRANSLATIONS_FILE}") from None
+        return text.format(**values) if values else text
+
+    def mask_label(self, lang: str, length: int) -> str:
+        key = "mask_label_one" if length == 1 else "mask_label"
+        return self.get(key, lang, n=length)
+
+
+def load_translations(folders: list[Path], languages: list[str],
+                      diagnostics: Diagnostics) -> Translations:
+    """Merge the files of ``folders`` (later ones win key by key) and check every language is there."""
+    strings: dict[str, dict[str, str]] = {}
+    files = [folder / TRANSLATIONS_FILE for folder in folders if (folder / TRANSLATIONS_FILE).is_file()]
+    for path in dict.fromkeys(p.resolve() for p in files):
+        text = read_text(path, diagnostics)
+        if text is None:
+            continue
+        try:
+            document = parse_yaml(text)
+        except YamlError as exc:
+            diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
+            continue
+        if not isinstance(document.data, dict):
+            diagnostics.error(path, "the translations file must map each key to {zh: …, en: …}", line=1)
+            continue
+        for key, texts in document.data.items():
+            line, column = document.line_of((key,))
+            if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
+                diagnostics.error(path, f"'{key}' must map languages to texts", line=line, column=column,
+                                  hint=f"{key}: {{zh: …, en: …}}")
+                continue
+            strings.setdefault(str(key), {}).update({str(k): v for k, v in texts.items()})
+    for key, texts in strings.items():
+        missing = [lang for lang in languages if lang not in texts]
+        if missing:
+            diagnostics.error(files[-1] if files else TRANSLATIONS_FILE,
+                              f"the interface string '{key}' has no text for {', '.join(missing)}",
+                              hint=f"add it to {TRANSLATIONS_FILE} in the templates folder")
+    return Translations(strings)

@@ -1,0 +1,187 @@
+"""Markdown: the parser preset, our plugins and the render rules.
+
+CommonMark with tables, front matter, heading anchors and footnotes, raw HTML
+off. Two rules are our own:
+
+* **masks**: a run of ``*`` is a mask, one withheld character per asterisk, as
+  the official texts write it. It is matched before emphasis, so ``*`` never
+  means emphasis (``_`` and ``__`` still do) and ``\\*`` is a literal asterisk.
+* **block ids**: every paragraph and list item gets an id by its position
+  (``p1``, ``p2`` …). A translation has the same structure, so the same id names
+  the same paragraph in each language, and the language switch keeps the
+  reader's place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+MASK_CHAR = "*"
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class ParsedMarkdown:
+    front_matter: str | None
+    front_matter_line: int  # 1-based line of the first front matter line
+    tokens: list[Token]
+    headings: list[Heading] = field(default_factory=list)
+    links: list[tuple[str, int | None]] = field(default_factory=list)  # (href, line)
+
+
+def create_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False})
+    md.enable("table")
+    md.use(front_matter_plugin)
+    md.use(footnote_plugin)
+    md.use(mask_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
+    md.core.ruler.push("block_ids", _block_ids_rule)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+def heading_slug(title: str) -> str:
+    """Stable ids that keep Chinese characters: "一、总体 情况" → "一总体-情况"."""
+    slug = re.sub(r"[^\w\- ]", "", title.strip().lower()).strip().replace(" ", "-")
+    return slug or "h"
+
+
+def parse(md: MarkdownIt, text: str) -> ParsedMarkdown:
+    tokens = md.parse(text, {})
+    front_matter, front_line = None, 1
+    if tokens and tokens[0].type == "front_matter":
+        front_matter = tokens[0].content
+        front_line = (tokens[0].map[0] if tokens[0].map else 0) + 2
+        tokens = tokens[1:]
+    parsed = ParsedMarkdown(front_matter, front_line, tokens)
+    _collect(parsed)
+    return parsed
+
+
+def render(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -> str:
+    """HTML of the body. ``env`` carries ``mask_label(n) -> str`` and
+    ``resolve_link(href) -> str | None`` from the caller."""
+    return md.renderer.render(parsed.tokens, md.options, env)
+
+
+def render_inline(md: MarkdownIt, text: str, env: dict[str, Any]) -> str:
+    """One line of Markdown (a title, a summary) as inline HTML, masks included."""
+    return md.renderInline(text, env)
+
+
+def plain_text(md: MarkdownIt, text: str) -> str:
+    """The visible text of one line of Markdown, masks as their asterisks."""
+    parts: list[str] = []
+    for token in md.parseInline(text, {}):
+        for child in token.children or []:
+            if child.type in ("text", "code_inline", "mask"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return "".join(parts)
+
+
+# --- masks ---------------------------------------------------------------
+
+
+def mask_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("emphasis", "mask", _mask_rule)
+    md.add_render_rule("mask", _render_mask)
+
+
+def _mask_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != MASK_CHAR:
+        return False
+    end = state.pos
+    while end < state.posMax and state.src[end] == MASK_CHAR:
+        end += 1
+    if not silent:
+        token = state.push("mask", "span", 0)
+        token.content = state.src[state.pos:end]
+        token.meta = {"length": end - state.pos}
+    state.pos = end
+    return True
+
+
+def _render_mask(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
+                 env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    label_for: Callable[[int], str] = env.get("mask_label") or (lambda n: f"{n} characters withheld")
+    label = escapeHtml(label_for(token.meta["length"]))
+    # role="img" makes the accessible name (aria-label) valid on a span and read
+    # instead of the asterisks; the asterisks stay the visible, copyable text.
+    return f'<span class="mask" role="img" aria-label="{label}">{token.content}</span>'
+
+
+# --- block ids, headings, links ------------------------------------------
+
+
+def _block_ids_rule(state: StateCore) -> None:
+    number = 0
+    for token in state.tokens:
+        if (token.type == "paragraph_open" and not token.hidden) or token.type == "list_item_open":
+            number += 1
+            token.attrSet("id", f"p{number}")
+
+
+def _collect(parsed: ParsedMarkdown) -> None:
+    tokens = parsed.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id"):
+            inline = tokens[index + 1]
+            text = "".join(c.content for c in inline.children or []
+                           if c.type in ("text", "code_inline", "mask"))
+            parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), text))
+        if token.type == "inline":
+            line = token.map[0] + 1 if token.map else None
+            for child in token.children or []:
+                if child.type == "link_open":
+                    parsed.links.append((str(child.attrGet("href") or ""), line))
+
+
+def _render_link_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
+                      env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    resolve = env.get("resolve_link")
+    if resolve is not None:
+        resolved = resolve(href)
+        if resolved is not None:
+            token.attrSet("href", resolved)
+    if re.match(r"(?i)^https?://", href):
+        token.attrSet("rel", "noopener noreferrer")
+        token.attrSet("class", "external")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
+                       env: dict[str, Any]) -> str:
+    # Wide tables scroll inside their own box on a phone instead of the page.
+    return '<div class="table-scroll" tabindex="0">\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
+                        env: dict[str, Any]) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"

@@ -1,0 +1,201 @@
+"""The model stage: the whole site as plain data, every page known before any is written.
+
+Pages are linked by key (``"zh/2022/overview"``), never by object, so that
+navigation, language pairs, the sitemap and link checks read one complete
+``Site.pages`` table. Section bodies are rendered from Markdown here, because
+a body's links depend on where its page is.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from . import markdown
+from .config import Project
+from .content import ReportSource, SectionSource
+from .diagnostics import Diagnostics
+from .i18n import Translations
+from .schema import ReportMeta
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """One language of a section."""
+
+    lang: str
+    title: str
+    summary: str | None
+    source: Path
+
+
+@dataclass(frozen=True)
+class Section:
+    report_id: str
+    number: int
+    slug: str
+    texts: dict[str, SectionText]  # only the languages that have a file
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    meta: ReportMeta
+    sections: list[Section]
+
+
+@dataclass
+class Page:
+    key: str
+    kind: str  # "root" | "home" | "report" | "section" | "not_found"
+    lang: str
+    output: str  # path of the file in the site, e.g. "zh/2022/overview/index.html"
+    title: str
+    description: str
+    alternates: dict[str, str] = field(default_factory=dict)  # lang → page key, this page included
+    report_id: str | None = None
+    section_slug: str | None = None
+    title_html: str = ""
+    body_html: str = ""
+    headings: list[markdown.Heading] = field(default_factory=list)
+    pending_from: str | None = None  # section page without a translation: the original's page key
+    previous: str | None = None
+    next: str | None = None
+    breadcrumbs: list[str] = field(default_factory=list)  # keys of the pages above this one
+
+    @property
+    def url(self) -> str:
+        """The clean address below the site root: "zh/2022/overview/"."""
+        return self.output[: -len("index.html")] if self.output.endswith("index.html") else self.output
+
+
+@dataclass
+class Site:
+    project: Project
+    translations: Translations
+    reports: list[Report]
+    pages: dict[str, Page]
+
+    @property
+    def languages(self) -> list[str]:
+        return self.project.languages
+
+    def report(self, report_id: str) -> Report:
+        return next(r for r in self.reports if r.id == report_id)
+
+
+def page_key(*parts: str) -> str:
+    return "/".join(parts)
+
+
+def relative_url(from_output: str, to_output: str) -> str:
+    """A link from one site file to another that works on any sub-path and from disk."""
+    return posixpath.relpath(to_output, posixpath.dirname(from_output) or ".")
+
+
+def build_site(project: Project, sources: list[ReportSource], translations: Translations,
+               md: MarkdownIt, diagnostics: Diagnostics) -> Site:
+    languages = project.languages
+    sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
+    reports = [_report(source) for source in sources]
+    pages: dict[str, Page] = {}
+    config = project.config
+
+    pages["index"] = Page("index", "root", languages[0], "index.html", config.title[languages[0]],
+                          " / ".join(config.title[lang] for lang in languages))
+    pages["404"] = Page("404", "not_found", languages[0], "404.html",
+                        translations.get("not_found_title", languages[0]), "")
+    for lang in languages:
+        home = page_key(lang)
+        pages[home] = Page(home, "home", lang, f"{lang}/index.html", config.title[lang],
+                           config.organisation[lang],
+                           alternates={other: page_key(other) for other in languages})
+        for report in reports:
+            key = page_key(lang, report.id)
+            pages[key] = Page(key, "report", lang, f"{lang}/{report.id}/index.html",
+                              report.meta.title[lang], report.meta.summary[lang],
+                              alternates={other: page_key(other, report.id) for other in languages},
+                              report_id=report.id, breadcrumbs=[home])
+            keys = [page_key(lang, report.id, section.slug) for section in report.sections]
+            for index, section in enumerate(report.sections):
+                pages[keys[index]] = _section_page(lang, report, section, languages, home, key)
+                pages[keys[index]].previous = keys[index - 1] if index else None
+                pages[keys[index]].next = keys[index + 1] if index + 1 < len(keys) else None
+
+    by_source = {text.source.resolve(): page_key(lang, report.id, section.slug)
+                 for report in reports for section in report.sections
+                 for lang, text in section.texts.items()}
+    for source in sources:
+        for slug, versions in source.sections.items():
+            for lang, text in versions.items():
+                page = pages[page_key(lang, source.id, slug)]
+                _render_body(page, text, pages, by_source, translations, md, diagnostics)
+    for page in pages.values():
+        if page.pending_from:
+            page.title_html = pages[page.pending_from].title_html
+    return Site(project, translations, reports, pages)
+
+
+def _report(source: ReportSource) -> Report:
+    sections = []
+    for slug in source.order:
+        versions = source.sections[slug]
+        number = min(v.file.number for v in versions.values())
+        texts = {lang: SectionText(lang, v.front.title, v.front.summary, v.path) for lang, v in versions.items()}
+        sections.append(Section(source.id, number, slug, texts))
+    return Report(source.id, source.meta, sections)
+
+
+def _section_page(lang: str, report: Report, section: Section, languages: list[str],
+                  home: str, report_key: str) -> Page:
+    key = page_key(lang, report.id, section.slug)
+    text = section.texts.get(lang)
+    pending_from = None
+    if text is None:  # no translation yet: the page points to the original
+        original_lang = next(l for l in languages if l in section.texts)
+        text = section.texts[original_lang]
+        pending_from = page_key(original_lang, report.id, section.slug)
+    return Page(key, "section", lang, f"{key}/index.html", text.title,
+                text.summary or report.meta.summary[lang],
+                alternates={other: page_key(other, report.id, section.slug) for other in languages},
+                report_id=report.id, section_slug=section.slug, pending_from=pending_from,
+                breadcrumbs=[home, report_key])
+
+
+def _render_body(page: Page, text: SectionSource, pages: dict[str, Page], by_source: dict[Path, str],
+                 translations: Translations, md: MarkdownIt, diagnostics: Diagnostics) -> None:
+    links: dict[str, str] = {}
+    for href, line in text.parsed.links:
+        target = _link_target(href, text.path, pages, by_source)
+        if target is None:
+            diagnostics.error(text.path, f"the link '{href}' points to no section of the site", line=line,
+                              hint="link to a section by its file name, e.g. (02-outlook.zh.md) or "
+                                   "(../2021/01-overview.zh.md#heading)")
+        elif target:
+            links[href] = target
+    env = {
+        "mask_label": lambda n: translations.mask_label(page.lang, n),
+        "resolve_link": lambda href: _relative_link(links.get(href), href, page, pages),
+    }
+    page.title_html = markdown.render_inline(md, text.front.title, env)
+    page.body_html = markdown.render(md, text.parsed, env)
+    page.headings = text.parsed.headings
+
+
+def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dict[Path, str]) -> str | None:
+    """The page key a Markdown link names, "" for links that are not to a section, None if broken."""
+    path, _, _fragment = href.partition("#")
+    if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
+        return ""
+    return by_source.get((source.parent / path).resolve())
+
+
+def _relative_link(target: str | None, href: str, page: Page, pages: dict[str, Page]) -> str | None:
+    if not target:
+        return None
+    fragment = href.partition("#")[2]
+    url = relative_url(page.output, pages[target].output)
+    return f"{url}#{fragment}" if fragment else url

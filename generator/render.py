@@ -1,0 +1,224 @@
+"""The render stage: every page and file of the site as bytes, nothing written yet.
+
+Templates come from the project's templates folder first and the built-in
+theme second, so a project overrides any template by giving a file the same
+name. Autoescape is on and undefined names are errors: a typo in a template
+fails the build instead of rendering blank. Templates get a read-only view of
+the model and helpers (``t``, ``url``, ``asset``); logic stays here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from .config import Project, theme_dir
+from .diagnostics import Diagnostics
+from .model import Page, Site, relative_url
+
+ASSETS = "assets"
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str  # "site.css"
+    output: str  # "assets/site.1a2b3c4d.css": the hash lets servers cache it for a year
+    data: bytes
+
+
+def template_folders(project: Project) -> list[Path]:
+    """Where templates, assets and interface strings are looked up, the project's own first."""
+    folders = [project.templates_dir, theme_dir()]
+    return list(dict.fromkeys(f.resolve() for f in folders if f.is_dir()))
+
+
+def create_environment(folders: list[Path]) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def collect_assets(folders: list[Path]) -> dict[str, Asset]:
+    assets: dict[str, Asset] = {}
+    for folder in reversed(folders):  # the project's own files win
+        base = folder / ASSETS
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            name = path.relative_to(base).as_posix()
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            stem, dot, suffix = name.rpartition(".")
+            hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+            assets[name] = Asset(name, f"{ASSETS}/{hashed}", data)
+    return assets
+
+
+def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
+    folders = template_folders(site.project)
+    env = create_environment(folders)
+    assets = collect_assets(folders)
+    files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
+    for page in site.pages.values():
+        template_name = {"root": "root.html", "home": "home.html", "report": "report.html",
+                         "section": "section.html", "not_found": "404.html"}[page.kind]
+        try:
+            html = env.get_template(template_name).render(page_context(site, page, assets))
+        except jinja2.TemplateError as exc:
+            _template_error(exc, template_name, diagnostics)
+            return {}
+        except KeyError as exc:  # a missing interface string
+            diagnostics.error(template_name, str(exc.args[0]),
+                              hint="add the string to translations.yml in the templates folder")
+            return {}
+        files[page.output] = html.encode("utf-8")
+    for name, context in (("sitemap.xml", sitemap_context(site)), ("robots.txt", robots_context(site))):
+        try:
+            files[name] = env.get_template(name).render(context).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            _template_error(exc, name, diagnostics)
+            return {}
+    return files
+
+
+def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnostics) -> None:
+    line = getattr(exc, "lineno", None)
+    filename = getattr(exc, "filename", None) or name
+    diagnostics.error(filename, f"template error: {exc.message or exc}", line=line,
+                      hint="check the names used in the template against docs/templates.md")
+
+
+def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, Any]:
+    """What a template sees: the page, its neighbours and helpers bound to this page."""
+    tr = site.translations
+    lang = page.lang
+    config = site.project.config
+
+    def t(key: str, **values: Any) -> str:
+        return tr.get(key, lang, **values)
+
+    def url(key: str) -> str:
+        return relative_url(page.output, site.pages[key].output)
+
+    def asset(name: str) -> str:
+        return relative_url(page.output, assets[name].output)
+
+    report = site.report(page.report_id) if page.report_id else None
+    context: dict[str, Any] = {
+        "page": page,
+        "pages": site.pages,
+        "languages": site.languages,
+        "site_title": config.title[lang],
+        "organisation": config.organisation[lang],
+        "footer_text": config.footer[lang] if config.footer else "",
+        "t": t, "url": url, "asset": asset,
+        "canonical": absolute_url(site, page.url) if config.base_url else "",
+        "alternates": _alternates(site, page),
+        "switch": [{"href": url(page.alternates[other]), "hreflang": tr.get("html_lang", other),
+                    "name": tr.get("language_name", other)}
+                   for other in site.languages if other != lang and other in page.alternates],
+        "breadcrumbs": [{"href": url(key), "title": site.pages[key].title} for key in page.breadcrumbs],
+        "report": report,
+        "report_date": _date(report.meta.date, tr.get("locale", lang)) if report and report.meta.date else "",
+        "sections": [],
+        "report_list": [],
+        "choices": [],
+        "pending_lang": "",
+        "pending_language_name": "",
+    }
+    if report is not None:
+        keys = [f"{lang}/{report.id}/{s.slug}" for s in report.sections]
+        context["sections"] = [
+            {"key": key, "href": url(key), "title_html": Markup(site.pages[key].title_html),
+             "summary": site.pages[key].description if site.pages[key].description != report.meta.summary[lang] else ""}
+            for key in keys]
+    page_view = {"title_html": Markup(page.title_html), "body_html": Markup(page.body_html)}
+    context["page"] = _PageView(page, page_view)
+    context["pages"] = {key: _PageView(p, {"title_html": Markup(p.title_html or p.title)})
+                        for key, p in site.pages.items()}
+    if page.pending_from:
+        original = site.pages[page.pending_from].lang
+        context["pending_lang"] = tr.get("html_lang", original)
+        context["pending_language_name"] = tr.get("language_name", original)
+    if page.kind == "home":
+        context["report_list"] = [
+            {"href": url(f"{lang}/{r.id}"), "title": r.meta.title[lang], "summary": r.meta.summary[lang],
+             "date": _date(r.meta.date, tr.get("locale", lang)) if r.meta.date else "",
+             "date_iso": r.meta.date.isoformat() if r.meta.date else ""}
+            for r in site.reports]
+    if page.kind in ("root", "not_found"):
+        context["choices"] = [
+            {"hreflang": tr.get("html_lang", other), "href": url(other), "site_title": config.title[other],
+             "label": tr.get("language_name", other), "not_found_title": tr.get("not_found_title", other),
+             "not_found_text": tr.get("not_found_text", other), "back_home": tr.get("back_home", other)}
+            for other in site.languages]
+    return context
+
+
+class _PageView:
+    """A page as templates see it: its fields, with rendered HTML marked safe."""
+
+    def __init__(self, page: Page, overrides: dict[str, Any]):
+        self._page, self._overrides = page, overrides
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._overrides:
+            return self._overrides[name]
+        return getattr(self._page, name)
+
+
+def _alternates(site: Site, page: Page) -> list[dict[str, str]]:
+    if not page.alternates:
+        return []
+    base = site.project.config.base_url
+
+    def href(key: str) -> str:
+        target = site.pages[key]
+        return absolute_url(site, target.url) if base else relative_url(page.output, target.output)
+
+    links = [{"hreflang": site.translations.get("html_lang", lang), "href": href(key)}
+             for lang, key in page.alternates.items()]
+    links.append({"hreflang": "x-default", "href": href(page.alternates[site.languages[0]])})
+    return links
+
+
+def absolute_url(site: Site, path: str) -> str:
+    base = site.project.config.base_url or ""
+    return base.rstrip("/") + "/" + path
+
+
+def _date(value: Any, locale: str) -> str:
+    return format_date(value, format="long", locale=locale)
+
+
+def sitemap_context(site: Site) -> dict[str, Any]:
+    """Every page in every language, with its language alternates."""
+    entries = []
+    for page in site.pages.values():
+        if page.kind in ("not_found",) or page.pending_from:
+            continue
+        loc = absolute_url(site, page.url) if site.project.config.base_url else page.url or "./"
+        report = site.report(page.report_id) if page.report_id else None
+        alternates = [{"hreflang": site.translations.get("html_lang", lang),
+                       "href": absolute_url(site, site.pages[key].url) if site.project.config.base_url
+                       else site.pages[key].url}
+                      for lang, key in page.alternates.items()]
+        entries.append({"loc": loc, "alternates": alternates,
+                        "lastmod": report.meta.date.isoformat() if report and report.meta.date else ""})
+    return {"entries": entries}
+
+
+def robots_context(site: Site) -> dict[str, Any]:
+    base = site.project.config.base_url
+    return {"sitemap_url": absolute_url(site, "sitemap.xml") if base else ""}

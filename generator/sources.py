@@ -1,0 +1,115 @@
+"""Discovery and reading: which files make up the project, and their text.
+
+A report is a folder under the content folder; its sections are the files
+named ``NN-slug.LANG.md``. Reading checks what every later stage relies on:
+the file is UTF-8 and not empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+
+SECTION_FILE = re.compile(r"^(?P<number>\d{1,4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
+REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+REPORT_FILE = "report.yml"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    text: str
+
+
+@dataclass(frozen=True)
+class SectionFile:
+    source: SourceFile
+    number: int
+    slug: str
+    lang: str
+
+
+@dataclass
+class ReportFolder:
+    id: str
+    folder: Path
+    meta: SourceFile | None = None
+    sections: list[SectionFile] = field(default_factory=list)
+
+
+def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
+    """The file's text, or None with a diagnostic when it is unreadable, not UTF-8 or empty."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(path, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.error(path, "the file is not UTF-8 text", line=line, column=column,
+                          hint="save it as UTF-8 (in most editors: Save As → Encoding → UTF-8)")
+        return None
+    if not text.strip():
+        diagnostics.error(path, "the file is empty", hint="write its content, or delete the file")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def discover_reports(content_dir: Path, languages: list[str],
+                     diagnostics: Diagnostics) -> list[ReportFolder]:
+    if not content_dir.is_dir():
+        diagnostics.error(content_dir, "the content folder does not exist",
+                          hint="create it, or set 'content:' in site_config.yml")
+        return []
+    reports = []
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        report = _discover_report(folder, languages, diagnostics)
+        if report is not None:
+            reports.append(report)
+    if not reports:
+        diagnostics.error(content_dir, "there is no report in the content folder",
+                          hint="a report is a folder with a report.yml and NN-slug.zh.md section files")
+    return reports
+
+
+def _discover_report(folder: Path, languages: list[str],
+                     diagnostics: Diagnostics) -> ReportFolder | None:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    markdown = [p for p in files if p.suffix == ".md"]
+    meta_path = folder / REPORT_FILE
+    if not meta_path.is_file():
+        if markdown:
+            diagnostics.error(folder, f"the report folder has no {REPORT_FILE}",
+                              hint=f"add {REPORT_FILE} with title, year and summary (see docs/)")
+        return None
+    if not REPORT_ID.match(folder.name):
+        diagnostics.error(folder, f"'{folder.name}' cannot name a report: its name becomes the address",
+                          hint="use lower-case letters, digits and '-', e.g. 2022")
+        return None
+    report = ReportFolder(folder.name, folder)
+    text = read_text(meta_path, diagnostics)
+    if text is not None:
+        report.meta = SourceFile(meta_path, text)
+    for path in markdown:
+        match = SECTION_FILE.match(path.name)
+        if not match:
+            diagnostics.error(path, "this file name does not name a section",
+                              hint="name section files NN-slug.LANG.md, e.g. 01-winter-olympics.zh.md "
+                                   "(lower-case letters, digits and '-' in the slug)")
+            continue
+        lang = match["lang"]
+        if lang not in languages:
+            diagnostics.error(path, f"'{lang}' is not a language of this site",
+                              hint=f"the site's languages are {', '.join(languages)} (site_config.yml)")
+            continue
+        text = read_text(path, diagnostics)
+        if text is not None:
+            report.sections.append(SectionFile(SourceFile(path, text), int(match["number"]),
+                                               match["slug"], lang))
+    return report
