@@ -60,7 +60,8 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt,
                      diagnostics: Diagnostics) -> ReportSource | None:
     meta = _validate_meta(project, folder, diagnostics)
     texts = [text for text in (_validate_section(f, md, diagnostics) for f in folder.sections) if text]
-    sections = _group_sections(texts, project.languages, diagnostics)
+    sections = _group_sections(texts, diagnostics)
+    _warn_missing_translations(folder, project.languages, diagnostics)
     if not sections:
         if folder.sections == [] and folder.meta is not None:
             diagnostics.error(folder.folder, "the report has no section files",
@@ -117,7 +118,7 @@ def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostic
     return SectionSource(file, front, parsed)
 
 
-def _group_sections(texts: list[SectionSource], languages: list[str],
+def _group_sections(texts: list[SectionSource],
                     diagnostics: Diagnostics) -> dict[str, dict[str, SectionSource]]:
     by_slug: dict[str, dict[str, SectionSource]] = defaultdict(dict)
     by_number: dict[tuple[str, int], SectionSource] = {}
@@ -144,13 +145,19 @@ def _group_sections(texts: list[SectionSource], languages: list[str],
             diagnostics.error(next(iter(versions.values())).path,
                               f"the section '{slug}' has different numbers in its languages: {names}",
                               hint="rename the files so that the translations share one NN- number")
+    return dict(by_slug)
+
+
+def _warn_missing_translations(folder: ReportFolder, languages: list[str], diagnostics: Diagnostics) -> None:
+    """A section without a file in some language (a broken file is reported as such, not as missing)."""
+    for slug, versions in folder.section_paths.items():
+        original = next(iter(versions.values()))
+        number = original.name.partition("-")[0]
         for lang in languages:
             if lang not in versions:
-                original = next(iter(versions.values()))
-                diagnostics.warning(original.path, f"the section '{slug}' has no '{lang}' version: "
+                diagnostics.warning(original, f"the section '{slug}' has no '{lang}' version: "
                                     f"its '{lang}' page will say that the translation is pending",
-                                    hint=f"add {original.file.number:02d}-{slug}.{lang}.md")
-    return dict(by_slug)
+                                    hint=f"add {number}-{slug}.{lang}.md")
 
 
 def _section_order(meta: ReportMeta | None, folder: ReportFolder,

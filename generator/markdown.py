@@ -144,6 +144,12 @@ def _block_ids_rule(state: StateCore) -> None:
         if (token.type == "paragraph_open" and not token.hidden) or token.type == "list_item_open":
             number += 1
             token.attrSet("id", f"p{number}")
+        elif token.type in ("th_open", "td_open"):
+            # Column alignment as a class: a strict Content-Security-Policy blocks style attributes.
+            style = str(token.attrGet("style") or "")
+            if style.startswith("text-align:"):
+                token.attrs.pop("style")
+                token.attrSet("class", "align-" + style.partition(":")[2])
 
 
 def _collect(parsed: ParsedMarkdown) -> None:

@@ -100,7 +100,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
                md: MarkdownIt, diagnostics: Diagnostics) -> Site:
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
-    reports = [_report(source) for source in sources]
+    reports = [_report(source, md) for source in sources]
     pages: dict[str, Page] = {}
     config = project.config
 
@@ -139,12 +139,13 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     return Site(project, translations, reports, pages)
 
 
-def _report(source: ReportSource) -> Report:
+def _report(source: ReportSource, md: MarkdownIt) -> Report:
     sections = []
     for slug in source.order:
         versions = source.sections[slug]
         number = min(v.file.number for v in versions.values())
-        texts = {lang: SectionText(lang, v.front.title, v.front.summary, v.path) for lang, v in versions.items()}
+        texts = {lang: SectionText(lang, markdown.plain_text(md, v.front.title), v.front.summary, v.path)
+                 for lang, v in versions.items()}
         sections.append(Section(source.id, number, slug, texts))
     return Report(source.id, source.meta, sections)
 

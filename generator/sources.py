@@ -38,6 +38,8 @@ class ReportFolder:
     folder: Path
     meta: SourceFile | None = None
     sections: list[SectionFile] = field(default_factory=list)
+    # Every well-named section file by slug and language, readable or not.
+    section_paths: dict[str, dict[str, Path]] = field(default_factory=dict)
 
 
 def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
@@ -108,6 +110,7 @@ def _discover_report(folder: Path, languages: list[str],
             diagnostics.error(path, f"'{lang}' is not a language of this site",
                               hint=f"the site's languages are {', '.join(languages)} (site_config.yml)")
             continue
+        report.section_paths.setdefault(match["slug"], {}).setdefault(lang, path)
         text = read_text(path, diagnostics)
         if text is not None:
             report.sections.append(SectionFile(SourceFile(path, text), int(match["number"]),

@@ -99,6 +99,8 @@ def _record_positions(node: yaml.Node, path: Path_, doc: YamlDocument, offset: i
 def _yaml_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return ("a value that contains ': ' must be quoted, e.g. title: \"一、总结：成效\"")
+    if "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
+        return "inside { } or [ ], quote texts that contain ':' or ',', e.g. {zh: \"总结：成效\", en: …}"
     if "found character '\\t'" in problem or "tab" in problem:
         return "indent with spaces, not tabs"
     if "expected <block end>" in problem or "did not find expected key" in problem:
