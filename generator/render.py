@@ -10,6 +10,7 @@ the model and helpers (``t``, ``url``, ``asset``); logic stays here.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,12 @@ def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
 def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnostics) -> None:
     line = getattr(exc, "lineno", None)
     filename = getattr(exc, "filename", None) or name
+    if line is None:
+        # Errors raised while rendering carry no position, but Jinja rewrites the
+        # traceback so that its innermost template frame names the file and line.
+        for frame, frame_line in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.f_code.co_filename, frame_line
     diagnostics.error(filename, f"template error: {exc.message or exc}", line=line,
                       hint="check the names used in the template against docs/templates.md")
 
@@ -108,11 +115,18 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, 
     def t(key: str, **values: Any) -> str:
         return tr.get(key, lang, **values)
 
+    # The 404 page is served at whatever address was asked for, so its links
+    # must be absolute; they can be only when the site's address is known.
+    absolute = page.kind == "not_found" and bool(config.base_url)
+
+    def link(output: str) -> str:
+        return absolute_url(site, output) if absolute else relative_url(page.output, output)
+
     def url(key: str) -> str:
-        return relative_url(page.output, site.pages[key].output)
+        return link(site.pages[key].output)
 
     def asset(name: str) -> str:
-        return relative_url(page.output, assets[name].output)
+        return link(assets[name].output)
 
     report = site.report(page.report_id) if page.report_id else None
     context: dict[str, Any] = {

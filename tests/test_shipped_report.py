@@ -1,0 +1,202 @@
+"""End to end: the shipped 2022 report, built once, checked page by page."""
+
+import re
+from xml.etree import ElementTree
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, run_cli, run_vnu
+
+OFFICIAL = REPO / "content" / "2022" / "official-text.zh.txt"
+SHARED_OFFICIAL = REPO.parent / "shared" / "source" / "2022-work-summary.zh.txt"
+SECTIONS = ["overview", "serving-national-diplomacy", "international-exchange-centre",
+            "serving-high-quality-development", "exchanges-and-cooperation", "governance-and-services",
+            "outlook"]
+# Sections whose page titles are the site's own: the official text has no heading there.
+EDITORIAL_TITLES = {"overview", "outlook"}
+MASK = re.compile(r"\*+")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def paragraphs(page: BeautifulSoup) -> list[str]:
+    return [p.get_text() for p in page.select(".prose > p")]
+
+
+def test_the_provenance_copy_is_the_official_text():
+    if SHARED_OFFICIAL.is_file():
+        assert OFFICIAL.read_bytes() == SHARED_OFFICIAL.read_bytes()
+
+
+def test_chinese_pages_read_exactly_like_the_official_text(shipped_site):
+    official = [line for line in OFFICIAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+    published = [soup(shipped_site / "zh/2022/index.html").h1.get_text()]
+    for slug in SECTIONS:
+        page = soup(shipped_site / f"zh/2022/{slug}/index.html")
+        if slug not in EDITORIAL_TITLES:
+            published.append(page.h1.get_text())
+        published.extend(paragraphs(page))
+    assert published == official
+
+
+def test_every_mask_is_marked_up_accessibly(shipped_site):
+    count = 0
+    for slug in SECTIONS:
+        for lang, label in (("zh", "已隐去{}字"), ("en", "{} characters withheld")):
+            for mask in soup(shipped_site / f"{lang}/2022/{slug}/index.html").select(".prose .mask"):
+                n = len(mask.get_text())
+                assert mask.get_text() == "*" * n
+                assert mask["role"] == "img"
+                assert mask["aria-label"] == (label.format(n) if n > 1 or lang == "zh" else "1 character withheld")
+                count += 1
+    assert count > 200
+
+
+def test_english_is_complete_with_the_same_masks(shipped_site):
+    for slug in SECTIONS:
+        zh = paragraphs(soup(shipped_site / f"zh/2022/{slug}/index.html"))
+        en = paragraphs(soup(shipped_site / f"en/2022/{slug}/index.html"))
+        assert len(en) == len(zh), slug
+        for number, (zh_text, en_text) in enumerate(zip(zh, en), start=1):
+            assert sorted(MASK.findall(en_text)) == sorted(MASK.findall(zh_text)), (slug, number)
+            assert not re.search(r"[\u4e00-\u9fff]", en_text), (slug, number)
+            assert len(en_text) > len(zh_text), (slug, number)  # no paragraph left short or empty
+
+
+def test_paragraph_ids_pair_the_languages(shipped_site):
+    for slug in SECTIONS:
+        ids = [[p["id"] for p in soup(shipped_site / f"{lang}/2022/{slug}/index.html").select(".prose > p")]
+               for lang in ("zh", "en")]
+        assert ids[0] == ids[1] and ids[0] == [f"p{n}" for n in range(1, len(ids[0]) + 1)]
+
+
+def test_pages_and_clean_urls(shipped_site):
+    for lang in ("zh", "en"):
+        assert (shipped_site / lang / "index.html").is_file()
+        assert (shipped_site / lang / "2022" / "index.html").is_file()
+        for slug in SECTIONS:
+            assert (shipped_site / lang / "2022" / slug / "index.html").is_file()
+    for name in ("index.html", "404.html", "sitemap.xml", "robots.txt"):
+        assert (shipped_site / name).is_file()
+
+
+def test_every_page_has_lang_title_and_description(shipped_site):
+    for path in html_pages(shipped_site):
+        page = soup(path)
+        rel = path.relative_to(shipped_site).as_posix()
+        expected_lang = "en" if rel.startswith("en/") else "zh-CN"
+        assert page.html["lang"] == expected_lang, rel
+        assert page.title and page.title.get_text().strip(), rel
+        if rel != "404.html":
+            assert page.find("meta", attrs={"name": "description"})["content"].strip(), rel
+
+
+def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
+    parts = urlsplit(href)
+    target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+    return target, parts.fragment
+
+
+def test_every_internal_link_resolves(shipped_site):
+    checked = 0
+    for path in html_pages(shipped_site):
+        page = soup(path)
+        for element in page.find_all(["a", "link", "script", "img"]):
+            href = element.get("href") or element.get("src")
+            if not href or (element.name == "a" and "external" in element.get("class", [])):
+                continue
+            assert not re.match(r"^(https?:)?//", href), f"{path}: {href} leaves the site"
+            if path.name == "404.html" and href.startswith("/"):
+                continue
+            target, fragment = resolve(shipped_site, path, href)
+            assert target.is_file(), f"{path.relative_to(shipped_site)}: {href}"
+            assert shipped_site.resolve() in target.parents
+            if fragment:
+                assert soup(target).find(id=fragment), f"{path}: {href}"
+            checked += 1
+    assert checked > 300
+
+
+def test_language_switch_goes_to_the_same_page(shipped_site):
+    for path in html_pages(shipped_site):
+        rel = path.relative_to(shipped_site).as_posix()
+        if not rel.startswith(("zh/", "en/")):
+            continue
+        lang, other = ("zh", "en") if rel.startswith("zh/") else ("en", "zh")
+        switch = soup(path).select_one(".language-switch a")
+        target, _ = resolve(shipped_site, path, switch["href"])
+        assert target.relative_to(shipped_site.resolve()).as_posix() == other + rel[2:]
+
+
+def test_hreflang_alternates_are_reciprocal_with_x_default(shipped_site):
+    for path in html_pages(shipped_site):
+        rel = path.relative_to(shipped_site).as_posix()
+        if not rel.startswith(("zh/", "en/")):
+            continue
+        links = {link["hreflang"]: resolve(shipped_site, path, link["href"])[0]
+                 for link in soup(path).find_all("link", rel="alternate")}
+        assert set(links) == {"zh-CN", "en", "x-default"}, rel
+        assert links["x-default"] == links["zh-CN"]
+        assert path.resolve() in links.values()
+        for other in links.values():
+            back = {resolve(shipped_site, other, link["href"])[0]
+                    for link in soup(other).find_all("link", rel="alternate")}
+            assert path.resolve() in back
+
+
+def test_section_pages_have_breadcrumb_and_previous_next(shipped_site):
+    first = soup(shipped_site / "en/2022/overview/index.html")
+    middle = soup(shipped_site / "en/2022/serving-national-diplomacy/index.html")
+    last = soup(shipped_site / "en/2022/outlook/index.html")
+    assert [a.get_text() for a in middle.select(".breadcrumb a")] == [
+        "Annual Work Reports of the Foreign Affairs Office",
+        "Work Summary of the Foreign Affairs Office of the Municipal People's Government for 2022"]
+    assert middle.select_one("a[rel=prev]")["href"] == "../overview/index.html"
+    assert middle.select_one("a[rel=next]")["href"] == "../international-exchange-centre/index.html"
+    assert first.select_one("a[rel=prev]") is None and last.select_one("a[rel=next]") is None
+
+
+def test_report_page_lists_every_section(shipped_site):
+    page = soup(shipped_site / "zh/2022/index.html")
+    assert page.h1.get_text() == "市政府外办2022年工作总结"
+    assert len(page.select(".toc li a")) == len(SECTIONS)
+
+
+def test_no_page_needs_javascript_or_inline_script(shipped_site):
+    for path in html_pages(shipped_site):
+        page = soup(path)
+        for script in page.find_all("script"):
+            assert script.get("src") and not script.string, path
+        assert not any(attr.startswith("on") for tag in page.find_all(True) for attr in tag.attrs), path
+
+
+def test_sitemap_lists_every_page_with_alternates(shipped_site):
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    sitemap = ElementTree.parse(shipped_site / "sitemap.xml").getroot()
+    locs = {loc.text for loc in sitemap.findall("s:url/s:loc", namespaces)}
+    assert "zh/2022/outlook/" in locs and "en/2022/outlook/" in locs
+    assert len(locs) == 2 * (2 + len(SECTIONS)) + 1
+    assert len(sitemap.findall("s:url/x:link", namespaces)) == 2 * 2 * (2 + len(SECTIONS))
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    outputs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert run_cli("build", "--config", str(REPO / "site_config.yml"), "--out", str(out))[0] == 0
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
+
+
+def test_every_page_is_valid_html(shipped_site):
+    result = run_vnu(html_pages(shipped_site))
+    assert result.returncode == 0, result.stdout + result.stderr
