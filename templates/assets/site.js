@@ -6,10 +6,14 @@
   "use strict";
   var links = document.querySelectorAll("a[data-keep-place]");
   if (!links.length || !document.querySelector(".prose [id]")) return;
+  var header = document.querySelector(".site-header");
   function currentBlock() {
+    // The reading line: a line below the sticky header. The block that reaches
+    // past it is the one being read; a last line peeking out above does not count.
+    var line = (header ? header.getBoundingClientRect().bottom : 0) + 24;
     var blocks = document.querySelectorAll(".prose p[id^='p'], .prose li[id^='p']");
     for (var i = 0; i < blocks.length; i++) {
-      if (blocks[i].getBoundingClientRect().bottom > 0) return blocks[i].id;
+      if (blocks[i].getBoundingClientRect().bottom > line) return blocks[i].id;
     }
     return "";
   }

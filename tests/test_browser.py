@@ -1,0 +1,117 @@
+"""What a reader sees, in real headless Chromium (Debian's, driven by Playwright)."""
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import require_tool
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without these, Chromium tries to reach Google's services at start-up.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_tool(Path(CHROMIUM).is_file(), "Debian's chromium")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(shipped_site):
+    """The shipped site on a loopback port, under a sub-path, as a deployment would have it."""
+    root = shipped_site.parent
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/{shipped_site.name}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    # A request the browser gave up because the page moved on is not a failure; a missing
+    # file is (a 404 over HTTP, net::ERR_FILE_NOT_FOUND from disk).
+    page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+            and page.problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}"))
+    yield page
+    context.close()
+
+
+def test_every_page_loads_without_errors_or_outside_requests(page, server, shipped_site):
+    outside = []
+    page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
+    for path in sorted(shipped_site.rglob("*.html")):
+        if path.parent == shipped_site:  # index.html redirects at once; 404.html is tested elsewhere
+            continue
+        page.goto(server + path.relative_to(shipped_site).as_posix())
+        assert page.locator("h1").first.is_visible()
+    assert page.problems == []
+    assert outside == []
+
+
+def test_language_switch_keeps_the_readers_place(page, server):
+    page.goto(server + "zh/2022/governance-and-services/index.html")
+    page.evaluate("document.getElementById('p2').scrollIntoView({block: 'start'})")
+    page.locator(".language-switch a").click()
+    page.wait_for_load_state()
+    assert page.url == server + "en/2022/governance-and-services/index.html#p2"
+    box = page.locator("#p2").bounding_box()
+    assert box is not None and 0 <= box["y"] < 800
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.problems == []
+
+
+def test_language_switch_without_javascript_goes_to_the_same_page(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "en/2022/outlook/index.html")
+    assert "2023" in page.locator(".prose").inner_text()  # the text needs no script
+    page.locator(".language-switch a").click()
+    assert page.url == server + "zh/2022/outlook/index.html"
+    context.close()
+
+
+def test_masks_are_visible_blocks_with_an_accessible_name(page, server):
+    page.goto(server + "zh/2022/serving-national-diplomacy/index.html")
+    mask = page.locator(".prose .mask").first
+    assert mask.inner_text() == "**"
+    assert mask.is_visible()
+    assert page.get_by_role("img", name="已隐去2字").count() > 0
+    background = mask.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_site_opened_straight_from_disk(page, shipped_site):
+    page.goto((shipped_site / "index.html").as_uri())
+    page.wait_for_url("**/zh/index.html")
+    page.get_by_role("link", name="市政府外办2022年工作总结").click()
+    page.locator(".toc a").nth(2).click()
+    assert page.url.endswith("/zh/2022/international-exchange-centre/index.html")
+    # the stylesheet loaded from disk too
+    assert page.locator(".site-header").evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    page.locator(".language-switch a").click()
+    assert page.url.endswith("/en/2022/international-exchange-centre/index.html")
+    assert page.problems == []
