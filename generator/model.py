@@ -107,7 +107,8 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     pages["index"] = Page("index", "root", languages[0], "index.html", config.title[languages[0]],
                           " / ".join(config.title[lang] for lang in languages))
     pages["404"] = Page("404", "not_found", languages[0], "404.html",
-                        translations.get("not_found_title", languages[0]), "")
+                        " / ".join(translations.get("not_found_title", lang) for lang in languages),
+                        " ".join(translations.get("not_found_text", lang) for lang in languages))
     for lang in languages:
         home = page_key(lang)
         pages[home] = Page(home, "home", lang, f"{lang}/index.html", config.title[lang],

@@ -17,11 +17,10 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
-from markupsafe import Markup
 
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
-from .model import Page, Site, relative_url
+from .model import Page, Site, page_key, relative_url
 
 ASSETS = "assets"
 
@@ -129,6 +128,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, 
         return link(assets[name].output)
 
     report = site.report(page.report_id) if page.report_id else None
+    locale = tr.get("locale", lang)
     context: dict[str, Any] = {
         "page": page,
         "pages": site.pages,
@@ -144,7 +144,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, 
                    for other in site.languages if other != lang and other in page.alternates],
         "breadcrumbs": [{"href": url(key), "title": site.pages[key].title} for key in page.breadcrumbs],
         "report": report,
-        "report_date": _date(report.meta.date, tr.get("locale", lang)) if report and report.meta.date else "",
+        "report_date": _date(report.meta.date, locale) if report and report.meta.date else "",
         "sections": [],
         "report_list": [],
         "choices": [],
@@ -152,23 +152,19 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, 
         "pending_language_name": "",
     }
     if report is not None:
-        keys = [f"{lang}/{report.id}/{s.slug}" for s in report.sections]
         context["sections"] = [
-            {"key": key, "href": url(key), "title_html": Markup(site.pages[key].title_html),
-             "summary": site.pages[key].description if site.pages[key].description != report.meta.summary[lang] else ""}
-            for key in keys]
-    page_view = {"title_html": Markup(page.title_html), "body_html": Markup(page.body_html)}
-    context["page"] = _PageView(page, page_view)
-    context["pages"] = {key: _PageView(p, {"title_html": Markup(p.title_html or p.title)})
-                        for key, p in site.pages.items()}
+            {"key": key, "href": url(key), "title_html": site.pages[key].title_html,
+             "summary": (section.texts.get(lang) or next(iter(section.texts.values()))).summary or ""}
+            for section in report.sections
+            for key in [page_key(lang, report.id, section.slug)]]
     if page.pending_from:
         original = site.pages[page.pending_from].lang
         context["pending_lang"] = tr.get("html_lang", original)
         context["pending_language_name"] = tr.get("language_name", original)
     if page.kind == "home":
         context["report_list"] = [
-            {"href": url(f"{lang}/{r.id}"), "title": r.meta.title[lang], "summary": r.meta.summary[lang],
-             "date": _date(r.meta.date, tr.get("locale", lang)) if r.meta.date else "",
+            {"href": url(page_key(lang, r.id)), "title": r.meta.title[lang], "summary": r.meta.summary[lang],
+             "date": _date(r.meta.date, locale) if r.meta.date else "",
              "date_iso": r.meta.date.isoformat() if r.meta.date else ""}
             for r in site.reports]
     if page.kind in ("root", "not_found"):
@@ -178,18 +174,6 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, 
              "not_found_text": tr.get("not_found_text", other), "back_home": tr.get("back_home", other)}
             for other in site.languages]
     return context
-
-
-class _PageView:
-    """A page as templates see it: its fields, with rendered HTML marked safe."""
-
-    def __init__(self, page: Page, overrides: dict[str, Any]):
-        self._page, self._overrides = page, overrides
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._overrides:
-            return self._overrides[name]
-        return getattr(self._page, name)
 
 
 def _alternates(site: Site, page: Page) -> list[dict[str, str]]:

@@ -52,14 +52,18 @@ def _swap(new: Path, output_dir: Path) -> None:
 
 
 def remove_stale_temporaries(output_dir: Path) -> None:
-    """Remove what killed builds of this output folder left beside it."""
+    """Clean up after builds of this output folder that were killed.
+
+    A build killed between the two renames of a swap leaves no output folder
+    and the previous site under the "old" name: that site is put back first.
+    """
     parent = output_dir.parent
     if not parent.is_dir():
         return
-    for prefix in (TEMP_PREFIX, OLD_PREFIX):
-        for stale in parent.glob(f"{prefix}{output_dir.name}-*"):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-    if not output_dir.exists():
-        # Killed between the two renames of a swap: the previous site is the old folder.
-        pass
+    old_sites = sorted(parent.glob(f"{OLD_PREFIX}{output_dir.name}-*"))
+    if not output_dir.exists() and len(old_sites) == 1:
+        os.rename(old_sites[0], output_dir)
+        old_sites = []
+    for stale in [*old_sites, *parent.glob(f"{TEMP_PREFIX}{output_dir.name}-*")]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)

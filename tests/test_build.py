@@ -185,6 +185,18 @@ def test_stale_temporary_folders_are_removed(project, tmp_path):
     assert unrelated.exists()  # another output folder's build may be running
 
 
+def test_build_killed_between_the_renames_gets_the_previous_site_back(project, tmp_path):
+    config = project()
+    assert run_cli("build", "--config", str(config))[0] == 0
+    before = snapshot(tmp_path / "site")
+    # what a kill between "site → old" and "new → site" leaves behind
+    (tmp_path / "site").rename(tmp_path / ".nianbao-old-site-x1")
+    (tmp_path / ".nianbao-tmp-site-x2" / "zh").mkdir(parents=True)
+    write_stage.remove_stale_temporaries(tmp_path / "site")
+    assert snapshot(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 def test_rebuild_replaces_files_that_no_longer_exist(project, tmp_path):
     config = project()
     assert run_cli("build", "--config", str(config))[0] == 0

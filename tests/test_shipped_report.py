@@ -96,8 +96,7 @@ def test_every_page_has_lang_title_and_description(shipped_site):
         expected_lang = "en" if rel.startswith("en/") else "zh-CN"
         assert page.html["lang"] == expected_lang, rel
         assert page.title and page.title.get_text().strip(), rel
-        if rel != "404.html":
-            assert page.find("meta", attrs={"name": "description"})["content"].strip(), rel
+        assert page.find("meta", attrs={"name": "description"})["content"].strip(), rel
 
 
 def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
