@@ -19,9 +19,12 @@ from markdown_it import MarkdownIt
 from . import markdown
 from .config import Project, check_localized
 from .diagnostics import Diagnostics
-from .schema import ReportMeta, SectionFrontMatter, validate
+from .metrics import METRICS_FILE, Metric, load_metrics
+from .schema import ChartSpec, ReportMeta, SectionFrontMatter, validate
 from .sources import ReportFolder, SectionFile
 from .yamlfile import YamlError, parse_yaml
+
+RESERVED_SLUG = "figures"  # the figures page of each report
 
 
 @dataclass
@@ -44,6 +47,7 @@ class ReportSource:
     meta: ReportMeta
     order: list[str]  # slugs in reading order
     sections: dict[str, dict[str, SectionSource]] = field(default_factory=dict)  # slug → lang → text
+    metrics: list[Metric] = field(default_factory=list)
 
 
 def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt,
@@ -53,6 +57,7 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
         report = _validate_report(project, folder, md, diagnostics)
         if report is not None:
             reports.append(report)
+    _check_figures(reports, project.languages, diagnostics)
     return reports
 
 
@@ -70,7 +75,9 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt,
     order = _section_order(meta, folder, sections, diagnostics)
     if meta is None or order is None:
         return None
-    return ReportSource(folder.id, folder.folder, meta, order, sections)
+    metrics = load_metrics(folder.folder / METRICS_FILE, folder.id, meta.year, project.languages,
+                           set(folder.section_paths), diagnostics)
+    return ReportSource(folder.id, folder.folder, meta, order, sections, metrics)
 
 
 def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnostics) -> ReportMeta | None:
@@ -139,6 +146,10 @@ def _group_sections(texts: list[SectionSource],
         by_number[(file.lang, file.number)] = text
         by_slug[file.slug][file.lang] = text
     for slug, versions in by_slug.items():
+        if slug == RESERVED_SLUG:
+            for text in versions.values():
+                diagnostics.error(text.path, f"'{slug}' cannot name a section: it is the address of the "
+                                  "report's figures page", hint="choose another slug")
         numbers = {v.file.number for v in versions.values()}
         if len(numbers) > 1:
             names = " and ".join(v.path.name for v in versions.values())
@@ -183,3 +194,55 @@ def _section_order(meta: ReportMeta | None, folder: ReportFolder,
         diagnostics.error(path, "'sections' lists a section twice")
         ok = False
     return list(meta.sections) if ok else None
+
+
+def _check_figures(reports: list[ReportSource], languages: list[str], diagnostics: Diagnostics) -> None:
+    """Every ``{{ id }}`` names a metric of its report; every chart block is valid and drawable."""
+    every_id = {m.id for r in reports for m in r.metrics}
+    for report in reports:
+        metrics = {m.id: m for m in report.metrics}
+        for versions in report.sections.values():
+            for text in versions.values():
+                for reference in text.parsed.metrics:
+                    if reference.id not in metrics:
+                        diagnostics.error(text.path, f"the figure '{{{{ {reference.id} }}}}' is not defined "
+                                          f"in {report.id}/{METRICS_FILE}", line=reference.line,
+                                          hint=_did_you_mean(reference.id, metrics) or
+                                          f"add it to content/{report.id}/{METRICS_FILE}")
+                for block in text.parsed.charts:
+                    block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
+
+
+def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metric], every_id: set[str],
+                 languages: list[str], diagnostics: Diagnostics) -> ChartSpec | None:
+    try:
+        document = parse_yaml(block.source, line_offset=block.line - 1)
+    except YamlError as exc:
+        diagnostics.error(path, f"in the chart: {exc.message}", line=exc.line, column=exc.column, hint=exc.hint)
+        return None
+    spec = validate(ChartSpec, document, path, diagnostics, "the chart")
+    if spec is None:
+        return None
+    before = len(diagnostics.errors)
+    for key in ("title", "caption"):
+        check_localized(getattr(spec, key), languages, document, (key,), path, diagnostics)
+    for index, metric_id in enumerate(spec.metrics or []):
+        if metric_id not in metrics:
+            diagnostics.error(path, f"the chart names '{metric_id}', which is not a figure of this report",
+                              line=document.line_of(("metrics", index))[0],
+                              hint=_did_you_mean(metric_id, metrics) or "charts draw figures of metrics.yml")
+    if spec.across_years is not None and spec.across_years not in every_id:
+        diagnostics.error(path, f"the chart names '{spec.across_years}', which no report defines",
+                          line=document.line_of(("across_years",))[0])
+    if spec.metrics and len(diagnostics.errors) == before:
+        units = {metrics[m].unit[languages[0]] for m in spec.metrics}
+        if len(units) > 1:
+            diagnostics.error(path, f"the chart mixes units ({', '.join(sorted(units))}): "
+                              "bars of different units cannot be compared",
+                              line=document.line_of(("metrics",))[0], hint="draw figures of one unit per chart")
+    return spec if len(diagnostics.errors) == before else None
+
+
+def _did_you_mean(name: str, known: dict[str, Metric]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else ""

@@ -28,6 +28,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.substitution import substitution_plugin
 
 MASK_CHAR = "*"
 
@@ -40,12 +41,29 @@ class Heading:
 
 
 @dataclass
+class MetricReference:
+    id: str
+    line: int | None
+    token: Token
+
+
+@dataclass
+class ChartBlock:
+    source: str  # the YAML between the fences
+    line: int  # 1-based line of the first YAML line
+    token: Token
+    spec: Any = None  # the checked ChartSpec, set by the validate stage
+
+
+@dataclass
 class ParsedMarkdown:
     front_matter: str | None
     front_matter_line: int  # 1-based line of the first front matter line
     tokens: list[Token]
     headings: list[Heading] = field(default_factory=list)
     links: list[tuple[str, int | None]] = field(default_factory=list)  # (href, line)
+    metrics: list[MetricReference] = field(default_factory=list)
+    charts: list[ChartBlock] = field(default_factory=list)
 
 
 def create_parser() -> MarkdownIt:
@@ -54,6 +72,10 @@ def create_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
     md.use(mask_plugin)
+    md.use(substitution_plugin)  # {{ metric-id }}: a figure of metrics.yml
+    md.add_render_rule("substitution_inline", _render_metric)
+    md.add_render_rule("substitution_block", _render_metric)
+    md.add_render_rule("fence", _render_fence)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
     md.core.ruler.push("block_ids", _block_ids_rule)
     md.add_render_rule("link_open", _render_link_open)
@@ -81,8 +103,9 @@ def parse(md: MarkdownIt, text: str) -> ParsedMarkdown:
 
 
 def render(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -> str:
-    """HTML of the body. ``env`` carries ``mask_label(n) -> str`` and
-    ``resolve_link(href) -> str | None`` from the caller."""
+    """HTML of the body. ``env`` carries from the caller: ``mask_label(n) -> str``,
+    ``resolve_link(href) -> str | None``, ``metric_html(id) -> str`` (the figure,
+    masks marked up) and ``chart_html(token) -> str``."""
     return md.renderer.render(parsed.tokens, md.options, env)
 
 
@@ -160,11 +183,17 @@ def _collect(parsed: ParsedMarkdown) -> None:
             text = "".join(c.content for c in inline.children or []
                            if c.type in ("text", "code_inline", "mask"))
             parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), text))
+        line = token.map[0] + 1 if token.map else None
         if token.type == "inline":
-            line = token.map[0] + 1 if token.map else None
             for child in token.children or []:
                 if child.type == "link_open":
                     parsed.links.append((str(child.attrGet("href") or ""), line))
+                elif child.type == "substitution_inline":
+                    parsed.metrics.append(MetricReference(child.content, line, child))
+        elif token.type == "substitution_block":
+            parsed.metrics.append(MetricReference(token.content, line, token))
+        elif token.type == "fence" and token.info.strip() == "chart":
+            parsed.charts.append(ChartBlock(token.content, (token.map[0] if token.map else 0) + 2, token))
 
 
 def _render_link_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
@@ -191,3 +220,27 @@ def _render_table_open(self: RendererHTML, tokens: list[Token], idx: int, option
 def _render_table_close(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
                         env: dict[str, Any]) -> str:
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+# --- figures and charts --------------------------------------------------
+
+
+def _render_metric(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
+                   env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    html_of = env.get("metric_html")
+    inner = html_of(token.content) if html_of else escapeHtml(token.content)
+    seen: set[str] = env.setdefault("metrics_seen", set())
+    # The first mention of a figure on a page is the place the figures page links to.
+    anchor = "" if token.content in seen else f' id="fig-{escapeHtml(token.content)}"'
+    seen.add(token.content)
+    html = f'<span class="metric"{anchor} data-metric="{escapeHtml(token.content)}">{inner}</span>'
+    return f"<p>{html}</p>\n" if token.type == "substitution_block" else html
+
+
+def _render_fence(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
+                  env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    if token.info.strip() == "chart" and "chart_html" in env:
+        return env["chart_html"](token)
+    return RendererHTML.fence(self, tokens, idx, options, env)

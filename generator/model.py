@@ -15,11 +15,14 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from . import markdown
+from .charts import Chart, build_chart
 from .config import Project
+from .content import RESERVED_SLUG as FIGURES_SLUG  # each report's figures page
 from .content import ReportSource, SectionSource
 from .diagnostics import Diagnostics
 from .i18n import Translations
-from .schema import ReportMeta
+from .metrics import Metric, display
+from .schema import ChartSpec, ReportMeta
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,32 @@ class Report:
     id: str
     meta: ReportMeta
     sections: list[Section]
+    metrics: list[Metric]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    metric: Metric
+    label: str
+    text: str  # the figure as the text states it, masks included
+    note: str
+    href: str  # the place in the text that states it
+
+
+@dataclass(frozen=True)
+class FigureGroup:
+    title: str
+    href: str
+    rows: list[FigureRow]
+
+
+CHART_PLACEHOLDER = "<!--nianbao-chart:{id}-->"
 
 
 @dataclass
 class Page:
     key: str
-    kind: str  # "root" | "home" | "report" | "section" | "not_found"
+    kind: str  # "root" | "home" | "report" | "section" | "figures" | "not_found"
     lang: str
     output: str  # path of the file in the site, e.g. "zh/2022/overview/index.html"
     title: str
@@ -65,6 +88,8 @@ class Page:
     previous: str | None = None
     next: str | None = None
     breadcrumbs: list[str] = field(default_factory=list)  # keys of the pages above this one
+    charts: list[Chart] = field(default_factory=list)  # in the order the body places them
+    figure_groups: list[FigureGroup] = field(default_factory=list)  # the figures page's tables
 
     @property
     def url(self) -> str:
@@ -101,6 +126,10 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
     reports = [_report(source, md) for source in sources]
+    history: dict[str, list[Metric]] = {}
+    for report in reports:
+        for metric in report.metrics:
+            history.setdefault(metric.id, []).append(metric)
     pages: dict[str, Page] = {}
     config = project.config
 
@@ -120,6 +149,13 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
                               report.meta.title[lang], report.meta.summary[lang],
                               alternates={other: page_key(other, report.id) for other in languages},
                               report_id=report.id, breadcrumbs=[home])
+            if report.metrics:
+                figures = page_key(lang, report.id, FIGURES_SLUG)
+                pages[figures] = Page(figures, "figures", lang, f"{figures}/index.html",
+                                      translations.get("figures_title", lang, year=report.meta.year),
+                                      translations.get("figures_intro", lang),
+                                      alternates={o: page_key(o, report.id, FIGURES_SLUG) for o in languages},
+                                      report_id=report.id, breadcrumbs=[home, key])
             keys = [page_key(lang, report.id, section.slug) for section in report.sections]
             for index, section in enumerate(report.sections):
                 pages[keys[index]] = _section_page(lang, report, section, languages, home, key)
@@ -133,10 +169,16 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         for slug, versions in source.sections.items():
             for lang, text in versions.items():
                 page = pages[page_key(lang, source.id, slug)]
-                _render_body(page, text, pages, by_source, translations, md, diagnostics)
+                figures = _Figures({m.id: m for m in source.metrics}, history, translations, md)
+                _render_body(page, text, pages, by_source, figures, translations, md, diagnostics)
     for page in pages.values():
         if page.pending_from:
             page.title_html = pages[page.pending_from].title_html
+    for report, source in zip(reports, sources):
+        for lang in languages:
+            figures_key = page_key(lang, report.id, FIGURES_SLUG)
+            if figures_key in pages:
+                _fill_figures_page(pages[figures_key], report, source, pages, history, translations)
     return Site(project, translations, reports, pages)
 
 
@@ -148,7 +190,7 @@ def _report(source: ReportSource, md: MarkdownIt) -> Report:
         texts = {lang: SectionText(lang, markdown.plain_text(md, v.front.title), v.front.summary, v.path)
                  for lang, v in versions.items()}
         sections.append(Section(source.id, number, slug, texts))
-    return Report(source.id, source.meta, sections)
+    return Report(source.id, source.meta, sections, source.metrics)
 
 
 def _section_page(lang: str, report: Report, section: Section, languages: list[str],
@@ -167,8 +209,28 @@ def _section_page(lang: str, report: Report, section: Section, languages: list[s
                 breadcrumbs=[home, report_key])
 
 
+@dataclass
+class _Figures:
+    """What a body needs to render its figures and charts."""
+
+    metrics: dict[str, Metric]  # the report's, by id
+    history: dict[str, list[Metric]]  # every report's, by id
+    translations: Translations
+    md: MarkdownIt
+
+    def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
+        return markdown.render_inline(self.md, display(self.metrics[metric_id], lang, self.translations), env)
+
+    def chart(self, spec: ChartSpec, page: Page) -> Chart:
+        chart = build_chart(spec, f"chart-{len(page.charts) + 1}", page.lang, self.metrics, self.history,
+                            self.translations)
+        page.charts.append(chart)
+        return chart
+
+
 def _render_body(page: Page, text: SectionSource, pages: dict[str, Page], by_source: dict[Path, str],
-                 translations: Translations, md: MarkdownIt, diagnostics: Diagnostics) -> None:
+                 figures: _Figures, translations: Translations, md: MarkdownIt,
+                 diagnostics: Diagnostics) -> None:
     links: dict[str, str] = {}
     for href, line in text.parsed.links:
         target = _link_target(href, text.path, pages, by_source)
@@ -178,10 +240,13 @@ def _render_body(page: Page, text: SectionSource, pages: dict[str, Page], by_sou
                                    "(../2021/01-overview.zh.md#heading)")
         elif target:
             links[href] = target
-    env = {
+    specs = {id(block.token): block.spec for block in text.parsed.charts}
+    env: dict = {
         "mask_label": lambda n: translations.mask_label(page.lang, n),
         "resolve_link": lambda href: _relative_link(links.get(href), href, page, pages),
     }
+    env["metric_html"] = lambda metric_id: figures.metric_html(metric_id, page.lang, env)
+    env["chart_html"] = lambda token: CHART_PLACEHOLDER.format(id=figures.chart(specs[id(token)], page).id)
     page.title_html = markdown.render_inline(md, text.front.title, env)
     page.body_html = markdown.render(md, text.parsed, env)
     page.headings = text.parsed.headings
@@ -201,3 +266,30 @@ def _relative_link(target: str | None, href: str, page: Page, pages: dict[str, P
     fragment = href.partition("#")[2]
     url = relative_url(page.output, pages[target].output)
     return f"{url}#{fragment}" if fragment else url
+
+
+def _fill_figures_page(page: Page, report: Report, source: ReportSource, pages: dict[str, Page],
+                       history: dict[str, list[Metric]], translations: Translations) -> None:
+    """Every metric of the report by section, linked to where the text states it, and the charts."""
+    lang = page.lang
+    for section in report.sections:
+        section_key = page_key(lang, report.id, section.slug)
+        rows = [FigureRow(metric, metric.label[lang], display(metric, lang, translations),
+                          metric.note[lang] if metric.note else "",
+                          relative_url(page.output, pages[section_key].output) + f"#fig-{metric.id}")
+                for metric in report.metrics if metric.section == section.slug]
+        if rows:
+            group = FigureGroup(pages[section_key].title, relative_url(page.output, pages[section_key].output), rows)
+            page.figure_groups.append(group)
+    metrics = {m.id: m for m in report.metrics}
+    for section in report.sections:
+        text = source.sections[section.slug].get(lang)
+        for block in text.parsed.charts if text else []:
+            if block.spec is not None and block.spec.metrics:
+                page.charts.append(build_chart(block.spec, f"chart-{len(page.charts) + 1}", lang, metrics,
+                                               history, translations))
+    for metric in report.metrics:
+        if len(history.get(metric.id, [])) > 1:
+            spec = ChartSpec(type="line", across_years=metric.id)
+            page.charts.append(build_chart(spec, f"chart-{len(page.charts) + 1}", lang, metrics, history,
+                                           translations))

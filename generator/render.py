@@ -10,6 +10,8 @@ the model and helpers (``t``, ``url``, ``asset``); logic stays here.
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +19,23 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import markdown
 
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
-from .model import Page, Site, page_key, relative_url
+from .model import CHART_PLACEHOLDER, FIGURES_SLUG, Page, Site, page_key, relative_url
 
 ASSETS = "assets"
+PLOTLY_ASSET = "plotly.min.js"
+# Only the site's own files: no inline script, no outside request. Plotly is told
+# not to inject styles (the charts.css link), so styles need no exception either.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "object-src 'none'; base-uri 'none'; form-action 'none'")
+TEMPLATES = {"root": "root.html", "home": "home.html", "report": "report.html", "section": "section.html",
+             "figures": "figures.html", "not_found": "404.html"}
 
 
 @dataclass(frozen=True)
@@ -65,16 +78,37 @@ def collect_assets(folders: list[Path]) -> dict[str, Asset]:
     return assets
 
 
+# plotly.js injects a bundled <style> (maplibre's, for maps) when it loads, unless an
+# element with that style's id already exists. A strict CSP blocks it with an error;
+# these pages draw no maps, so they carry an empty element with that id instead.
+INJECTED_STYLE = re.compile(rb'document\.getElementById\("([0-9a-f]{16,})"\)\)\{var \w+=document\.createElement\("style"\)')
+
+
+def plotly_asset() -> tuple[Asset, list[str]]:
+    """plotly.js, copied from the installed plotly package, and the ids of the styles it would inject."""
+    import plotly
+
+    data = (Path(plotly.__file__).parent / "package_data" / PLOTLY_ASSET).read_bytes()
+    injected = sorted({match.decode() for match in INJECTED_STYLE.findall(data)})
+    return Asset(PLOTLY_ASSET, f"{ASSETS}/plotly.{hashlib.sha256(data).hexdigest()[:10]}.min.js", data), injected
+
+
 def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
     folders = template_folders(site.project)
     env = create_environment(folders)
     assets = collect_assets(folders)
+    injected_styles: list[str] = []
+    if any(page.charts for page in site.pages.values()):
+        assets[PLOTLY_ASSET], injected_styles = plotly_asset()
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
+    md = markdown.create_parser()
     for page in site.pages.values():
-        template_name = {"root": "root.html", "home": "home.html", "report": "report.html",
-                         "section": "section.html", "not_found": "404.html"}[page.kind]
+        template_name = TEMPLATES[page.kind]
         try:
-            html = env.get_template(template_name).render(page_context(site, page, assets))
+            context = page_context(site, page, assets, md)
+            context["plotly_style_ids"] = injected_styles if page.charts else []
+            context["body_html"] = _place_charts(page, env, context)
+            html = env.get_template(template_name).render(context)
         except jinja2.TemplateError as exc:
             _template_error(exc, template_name, diagnostics)
             return {}
@@ -83,6 +117,9 @@ def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
                               hint="add the string to translations.yml in the templates folder")
             return {}
         files[page.output] = html.encode("utf-8")
+        folder = posixpath.dirname(page.output)
+        for chart in page.charts:
+            files[posixpath.join(folder, chart.csv_name)] = chart.csv_bytes()
     for name, context in (("sitemap.xml", sitemap_context(site)), ("robots.txt", robots_context(site))):
         try:
             files[name] = env.get_template(name).render(context).encode("utf-8")
@@ -105,7 +142,17 @@ def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnosti
                       hint="check the names used in the template against docs/templates.md")
 
 
-def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, Any]:
+def _place_charts(page: Page, env: jinja2.Environment, context: dict[str, Any]) -> Markup:
+    """The body with each chart's placeholder replaced by the chart partial."""
+    body = page.body_html
+    for chart in page.charts:
+        placeholder = CHART_PLACEHOLDER.format(id=chart.id)
+        if placeholder in body:
+            body = body.replace(placeholder, env.get_template("partials/chart.html").render(context | {"chart": chart}))
+    return Markup(body)
+
+
+def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt) -> dict[str, Any]:
     """What a template sees: the page, its neighbours and helpers bound to this page."""
     tr = site.translations
     lang = page.lang
@@ -137,6 +184,14 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, 
         "organisation": config.organisation[lang],
         "footer_text": config.footer[lang] if config.footer else "",
         "t": t, "url": url, "asset": asset,
+        "render_text": lambda text: Markup(markdown.render_inline(
+            md, text, {"mask_label": lambda n: tr.mask_label(lang, n)})),
+        "chart_csv": lambda chart: chart.csv_name,
+        "plotly_src": asset(PLOTLY_ASSET) if page.charts else "",
+        "content_security_policy": CONTENT_SECURITY_POLICY,
+        "body_html": Markup(""),
+        "plotly_style_ids": [],
+        "figures_href": "", "figures_title": "",
         "canonical": absolute_url(site, page.url) if config.base_url else "",
         "alternates": _alternates(site, page),
         "switch": [{"href": url(page.alternates[other]), "hreflang": tr.get("html_lang", other),
@@ -157,6 +212,10 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset]) -> dict[str, 
              "summary": (section.texts.get(lang) or next(iter(section.texts.values()))).summary or ""}
             for section in report.sections
             for key in [page_key(lang, report.id, section.slug)]]
+    figures_key = page_key(lang, report.id, FIGURES_SLUG) if report else ""
+    if figures_key in site.pages and page.key != figures_key:
+        context["figures_href"] = url(figures_key)
+        context["figures_title"] = site.pages[figures_key].title
     if page.pending_from:
         original = site.pages[page.pending_from].lang
         context["pending_lang"] = tr.get("html_lang", original)

@@ -13,9 +13,9 @@ import difflib
 import types
 import typing
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .diagnostics import Diagnostics
 from .yamlfile import YamlDocument
@@ -69,6 +69,70 @@ class SectionFrontMatter(Schema):
     summary: str | None = Field(default=None, description="A one-sentence summary, used as the page description.")
 
 
+QUALIFIERS = ("余", "多", "逾", "超", "约", "近")
+MASK_PATTERN = r"^\*+(万|亿)?$"
+
+
+class MetricSpec(Schema):
+    """One figure of a report, in ``metrics.yml``; quoted in the text as ``{{ id }}``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
+                    description="The name the text and charts use for the figure: lower-case letters, digits, '-'.")
+    label: Localized = Field(description="What is counted, in each language (a table's row, a chart's bar).")
+    value: int | float | None = Field(default=None, description="The figure, when it is published.")
+    mask: str | None = Field(
+        default=None, pattern=MASK_PATTERN,
+        description="The figure as the official text masks it, one * per withheld digit, "
+                    "optionally followed by 万 or 亿 (\"***\", \"**万\"). Quote it. Give value or mask, not both.")
+    unit: Localized = Field(description="The unit in each language (个 / items, 人次 / person-times).")
+    qualifier: Literal[QUALIFIERS] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The official text's word for an inexact figure: 余 or 多 (more than), 逾 or 超 (over), "
+                    "约 (about), 近 (nearly). It is shown with the figure in every language.")
+    section: str = Field(description="The slug of the section whose text states the figure.")
+    note: Localized | None = Field(default=None, description="An optional note in each language, shown in tables.")
+    text: Localized | None = Field(
+        default=None,
+        description="Only where the official text writes the figure in words (逾百): those words in each "
+                    "language, used in the text instead of the formatted value.")
+
+    @model_validator(mode="after")
+    def _value_or_mask(self) -> "MetricSpec":
+        if (self.value is None) == (self.mask is None):
+            raise ValueError("give either 'value' (the figure) or 'mask' (as published), not both or neither")
+        return self
+
+
+class MetricsFile(Schema):
+    """``content/<report-id>/metrics.yml``: the figures of a report."""
+
+    metrics: list[MetricSpec] = Field(description="The report's figures, each an entry starting with '- id:'.")
+
+
+CHART_TYPES = ("bar", "hbar", "line", "pie", "donut")
+
+
+class ChartSpec(Schema):
+    """A fenced ```` ```chart ```` block in a section: YAML that names what to draw."""
+
+    type: Literal[CHART_TYPES] = Field(  # type: ignore[valid-type]
+        description="bar (vertical bars), hbar (horizontal bars), line, pie or donut.")
+    metrics: list[str] | None = Field(
+        default=None, min_length=1,
+        description="The figures to draw, by id, in order; they must share one unit.")
+    across_years: str | None = Field(
+        default=None,
+        description="Instead of metrics: one metric id, drawn across every report that defines it (a line chart).")
+    title: Localized | None = Field(default=None, description="The chart's title in each language.")
+    caption: Localized | None = Field(default=None, description="A sentence under the title in each language.")
+
+    @model_validator(mode="after")
+    def _metrics_or_years(self) -> "ChartSpec":
+        if (self.metrics is None) == (self.across_years is None):
+            raise ValueError("give either 'metrics' (a list of ids) or 'across_years' (one id)")
+        return self
+
+
 SchemaT = TypeVar("SchemaT", bound=Schema)
 
 
@@ -91,13 +155,29 @@ def validate(schema: type[SchemaT], document: YamlDocument, path: Path,
         for error in exc.errors():
             loc = tuple(error["loc"])
             line, column = document.line_of(loc)
-            message, hint = _describe(schema, error, loc, what)
+            message, hint = _describe(schema, error, loc, what, data)
             diagnostics.error(path, message, line=line, column=column, hint=hint)
         return None
 
 
-def _describe(schema: type[Schema], error: dict[str, Any], loc: tuple, what: str) -> tuple[str, str]:
-    name = ".".join(str(part) for part in loc) or what
+def _display_name(loc: tuple, data: Any) -> str:
+    """``("metrics", 1, "mask")`` → ``metrics[leaders].mask``: list items by their id, else by number."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            item = data[part]
+            label = item.get("id") if isinstance(item, dict) else None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{label if label else part + 1}]"]
+            data = item
+        else:
+            parts.append(str(part))
+            data = data.get(part) if isinstance(data, dict) else None
+    return ".".join(parts)
+
+
+def _describe(schema: type[Schema], error: dict[str, Any], loc: tuple, what: str,
+              data: Any) -> tuple[str, str]:
+    name = _display_name(loc, data) or what
     kind = error["type"]
     if kind == "extra_forbidden":
         known = _field_names_at(schema, loc[:-1])
@@ -106,6 +186,14 @@ def _describe(schema: type[Schema], error: dict[str, Any], loc: tuple, what: str
         return f"unknown key '{name}' in {what}", hint
     if kind == "missing":
         return f"'{name}' is missing in {what}", f"add a line '{loc[-1]}: …'" if loc else ""
+    if kind == "value_error":
+        return f"{name if loc else what}: {error['ctx']['error']}", ""
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "mask":
+        return f"'{name}' is not a mask: {error.get('input')!r}", "write one * per withheld digit, e.g. mask: \"***\""
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
+        return f"'{name}' {error.get('input')!r} cannot be an id", "use lower-case letters, digits and '-'"
+    if kind == "literal_error":
+        return f"'{name}' cannot be {error.get('input')!r}", f"use one of: {error['ctx']['expected']}"
     if kind in ("string_too_short", "too_short"):
         return f"'{name}' is empty in {what}", f"write the {loc[-1]} after '{loc[-1]}:'" if loc else ""
     expected = {

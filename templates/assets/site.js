@@ -28,3 +28,49 @@
   for (var i = 0; i < links.length; i++) links[i].addEventListener("focus", update);
   update();
 })();
+
+// Charts. Each chart's figure travels as JSON beside its table; plotly.js (large)
+// is fetched only on pages with charts, and only when a chart comes near the
+// screen, so it never holds up the text.
+(function () {
+  "use strict";
+  var source = document.body.getAttribute("data-plotly");
+  var plots = document.querySelectorAll(".chart-plot[data-figure]");
+  if (!source || !plots.length) return;
+  document.documentElement.classList.add("has-js");
+  var loading = null;
+  function loadPlotly() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = source;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+  function draw(plot) {
+    loadPlotly().then(function () {
+      var figure = JSON.parse(document.getElementById(plot.getAttribute("data-figure")).textContent);
+      window.Plotly.newPlot(plot, figure.data, figure.layout, {
+        displayModeBar: false, responsive: true, scrollZoom: false, doubleClick: false
+      });
+      plot.setAttribute("data-drawn", "true");
+    });
+  }
+  if (!("IntersectionObserver" in window)) {
+    for (var i = 0; i < plots.length; i++) draw(plots[i]);
+    return;
+  }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        draw(entry.target);
+      }
+    });
+  }, { rootMargin: "300px 0px" });
+  for (var j = 0; j < plots.length; j++) observer.observe(plots[j]);
+})();

@@ -1,0 +1,241 @@
+"""Charts: a chart block's figures as a Plotly figure, a data table, a CSV file and a summary.
+
+All four come from the same rows, so what a reader sees in the chart, in the
+table, in the downloaded CSV and in the text summary cannot disagree. A masked
+figure is never drawn as zero: where its mask tells the number of digits, the
+chart draws the range it implies (``***`` → 100–999), hatched and labelled as
+withheld; elsewhere (a pie) it is named as not drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .i18n import Translations
+from .metrics import Metric, display, format_number, plain_value
+from .schema import ChartSpec
+
+# The UK Government Analysis Function's categorical palette: each colour contrasts at
+# least 3:1 with white and with its neighbours, in this order.
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+BACKGROUND = "#FFFFFF"
+FONT = ('"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, -apple-system, '
+        '"Segoe UI", Roboto, Arial, sans-serif')
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    metric: Metric
+
+    @property
+    def value(self) -> int | float | None:
+        return self.metric.value
+
+    @property
+    def mask(self) -> str | None:
+        return self.metric.mask
+
+    @property
+    def range(self) -> tuple[int, int] | None:
+        return self.metric.magnitude()
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # unique on its page: "chart-1"
+    type: str
+    lang: str
+    title: str
+    caption: str
+    unit: str
+    summary: str
+    rows: list[ChartRow]
+    table_header: list[str]
+    table_rows: list[list[str]]
+    figure: dict[str, Any]
+    csv_name: str
+    csv_header: list[str]
+
+    def figure_json(self) -> str:
+        """The figure for a ``<script type="application/json">``: plain lists, ``<`` escaped."""
+        return json.dumps(self.figure, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
+
+    def csv_bytes(self) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(self.csv_header)
+        writer.writerows(self.csv_rows)
+        return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read Chinese
+
+    @property
+    def csv_rows(self) -> list[list[str]]:
+        rows = []
+        for row in self.rows:
+            low, high = row.range or ("", "")
+            rows.append([row.label, row.mask if row.mask is not None else _plain_number(row.value),
+                         str(low), str(high)])
+        return rows
+
+
+def _plain_number(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Metric],
+                history: dict[str, list[Metric]], translations: Translations) -> Chart:
+    """``metrics``: the report's figures by id; ``history``: each id's figures across reports by year."""
+    t = translations
+    if spec.across_years:
+        series = sorted(history[spec.across_years], key=lambda m: m.year)
+        rows = [ChartRow(t.get("report_year", lang, year=m.year), m) for m in series]
+        chart_type = spec.type if spec.type in ("bar", "hbar", "line") else "line"
+        default_title = series[-1].label[lang]
+    else:
+        rows = [ChartRow(metrics[m].label[lang], metrics[m]) for m in spec.metrics or []]
+        chart_type = spec.type
+        default_title = ""
+    unit = rows[0].metric.unit[lang] if rows else ""
+    title = spec.title[lang] if spec.title else default_title
+    caption = spec.caption[lang] if spec.caption else ""
+    has_masks = any(r.mask is not None for r in rows)
+    header = [t.get("table_item", lang), t.get("table_value", lang, unit=unit)]
+    if has_masks:
+        header.append(t.get("table_withheld_range", lang))
+    table_rows = []
+    for row in rows:
+        cells = [row.label, display(row.metric, lang, t)]
+        if has_masks:
+            cells.append(_range_text(row, lang, t) if row.range else "")
+        table_rows.append(cells)
+    summary = _summary(rows, unit, lang, t)
+    figure = _figure(chart_type, rows, title, unit, lang, t)
+    csv_header = [header[0], header[1], t.get("csv_withheld_low", lang), t.get("csv_withheld_high", lang)]
+    return Chart(chart_id, chart_type, lang, title, caption, unit, summary, rows, header, table_rows,
+                 figure, f"{chart_id}.csv", csv_header)
+
+
+def _range_text(row: ChartRow, lang: str, t: Translations) -> str:
+    low, high = row.range  # type: ignore[misc]
+    return t.get("withheld_range", lang, low=format_number(low, lang, t)[0] + _scale(low, lang, t),
+                 high=format_number(high, lang, t)[0] + _scale(high, lang, t))
+
+
+def _scale(value: int, lang: str, t: Translations) -> str:
+    scale = format_number(value, lang, t)[1]
+    return t.get(f"scale_{scale}", lang) if scale else ""
+
+
+def _summary(rows: list[ChartRow], unit: str, lang: str, t: Translations) -> str:
+    items = []
+    for row in rows:
+        value = display(row.metric, lang, t)
+        if row.range:
+            value = t.get("withheld_value", lang, value=value, range=_range_text(row, lang, t))
+        items.append(t.get("chart_item", lang, label=row.label, value=value, unit=unit))
+    return t.get("chart_summary", lang, items=t.get("list_separator", lang).join(items))
+
+
+def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: str,
+            t: Translations) -> dict[str, Any]:
+    import plotly.graph_objects as go  # imported here: only builds with charts pay for it
+
+    labels = [_wrap(r.label, lang, width=max(8, 36 // max(len(rows), 1))) for r in rows]
+    shown = [display(r.metric, lang, t) for r in rows]
+    withheld_name = t.get("withheld_legend", lang)
+    traces: list[Any] = []
+    annotations: list[dict[str, Any]] = []
+    horizontal = chart_type == "hbar"
+    if chart_type in ("bar", "hbar"):
+        known = [r.value if r.mask is None else None for r in rows]
+        low = [r.range[0] if r.range else None for r in rows]
+        span = [r.range[1] - r.range[0] if r.range else None for r in rows]
+        range_labels = [f"{s} ({_range_text(r, lang, t)})" if r.range else "" for r, s in zip(rows, shown)]
+        common = {"orientation": "h" if horizontal else "v", "textposition": "outside", "cliponaxis": False}
+        traces.append(go.Bar(name=unit, **_xy(labels, known, horizontal), text=[s if k is not None else ""
+                             for s, k in zip(shown, known)], customdata=shown, marker={"color": PALETTE[0]},
+                             hovertemplate="%{customdata}<extra></extra>",
+                             showlegend=any(k is not None for k in known), **common))
+        if any(r.range for r in rows):
+            traces.append(go.Bar(name=withheld_name, **_xy(labels, span, horizontal), base=low,
+                                 text=[s if r.range else "" for r, s in zip(rows, shown)],
+                                 customdata=range_labels, hovertemplate="%{customdata}<extra></extra>",
+                                 marker={"color": BACKGROUND, "line": {"color": PALETTE[0], "width": 2},
+                                         "pattern": {"shape": "/", "fgcolor": PALETTE[0], "solidity": 0.3}},
+                                 **common))
+    elif chart_type == "line":
+        points = [(r.label, r.value, s) for r, s in zip(rows, shown) if r.mask is None]
+        traces.append(go.Scatter(name=unit, x=[p[0] for p in points], y=[p[1] for p in points],
+                                 text=[p[2] for p in points], mode="lines+markers+text", textposition="top center",
+                                 marker={"color": PALETTE[0], "size": 9, "symbol": "circle"},
+                                 line={"color": PALETTE[0], "width": 3}, customdata=[p[2] for p in points],
+                                 hovertemplate="%{x}: %{customdata}<extra></extra>"))
+        for r, s in zip(rows, shown):
+            if r.range:
+                label = f"{s} ({_range_text(r, lang, t)})"
+                traces.append(go.Scatter(name=withheld_name, x=[r.label, r.label], y=list(r.range),
+                                         mode="lines+markers", showlegend=False, text=[label, label],
+                                         line={"color": PALETTE[1], "width": 8, "dash": "dot"},
+                                         marker={"symbol": "line-ew", "size": 14,
+                                                 "line": {"color": PALETTE[1], "width": 3}},
+                                         hovertemplate="%{text}<extra></extra>"))
+    else:  # pie and donut: a withheld figure has no size to draw, so it is named instead
+        drawn = [(r, s) for r, s in zip(rows, shown) if r.mask is None]
+        traces.append(go.Pie(labels=[r.label for r, _ in drawn], values=[r.value for r, _ in drawn],
+                             text=[s for _, s in drawn], textinfo="label+text+percent", textposition="outside",
+                             textfont={"color": "#1b1b1b"}, automargin=True,
+                             hovertemplate="%{label}: %{text}<extra></extra>", sort=False, direction="clockwise",
+                             hole=0.5 if chart_type == "donut" else 0,
+                             marker={"colors": PALETTE[: len(drawn)], "line": {"color": BACKGROUND, "width": 2}}))
+        missing = [f"{r.label} {s}" for r, s in zip(rows, shown) if r.mask is not None]
+        if missing:
+            annotations.append({"text": t.get("not_drawn", lang, items=t.get("list_separator", lang).join(missing)),
+                                "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.15,
+                                "xanchor": "left"})
+    layout = go.Layout(
+        template="none", font={"family": FONT, "size": 14, "color": "#1b1b1b"},
+        paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND, autosize=True, height=380,
+        margin={"l": 12, "r": 24, "t": 40, "b": 12, "pad": 4}, barmode="overlay", bargap=0.35,
+        showlegend=len(traces) > 1 and chart_type in ("bar", "hbar"),
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, separators=t.get("number_separators", lang),
+        annotations=annotations, hoverlabel={"font": {"family": FONT, "size": 14}},
+        uniformtext={"minsize": 12, "mode": "show"},
+    )
+    if chart_type != "pie" and chart_type != "donut":
+        # Room beyond the largest bar for the labels written outside it.
+        top = max([r.range[1] if r.range else (r.value or 0) for r in rows] or [0])
+        value_axis = {"title": {"text": unit}, "automargin": True, "gridcolor": "#d0d4da",
+                      "range": [0, top * (1.6 if horizontal else 1.2) or 1], "tickformat": ",~r",
+                      "zeroline": True, "zerolinecolor": "#6b6b6b"}
+        category_axis = {"automargin": True, "type": "category", "tickangle": 0}
+        layout.update(xaxis=value_axis if horizontal else category_axis,
+                      yaxis=(category_axis | {"autorange": "reversed"}) if horizontal else value_axis)
+    figure = go.Figure(data=traces, layout=layout)
+    return json.loads(figure.to_json(validate=False, pretty=False))
+
+
+def _wrap(label: str, lang: str, width: int = 14) -> str:
+    """A long category label on several lines, so it fits under its bar on a phone."""
+    if len(label) <= width:
+        return label
+    if " " not in label:  # Chinese: break anywhere, at about half the width in characters
+        size = max(6, width // 2 + 1)
+        return "<br>".join(label[i:i + size] for i in range(0, len(label), size))
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def _xy(labels: list[str], values: list[Any], horizontal: bool) -> dict[str, list[Any]]:
+    return {"x": values, "y": labels} if horizontal else {"x": labels, "y": values}

@@ -1,0 +1,150 @@
+"""Metrics: every figure of a report defined once, in ``metrics.yml``.
+
+The text quotes a figure by reference (``{{ leaders-received }}``) and charts
+draw it, so the number in a sentence and the number in a chart are the same
+value. A figure the official text masks keeps its mask everywhere; where the
+mask shows how many digits are withheld, it still tells an order of magnitude
+(``***`` is 100–999), which charts show as a range, never as zero.
+"""
+
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.numbers import format_compact_decimal, format_decimal
+
+from .config import check_localized
+from .diagnostics import Diagnostics
+from .i18n import Translations
+from .schema import MetricsFile, validate
+from .sources import read_text
+from .yamlfile import YamlDocument, YamlError, parse_yaml
+
+METRICS_FILE = "metrics.yml"
+SCALES = {"万": 10_000, "亿": 100_000_000}
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    report_id: str
+    year: int
+    label: dict[str, str]
+    unit: dict[str, str]
+    value: int | float | None
+    mask: str | None
+    qualifier: str | None
+    section: str
+    note: dict[str, str] | None
+    text: dict[str, str] | None
+    source: Path
+    line: int | None
+
+    @property
+    def masked(self) -> bool:
+        return self.mask is not None
+
+    @property
+    def mask_digits(self) -> str:
+        """The asterisks of the mask, without its 万 or 亿."""
+        return (self.mask or "").rstrip("万亿")
+
+    @property
+    def mask_scale(self) -> str:
+        return (self.mask or "")[len(self.mask_digits):]
+
+    def magnitude(self) -> tuple[int, int] | None:
+        """The range a mask implies: one * per digit, so ``**`` is 10–99 and ``**万`` 100,000–990,000."""
+        if self.mask is None:
+            return None
+        digits = len(self.mask_digits)
+        scale = SCALES.get(self.mask_scale, 1)
+        low = 10 ** (digits - 1) if digits > 1 else 1
+        return low * scale, (10 ** digits - 1) * scale
+
+
+def load_metrics(path: Path, report_id: str, year: int, languages: list[str], sections: set[str],
+                 diagnostics: Diagnostics) -> list[Metric]:
+    """The metrics of one report, checked; an absent file means no metrics."""
+    if not path.is_file():
+        return []
+    text = read_text(path, diagnostics)
+    if text is None:
+        return []
+    try:
+        document = parse_yaml(text)
+    except YamlError as exc:
+        diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
+        return []
+    spec = validate(MetricsFile, document, path, diagnostics, METRICS_FILE)
+    if spec is None:
+        return []
+    metrics: list[Metric] = []
+    seen: dict[str, int | None] = {}
+    for index, item in enumerate(spec.metrics):
+        line = document.line_of(("metrics", index))[0]
+        before = len(diagnostics.errors)
+        if item.id in seen:
+            diagnostics.error(path, f"the metric id '{item.id}' is defined twice (first on line {seen[item.id]})",
+                              line=line, hint="give each figure its own id")
+        seen.setdefault(item.id, line)
+        if item.section not in sections:
+            _unknown_section(path, document, index, item.section, sections, diagnostics)
+        for key in ("label", "unit", "note", "text"):
+            check_localized(getattr(item, key), languages, document, ("metrics", index, key), path, diagnostics)
+        if len(diagnostics.errors) == before:
+            metrics.append(Metric(item.id, report_id, year, item.label, item.unit, item.value, item.mask,
+                                  item.qualifier, item.section, item.note, item.text, path, line))
+    return metrics
+
+
+def _unknown_section(path: Path, document: YamlDocument, index: int, slug: str, sections: set[str],
+                     diagnostics: Diagnostics) -> None:
+    import difflib
+
+    line, column = document.line_of(("metrics", index, "section"))
+    close = difflib.get_close_matches(slug, sorted(sections), n=1)
+    diagnostics.error(path, f"the section '{slug}' does not exist in this report", line=line, column=column,
+                      hint=f"did you mean '{close[0]}'?" if close else f"the sections are: {', '.join(sorted(sections))}")
+
+
+# --- formatting -------------------------------------------------------------
+
+
+def format_number(value: int | float, lang: str, translations: Translations) -> tuple[str, str]:
+    """(number, scale) in the language's convention: ``("1.2", "万")`` in Chinese, ``("12,000", "")`` in English.
+
+    Chinese uses 万 and 亿 for large figures, with as many decimals as keep the figure exact.
+    """
+    locale = translations.get("locale", lang)
+    if translations.get("compact_numbers", lang) == "yes" and abs(value) >= 10_000:
+        scale_char = "亿" if abs(value) >= 100_000_000 else "万"
+        scaled = decimal.Decimal(str(value)) / SCALES[scale_char]
+        decimals = max(0, -scaled.normalize().as_tuple().exponent)
+        text = format_compact_decimal(value, locale=locale, fraction_digits=decimals)
+        if text.endswith(scale_char):
+            return text[:-1], scale_char
+    return format_decimal(value, locale=locale), ""
+
+
+def display(metric: Metric, lang: str, translations: Translations) -> str:
+    """The figure as the text states it: formatted value or mask, with its qualifier."""
+    if metric.text is not None:
+        return metric.text[lang]
+    if metric.mask is not None:
+        number, scale = metric.mask_digits, metric.mask_scale
+    else:
+        number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]
+    scale_text = translations.get(f"scale_{scale}", lang) if scale else ""
+    pattern = translations.get(f"qualifier_{metric.qualifier}", lang) if metric.qualifier else "{number}{scale}"
+    return pattern.format(number=number, scale=scale_text)
+
+
+def plain_value(metric: Metric, lang: str, translations: Translations) -> str:
+    """The figure without qualifier (a table cell): ``1.2万``, ``12,000``, ``***``."""
+    if metric.mask is not None:
+        return metric.mask_digits + (translations.get(f"scale_{metric.mask_scale}", lang) if metric.mask_scale else "")
+    number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]
+    return number + (translations.get(f"scale_{scale}", lang) if scale else "")
