@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,8 +124,7 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
 
 def _range_text(row: ChartRow, lang: str, t: Translations) -> str:
     low, high = row.range  # type: ignore[misc]
-    return t.get("withheld_range", lang, low=format_number(low, lang, t)[0] + _scale(low, lang, t),
-                 high=format_number(high, lang, t)[0] + _scale(high, lang, t))
+    return t.get("withheld_range", lang, low=_number_text(low, lang, t), high=_number_text(high, lang, t))
 
 
 def _scale(value: int, lang: str, t: Translations) -> str:
@@ -210,14 +210,32 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
     if chart_type != "pie" and chart_type != "donut":
         # Room beyond the largest bar for the labels written outside it.
         top = max([r.range[1] if r.range else (r.value or 0) for r in rows] or [0])
+        ticks = nice_ticks(top)
         value_axis = {"title": {"text": unit}, "automargin": True, "gridcolor": "#d0d4da",
-                      "range": [0, top * (1.6 if horizontal else 1.2) or 1], "tickformat": ",~r",
+                      "range": [0, top * (1.6 if horizontal else 1.2) or 1], "tickmode": "array",
+                      "tickvals": ticks, "ticktext": [_number_text(v, lang, t) for v in ticks],
                       "zeroline": True, "zerolinecolor": "#6b6b6b"}
         category_axis = {"automargin": True, "type": "category", "tickangle": 0}
         layout.update(xaxis=value_axis if horizontal else category_axis,
                       yaxis=(category_axis | {"autorange": "reversed"}) if horizontal else value_axis)
     figure = go.Figure(data=traces, layout=layout)
     return json.loads(figure.to_json(validate=False, pretty=False))
+
+
+def nice_ticks(top: float, count: int = 5) -> list[int | float]:
+    """Round tick values from 0 to at least ``top``: steps of 1, 2 or 5 times a power of ten."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    ticks = [round(step * i, 10) for i in range(int(math.ceil(top / step)) + 1)]
+    return [int(v) if float(v).is_integer() else v for v in ticks]
+
+
+def _number_text(value: int | float, lang: str, t: Translations) -> str:
+    """A figure in the language's convention (an axis tick): "1万", "10,000"."""
+    return format_number(value, lang, t)[0] + _scale(value, lang, t)
 
 
 def _wrap(label: str, lang: str, width: int = 14) -> str:

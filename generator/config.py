@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
-from .schema import SiteConfig, validate
+from .schema import SiteConfig, display_name, validate
 from .sources import read_text
 from .yamlfile import YamlDocument, YamlError, parse_yaml
 
@@ -94,7 +94,7 @@ def check_localized(value: dict[str, str] | None, languages: list[str], document
     """A ``{zh: …, en: …}`` value must have a non-empty text for every language and no other key."""
     if value is None:
         return
-    name = ".".join(str(p) for p in loc)
+    name = display_name(loc, document.data)
     for key, text in value.items():
         if key not in languages:
             line, column = document.line_of(loc + (key,))

@@ -228,18 +228,21 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
         check_localized(getattr(spec, key), languages, document, (key,), path, diagnostics)
     for index, metric_id in enumerate(spec.metrics or []):
         if metric_id not in metrics:
+            line, column = document.line_of(("metrics", index))
             diagnostics.error(path, f"the chart names '{metric_id}', which is not a figure of this report",
-                              line=document.line_of(("metrics", index))[0],
+                              line=line, column=column,
                               hint=_did_you_mean(metric_id, metrics) or "charts draw figures of metrics.yml")
     if spec.across_years is not None and spec.across_years not in every_id:
+        line, column = document.line_of(("across_years",))
         diagnostics.error(path, f"the chart names '{spec.across_years}', which no report defines",
-                          line=document.line_of(("across_years",))[0])
+                          line=line, column=column)
     if spec.metrics and len(diagnostics.errors) == before:
         units = {metrics[m].unit[languages[0]] for m in spec.metrics}
         if len(units) > 1:
+            line, column = document.line_of(("metrics",))
             diagnostics.error(path, f"the chart mixes units ({', '.join(sorted(units))}): "
                               "bars of different units cannot be compared",
-                              line=document.line_of(("metrics",))[0], hint="draw figures of one unit per chart")
+                              line=line, column=column, hint="draw figures of one unit per chart")
     return spec if len(diagnostics.errors) == before else None
 
 

@@ -84,11 +84,11 @@ def load_metrics(path: Path, report_id: str, year: int, languages: list[str], se
     metrics: list[Metric] = []
     seen: dict[str, int | None] = {}
     for index, item in enumerate(spec.metrics):
-        line = document.line_of(("metrics", index))[0]
+        line, column = document.line_of(("metrics", index))
         before = len(diagnostics.errors)
         if item.id in seen:
             diagnostics.error(path, f"the metric id '{item.id}' is defined twice (first on line {seen[item.id]})",
-                              line=line, hint="give each figure its own id")
+                              line=line, column=column, hint="give each figure its own id")
         seen.setdefault(item.id, line)
         if item.section not in sections:
             _unknown_section(path, document, index, item.section, sections, diagnostics)

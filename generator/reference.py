@@ -11,23 +11,29 @@ import typing
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .schema import ReportMeta, SectionFrontMatter, SiteConfig
+from .schema import ChartSpec, MetricSpec, ReportMeta, SectionFrontMatter, SiteConfig
 
 FILES: list[tuple[str, type[BaseModel]]] = [
     ("site_config.yml", SiteConfig),
     ("content/<report-id>/report.yml", ReportMeta),
     ("Section front matter (NN-slug.LANG.md)", SectionFrontMatter),
+    ("content/<report-id>/metrics.yml: each entry of `metrics:`", MetricSpec),
+    ("A chart block (```chart in a section)", ChartSpec),
 ]
 
 
 TYPE_NAMES = {"dict[str, str]": "text per language `{zh: …, en: …}`", "list[str]": "list of texts",
-              "str": "text", "int": "whole number", "date": "date `YYYY-MM-DD`"}
+              "str": "text", "int": "whole number", "date": "date `YYYY-MM-DD`", "int | float": "number"}
 
 
 def type_name(annotation: typing.Any) -> str:
     text = str(annotation).replace("typing.", "").replace("datetime.", "")
     text = text.replace("<class '", "").replace("'>", "")
+    if text.startswith("Optional[") and text.endswith("]"):
+        text = text[len("Optional["):-1] + " | None"
     base, optional = text.removesuffix(" | None"), text.endswith(" | None")
+    if base.startswith("Literal["):
+        base = "one of " + base[len("Literal["):-1].replace("'", "")
     return TYPE_NAMES.get(base, base) + (" (optional)" if optional else "")
 
 

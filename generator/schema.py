@@ -152,15 +152,28 @@ def validate(schema: type[SchemaT], document: YamlDocument, path: Path,
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
+        reported: set[tuple] = set()
         for error in exc.errors():
             loc = tuple(error["loc"])
+            # A value of a union type (a number: int | float) fails once per member:
+            # report it once, at the key, without pydantic's member tags.
+            while len(loc) > 1 and loc[-1] in UNION_TAGS:
+                loc = loc[:-1]
+                error = {**error, "type": "number_type" if error["type"].startswith(("int", "float"))
+                         else error["type"]}
+            if loc in reported:
+                continue
+            reported.add(loc)
             line, column = document.line_of(loc)
             message, hint = _describe(schema, error, loc, what, data)
             diagnostics.error(path, message, line=line, column=column, hint=hint)
         return None
 
 
-def _display_name(loc: tuple, data: Any) -> str:
+UNION_TAGS = {"int", "float", "str", "bool", "dict[str,str]", "list[str]"}
+
+
+def display_name(loc: tuple, data: Any) -> str:
     """``("metrics", 1, "mask")`` → ``metrics[leaders].mask``: list items by their id, else by number."""
     parts: list[str] = []
     for part in loc:
@@ -177,7 +190,7 @@ def _display_name(loc: tuple, data: Any) -> str:
 
 def _describe(schema: type[Schema], error: dict[str, Any], loc: tuple, what: str,
               data: Any) -> tuple[str, str]:
-    name = _display_name(loc, data) or what
+    name = display_name(loc, data) or what
     kind = error["type"]
     if kind == "extra_forbidden":
         known = _field_names_at(schema, loc[:-1])
@@ -198,6 +211,7 @@ def _describe(schema: type[Schema], error: dict[str, Any], loc: tuple, what: str
         return f"'{name}' is empty in {what}", f"write the {loc[-1]} after '{loc[-1]}:'" if loc else ""
     expected = {
         "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+        "number_type": "a number",
         "dict_type": "a set of 'key: value' lines (for example zh: … and en: …)",
         "list_type": "a list ([a, b] or lines starting with '- ')",
         "date_type": "a date written YYYY-MM-DD", "date_from_datetime_parsing": "a date written YYYY-MM-DD",

@@ -115,3 +115,48 @@ def test_site_opened_straight_from_disk(page, shipped_site):
     page.locator(".language-switch a").click()
     assert page.url.endswith("/en/2022/international-exchange-centre/index.html")
     assert page.problems == []
+
+
+def test_charts_draw_under_the_strict_policy_and_fit_a_phone(browser, server):
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        problems = []
+        page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        for path in ("en/2022/serving-national-diplomacy/index.html", "zh/2022/governance-and-services/index.html",
+                     "zh/2022/figures/index.html"):
+            page.goto(server + path)
+            plots = page.locator(".chart-plot")
+            for index in range(plots.count()):
+                plots.nth(index).scroll_into_view_if_needed()
+                page.wait_for_selector(f".chart-plot >> nth={index} >> .main-svg", timeout=15000)
+                box = plots.nth(index).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (path, width, box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+        assert problems == [], problems
+        context.close()
+
+
+def test_plotly_loads_only_when_a_chart_comes_near(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 600})
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(server + "en/2022/serving-national-diplomacy/index.html")
+    page.wait_for_load_state("networkidle")
+    assert not any("plotly" in url for url in requested)  # the chart is below the fold
+    page.locator("figure.chart").scroll_into_view_if_needed()
+    page.wait_for_selector(".chart-plot[data-drawn]", timeout=15000)
+    assert any("/assets/plotly." in url for url in requested)
+    context.close()
+
+
+def test_charts_without_javascript_are_their_tables(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "zh/2022/serving-national-diplomacy/index.html")
+    assert page.locator(".chart-plot").is_hidden()
+    assert page.locator(".chart-table").is_visible()
+    assert page.locator(".chart-summary").inner_text().startswith("境外快讯****")
+    context.close()

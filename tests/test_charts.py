@@ -1,0 +1,236 @@
+"""Charts and figures pages: chart, table, CSV and summary say the same; masks are ranges, never zero."""
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, run_cli
+from generator.charts import BACKGROUND, PALETTE
+
+THREE_YEARS = REPO / "tests" / "fixtures" / "three-years"
+
+
+@pytest.fixture(scope="module")
+def three_years(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("three-years") / "site"
+    code, _, err = run_cli("build", "--config", str(THREE_YEARS / "site_config.yml"), "--out", str(out))
+    assert code == 0, err
+    return out
+
+
+def read(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def charts_of(page: Path) -> list[dict]:
+    """Each chart of a page: its figure JSON, table cells and CSV rows."""
+    html = read(page)
+    found = []
+    for figure in html.select("figure.chart"):
+        data = json.loads(figure.find("script", type="application/json").string)
+        rows = [[cell.get_text() for cell in tr.find_all(["th", "td"])] for tr in figure.select("tbody tr")]
+        href = figure.select_one(".chart-download a")["href"]
+        text = (page.parent / href).read_bytes().decode("utf-8-sig")
+        found.append({"figure": data, "table": rows, "csv": list(csv.reader(io.StringIO(text))),
+                      "summary": figure.select_one(".chart-summary").get_text(), "element": figure})
+    return found
+
+
+def bars(figure: dict) -> dict[str, dict]:
+    """Category → what the bar traces draw for it (value, or base and span)."""
+    drawn: dict[str, dict] = {}
+    for trace in figure["data"]:
+        horizontal = trace.get("orientation") == "h"
+        categories = trace["y"] if horizontal else trace["x"]
+        values = trace["x"] if horizontal else trace["y"]
+        for index, category in enumerate(categories):
+            if values[index] is None:
+                continue
+            entry = drawn.setdefault(category.replace("<br>", " "), {})
+            if "base" in trace:
+                entry.update(low=trace["base"][index], high=trace["base"][index] + values[index])
+            else:
+                entry.update(value=values[index])
+    return drawn
+
+
+def test_table_csv_and_figure_agree_for_published_figures(three_years):
+    [chart, line] = charts_of(three_years / "en/2022/visits/index.html")
+    pie = chart["figure"]["data"][0]
+    assert pie["type"] == "pie" and pie["hole"] == 0.5
+    assert pie["labels"] == ["from Asia", "from Europe", "from other regions"]
+    assert pie["values"] == [80, 45, 25]
+    assert chart["table"] == [["from Asia", "80"], ["from Europe", "45"], ["from other regions", "25"]]
+    assert [row[:2] for row in chart["csv"][1:]] == [["from Asia", "80"], ["from Europe", "45"],
+                                                      ["from other regions", "25"]]
+    assert chart["summary"] == "from Asia: 80 delegations; from Europe: 45 delegations; from other regions: 25 delegations."
+    trace = line["figure"]["data"][0]
+    assert trace["x"] == ["2020", "2021", "2022"] and trace["y"] == [118, 126, 150]
+    assert line["table"] == [["2020", "118"], ["2021", "126"], ["2022", "150"]]
+
+
+def test_chinese_tables_use_chinese_number_conventions(three_years):
+    charts = charts_of(three_years / "zh/2020/figures/index.html")
+    visitors = next(c for c in charts if "人次" in c["csv"][0][1])
+    assert visitors["table"] == [["2020年", "9,800余"], ["2021年", "1.2万余"], ["2022年", "3.56万余"]]
+    assert [row[1] for row in visitors["csv"][1:]] == ["9800", "12000", "35600"]
+    assert visitors["figure"]["data"][0]["y"] == [9800, 12000, 35600]
+
+
+def test_figures_are_written_as_plain_lists(shipped_site, three_years):
+    pages = [*shipped_site.rglob("*.html"), *three_years.rglob("*.html")]
+    assert sum(len(charts_of(p)) for p in pages) > 10
+    for page in pages:
+        for chart in charts_of(page):
+            for trace in chart["figure"]["data"]:
+                for key in ("x", "y", "values", "base"):
+                    assert isinstance(trace.get(key, []), list), (page, key)
+        assert "bdata" not in page.read_text(encoding="utf-8")
+
+
+def test_masked_figures_are_ranges_never_zero(shipped_site):
+    [chart] = charts_of(shipped_site / "en/2022/serving-national-diplomacy/index.html")
+    drawn = bars(chart["figure"])
+    assert drawn == {
+        "overseas news alerts": {"low": 1000, "high": 9999},
+        "alerts on major foreign-related emergencies": {"low": 1000, "high": 9999},
+        "security reminders": {"low": 100, "high": 999},
+    }
+    assert chart["table"] == [["overseas news alerts", "****", "1,000 to 9,999"],
+                              ["alerts on major foreign-related emergencies", "****", "1,000 to 9,999"],
+                              ["security reminders", "***", "100 to 999"]]
+    assert [row[1:] for row in chart["csv"][1:]] == [["****", "1000", "9999"], ["****", "1000", "9999"],
+                                                     ["***", "100", "999"]]
+    withheld = [t for t in chart["figure"]["data"] if "base" in t]
+    assert withheld[0]["name"] == "Withheld (range)" and withheld[0]["marker"]["pattern"]["shape"] == "/"
+    assert "withheld, 1,000 to 9,999" in chart["summary"]
+    masks = chart["element"].select("td .mask")
+    assert [m["aria-label"] for m in masks] == ["4 characters withheld", "4 characters withheld",
+                                                "3 characters withheld"]
+
+
+def test_chart_interface_is_in_the_page_language(shipped_site):
+    [chart] = charts_of(shipped_site / "zh/2022/governance-and-services/index.html")
+    figure = chart["figure"]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "人次"
+    assert {t["name"] for t in figure["data"]} >= {"已隐去（范围）"}
+    assert chart["element"].select_one(".chart-download a").get_text() == "下载数据（CSV）"
+    assert chart["table"][0][2] == "1,000至9,999"
+
+
+def test_pie_names_withheld_slices_instead_of_dropping_them(project, tmp_path):
+    metrics = "metrics:\n" + "".join(
+        f"  - id: {i}\n    label: {{zh: {z}, en: {e}}}\n    {v}\n    unit: {{zh: 个, en: items}}\n    section: first\n"
+        for i, z, e, v in (("a", "甲", "A", "value: 10"), ("b", "乙", "B", 'mask: "**"')))
+    chart = "第一段。\n\n```chart\ntype: pie\nmetrics: [a, b]\n```"
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.zh.md": f"---\ntitle: 第一部分\n---\n\n{chart}\n"})
+    assert run_cli("build", "--config", str(config))[0] == 0
+    [found] = charts_of(tmp_path / "site/zh/2021/first/index.html")
+    assert found["figure"]["data"][0]["values"] == [10]
+    assert found["figure"]["layout"]["annotations"][0]["text"] == "未绘出（已隐去）：乙 **"
+    assert found["table"] == [["甲", "10", ""], ["乙", "**", "10至99"]]
+
+
+def contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_palette_contrasts_with_background_and_neighbours():
+    for index, colour in enumerate(PALETTE):
+        assert contrast(colour, BACKGROUND) >= 3
+        assert contrast(colour, PALETTE[(index + 1) % len(PALETTE)]) >= 3
+
+
+def test_figures_page_lists_every_metric_with_a_link_to_its_statement(shipped_site):
+    metrics = re.findall(r"^  - id: (\S+)", (REPO / "content/2022/metrics.yml").read_text(), re.M)
+    assert len(metrics) == 35
+    for lang, title in (("zh", "数说2022"), ("en", "2022 in figures")):
+        page = shipped_site / f"{lang}/2022/figures/index.html"
+        html = read(page)
+        assert html.h1.get_text() == title
+        links = [a["href"] for a in html.select(".figures-table a")]
+        assert sorted(link.split("#fig-")[1] for link in links) == sorted(metrics)
+        for link in links:
+            target, fragment = link.split("#")
+            assert read(page.parent / target).find(id=fragment) is not None, link
+        assert len(html.select("figure.chart")) == 2
+    report = read(shipped_site / "zh/2022/index.html")
+    assert report.select_one(".figures-link a")["href"] == "figures/index.html"
+
+
+def test_every_figure_of_the_official_text_is_a_metric(shipped_site):
+    """A mask followed by a measure word (个, 名, 条 …) is a figure: it must be a metric reference."""
+    measure = re.compile(r"^(余|多)?(万)?(余)?(位|个|名|家|条|期|项|场|起|份|次|块|人次)")
+    for path in sorted((shipped_site / "zh/2022").glob("*/index.html")):
+        for mask in read(path).select(".prose p > .mask"):
+            following = mask.next_sibling if isinstance(mask.next_sibling, str) else ""
+            assert not measure.match(following), f"{path}: {mask.get_text()}{following[:6]}"
+    references = sum(len(read(p).select(".prose .metric")) for p in (shipped_site / "zh/2022").glob("*/index.html"))
+    assert references == 35
+
+
+def test_metric_references_render_the_same_mask_in_both_languages(shipped_site):
+    for path in sorted((shipped_site / "zh/2022").glob("*/index.html")):
+        en = read(Path(str(path).replace("/zh/", "/en/")))
+        zh_figures = {m["data-metric"]: m for m in read(path).select(".prose .metric")}
+        en_figures = {m["data-metric"]: m for m in en.select(".prose .metric")}
+        assert zh_figures.keys() == en_figures.keys()
+        for key, span in zh_figures.items():
+            assert [m.get_text() for m in span.select(".mask")] == [m.get_text() for m in en_figures[key].select(".mask")]
+
+
+def test_plotly_is_served_from_the_site_and_only_on_chart_pages(shipped_site):
+    plotly = list((shipped_site / "assets").glob("plotly.*.min.js"))
+    assert len(plotly) == 1 and plotly[0].stat().st_size > 1_000_000
+    with_charts = read(shipped_site / "zh/2022/serving-national-diplomacy/index.html").body
+    assert with_charts["data-plotly"] == f"../../../assets/{plotly[0].name}"
+    assert "data-plotly" not in read(shipped_site / "zh/2022/overview/index.html").body.attrs
+    for path in shipped_site.rglob("*.html"):
+        assert "plotly" not in " ".join(s.get("src", "") for s in read(path).find_all("script"))
+
+
+def test_every_page_sets_a_strict_content_security_policy(shipped_site):
+    for path in shipped_site.rglob("*.html"):
+        policy = read(path).find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "script-src 'self';" in policy and "unsafe" not in policy and "default-src 'self'" in policy
+
+
+def test_nice_ticks():
+    from generator.charts import nice_ticks
+
+    assert nice_ticks(9999) == [0, 2000, 4000, 6000, 8000, 10000]
+    assert nice_ticks(150) == [0, 50, 100, 150]
+    assert nice_ticks(0.8) == [0, 0.2, 0.4, 0.6, 0.8]
+    assert nice_ticks(0) == [0, 1]
+
+
+def test_axis_ticks_follow_the_language(shipped_site, three_years):
+    [zh] = charts_of(shipped_site / "zh/2022/serving-national-diplomacy/index.html")
+    assert zh["figure"]["layout"]["yaxis"]["ticktext"][-1] == "1万"
+    [en] = charts_of(shipped_site / "en/2022/serving-national-diplomacy/index.html")
+    assert en["figure"]["layout"]["yaxis"]["ticktext"][-1] == "10,000"
+
+
+def test_a_masked_year_in_a_line_chart_is_a_range(tmp_path):
+    from generator.charts import build_chart
+    from generator.schema import ChartSpec
+    from test_metrics import TRANSLATIONS, metric
+
+    history = {"x": [metric(year=2020, value=40), metric(year=2021, mask="**"), metric(year=2022, value=70)]}
+    chart = build_chart(ChartSpec(type="line", across_years="x"), "chart-1", "en", {}, history, TRANSLATIONS)
+    known, withheld = chart.figure["data"]
+    assert known["x"] == ["2020", "2022"] and known["y"] == [40, 70]
+    assert withheld["x"] == ["2021", "2021"] and withheld["y"] == [10, 99]
+    assert chart.table_rows == [["2020", "40", ""], ["2021", "**", "10 to 99"], ["2022", "70", ""]]

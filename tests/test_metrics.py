@@ -1,0 +1,156 @@
+"""Metrics: metrics.yml checked, figures formatted per language, masks kept, references resolved."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli, section
+from generator.diagnostics import Diagnostics
+from generator.i18n import load_translations
+from generator.metrics import Metric, display, load_metrics, plain_value
+
+TRANSLATIONS = load_translations([REPO / "templates"], ["zh", "en"], Diagnostics(REPO))
+
+
+def metric(**fields) -> Metric:
+    base = dict(id="x", report_id="2022", year=2022, label={"zh": "项目", "en": "items"},
+                unit={"zh": "个", "en": "items"}, value=None, mask=None, qualifier=None, section="s",
+                note=None, text=None, source=Path("metrics.yml"), line=1)
+    return Metric(**(base | fields))
+
+
+@pytest.mark.parametrize("fields, zh, en", [
+    ({"value": 12000}, "1.2万", "12,000"),
+    ({"value": 35600, "qualifier": "余"}, "3.56万余", "more than 35,600"),
+    ({"value": 123456789}, "1.23456789亿", "123,456,789"),
+    ({"value": 9800}, "9,800", "9,800"),
+    ({"value": 2.5}, "2.5", "2.5"),
+    ({"mask": "**"}, "**", "**"),
+    ({"mask": "***", "qualifier": "余"}, "***余", "more than ***"),
+    ({"mask": "**万", "qualifier": "余"}, "**万余", "more than ** × 10,000"),
+    ({"mask": "***万", "qualifier": "多"}, "***多万", "more than *** × 10,000"),
+    ({"mask": "****万", "qualifier": "超"}, "超****万", "over **** × 10,000"),
+    ({"value": 100, "qualifier": "逾", "text": {"zh": "逾百", "en": "over a hundred"}}, "逾百", "over a hundred"),
+    ({"value": 50, "qualifier": "约"}, "约50", "about 50"),
+])
+def test_display_in_each_language(fields, zh, en):
+    m = metric(**fields)
+    assert display(m, "zh", TRANSLATIONS) == zh
+    assert display(m, "en", TRANSLATIONS) == en
+
+
+def test_plain_value_has_no_qualifier():
+    assert plain_value(metric(mask="**万", qualifier="余"), "zh", TRANSLATIONS) == "**万"
+    assert plain_value(metric(value=12000, qualifier="余"), "en", TRANSLATIONS) == "12,000"
+
+
+@pytest.mark.parametrize("mask, expected", [
+    ("*", (1, 9)), ("**", (10, 99)), ("***", (100, 999)), ("****", (1000, 9999)),
+    ("**万", (100_000, 990_000)), ("*亿", (100_000_000, 900_000_000)),
+])
+def test_a_mask_implies_an_order_of_magnitude(mask, expected):
+    assert metric(mask=mask).magnitude() == expected
+    assert metric(value=5).magnitude() is None
+
+
+METRICS_BAD = """\
+metrics:
+  - id: leaders
+    label: {zh: 外国领导人, en: foreign leaders}
+    mask: "**"
+    unit: {zh: 位, en: leaders}
+    section: first
+  - id: leaders
+    label: {zh: 重复, en: twice}
+    value: 3
+    unit: {zh: 个, en: items}
+    section: frist
+  - id: both
+    label: {zh: 两者, en: both}
+    value: 3
+    mask: "*"
+    unit: {zh: 个, en: items}
+    section: first
+  - id: neither
+    label: {zh: 都没有, en: neither}
+    unit: {zh: 个, en: items}
+    section: first
+  - id: typed
+    label: {zh: 类型, en: types}
+    value: lots
+    unit: {zh: 个}
+    section: first
+"""
+
+
+def test_metrics_file_errors_name_file_and_line(project):
+    config = project({"content/2021/metrics.yml": METRICS_BAD})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 1
+    lines = [line for line in err.splitlines() if ": error: " in line]
+    assert lines == [
+        "content/2021/metrics.yml:12:5: error: metrics[both]: give either 'value' (the figure) or 'mask' "
+        "(as published), not both or neither",
+        "content/2021/metrics.yml:18:5: error: metrics[neither]: give either 'value' (the figure) or 'mask' "
+        "(as published), not both or neither",
+        "content/2021/metrics.yml:24:5: error: 'metrics[typed].value' must be a number, not the text 'lots'",
+    ]
+
+
+def test_duplicate_id_unknown_section_and_missing_language(project):
+    text = METRICS_BAD.split("  - id: both")[0] + (
+        "  - id: nolang\n    label: {zh: 缺英文}\n    value: 1\n    unit: {zh: 个, en: items}\n    section: first\n")
+    config = project({"content/2021/metrics.yml": text})
+    _, _, err = run_cli("check", "--config", str(config))
+    lines = [line for line in err.splitlines() if ": error: " in line or "hint:" in line]
+    assert "content/2021/metrics.yml:7:5: error: the metric id 'leaders' is defined twice (first on line 2)" in lines
+    assert "content/2021/metrics.yml:11:5: error: the section 'frist' does not exist in this report" in lines
+    assert "    hint: did you mean 'first'?" in lines
+    assert "content/2021/metrics.yml:13:5: error: 'metrics[nolang].label' has no text for 'en'" in lines
+
+
+def test_unknown_reference_is_an_error_with_line(project):
+    metrics = "metrics:\n  - id: leaders\n    label: {zh: 领导人, en: leaders}\n    mask: \"**\"\n" \
+              "    unit: {zh: 位, en: leaders}\n    section: first\n"
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.en.md": section("Part one", "Text.\n\nWe met {{ leader }} leaders.")})
+    _, _, err = run_cli("check", "--config", str(config))
+    assert "content/2021/01-first.en.md:7: error: the figure '{{ leader }}' is not defined in 2021/metrics.yml" in err
+    assert "hint: did you mean 'leaders'?" in err
+
+
+CHART_METRICS = """\
+metrics:
+  - id: a
+    label: {zh: 甲, en: A}
+    value: 10
+    unit: {zh: 个, en: items}
+    section: first
+  - id: b
+    label: {zh: 乙, en: B}
+    value: 20
+    unit: {zh: 人次, en: person-times}
+    section: first
+"""
+
+
+@pytest.mark.parametrize("block, message", [
+    ("type: bars\nmetrics: [a]", "content/2021/01-first.zh.md:8:1: error: 'type' cannot be 'bars'"),
+    ("type: bar\nmetrics: [a, c]", "content/2021/01-first.zh.md:9:14: error: the chart names 'c', which is not a figure of this report"),
+    ("type: bar\nmetrics: [a, b]", "content/2021/01-first.zh.md:9:1: error: the chart mixes units (个, 人次): bars of different units cannot be compared"),
+    ("type: bar", "content/2021/01-first.zh.md: error: the chart: give either 'metrics' (a list of ids) or 'across_years' (one id)"),
+    ("type: bar\nmetrics: [a\n", "content/2021/01-first.zh.md:11:1: error: in the chart: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+])
+def test_chart_block_errors(project, block, message):
+    body = f"第一段。\n\n```chart\n{block}\n```"
+    config = project({"content/2021/metrics.yml": CHART_METRICS,
+                      "content/2021/01-first.zh.md": section("第一部分", body)})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 1
+    assert message in err.splitlines()
+
+
+def test_figures_slug_is_reserved(project):
+    config = project({"content/2021/05-figures.zh.md": section("数字")})
+    _, _, err = run_cli("check", "--config", str(config))
+    assert "content/2021/05-figures.zh.md: error: 'figures' cannot name a section" in err
