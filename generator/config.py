@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
-from .schema import SiteConfig, display_name, validate
+from .schema import SiteConfig, display_name, parse_and_validate
 from .sources import read_text
-from .yamlfile import YamlDocument, YamlError, parse_yaml
+from .yamlfile import YamlDocument
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)?$")
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -55,13 +55,8 @@ def load_project(config_path: Path, diagnostics: Diagnostics) -> Project | None:
     text = read_text(config_path, diagnostics)
     if text is None:
         return None
-    try:
-        document = parse_yaml(text)
-    except YamlError as exc:
-        diagnostics.error(config_path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
-        return None
-    config = validate(SiteConfig, document, config_path, diagnostics, "site_config.yml")
-    if config is None:
+    config, document = parse_and_validate(SiteConfig, text, config_path, diagnostics, "site_config.yml")
+    if config is None or document is None:
         return None
     before = len(diagnostics.errors)
     _check_languages(config, document, config_path, diagnostics)

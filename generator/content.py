@@ -20,7 +20,7 @@ from . import markdown
 from .config import Project, check_localized
 from .diagnostics import Diagnostics
 from .metrics import METRICS_FILE, Metric, load_metrics
-from .schema import ChartSpec, ReportMeta, SectionFrontMatter, validate
+from .schema import ChartSpec, ReportMeta, SectionFrontMatter, parse_and_validate, validate
 from .sources import ReportFolder, SectionFile
 from .yamlfile import YamlError, parse_yaml
 
@@ -84,13 +84,8 @@ def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnost
     if folder.meta is None:
         return None
     path = folder.meta.path
-    try:
-        document = parse_yaml(folder.meta.text)
-    except YamlError as exc:
-        diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
-        return None
-    meta = validate(ReportMeta, document, path, diagnostics, "report.yml")
-    if meta is None:
+    meta, document = parse_and_validate(ReportMeta, folder.meta.text, path, diagnostics, "report.yml")
+    if meta is None or document is None:
         return None
     before = len(diagnostics.errors)
     for key in ("title", "summary"):
@@ -215,13 +210,9 @@ def _check_figures(reports: list[ReportSource], languages: list[str], diagnostic
 
 def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metric], every_id: set[str],
                  languages: list[str], diagnostics: Diagnostics) -> ChartSpec | None:
-    try:
-        document = parse_yaml(block.source, line_offset=block.line - 1)
-    except YamlError as exc:
-        diagnostics.error(path, f"in the chart: {exc.message}", line=exc.line, column=exc.column, hint=exc.hint)
-        return None
-    spec = validate(ChartSpec, document, path, diagnostics, "the chart")
-    if spec is None:
+    spec, document = parse_and_validate(ChartSpec, block.source, path, diagnostics, "the chart",
+                                        line_offset=block.line - 1)
+    if spec is None or document is None:
         return None
     before = len(diagnostics.errors)
     for key in ("title", "caption"):

@@ -10,6 +10,7 @@ mask shows how many digits are withheld, it still tells an order of magnitude
 from __future__ import annotations
 
 import decimal
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +19,9 @@ from babel.numbers import format_compact_decimal, format_decimal
 from .config import check_localized
 from .diagnostics import Diagnostics
 from .i18n import Translations
-from .schema import MetricsFile, validate
+from .schema import MetricsFile, parse_and_validate
 from .sources import read_text
-from .yamlfile import YamlDocument, YamlError, parse_yaml
+from .yamlfile import YamlDocument
 
 METRICS_FILE = "metrics.yml"
 SCALES = {"万": 10_000, "亿": 100_000_000}
@@ -73,13 +74,8 @@ def load_metrics(path: Path, report_id: str, year: int, languages: list[str], se
     text = read_text(path, diagnostics)
     if text is None:
         return []
-    try:
-        document = parse_yaml(text)
-    except YamlError as exc:
-        diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
-        return []
-    spec = validate(MetricsFile, document, path, diagnostics, METRICS_FILE)
-    if spec is None:
+    spec, document = parse_and_validate(MetricsFile, text, path, diagnostics, METRICS_FILE)
+    if spec is None or document is None:
         return []
     metrics: list[Metric] = []
     seen: dict[str, int | None] = {}
@@ -102,8 +98,6 @@ def load_metrics(path: Path, report_id: str, year: int, languages: list[str], se
 
 def _unknown_section(path: Path, document: YamlDocument, index: int, slug: str, sections: set[str],
                      diagnostics: Diagnostics) -> None:
-    import difflib
-
     line, column = document.line_of(("metrics", index, "section"))
     close = difflib.get_close_matches(slug, sorted(sections), n=1)
     diagnostics.error(path, f"the section '{slug}' does not exist in this report", line=line, column=column,

@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .diagnostics import Diagnostics
-from .yamlfile import YamlDocument
+from .yamlfile import YamlDocument, YamlError, parse_yaml
 
 Localized = dict[str, str]
 """Text in each of the site's languages: ``{zh: 中文, en: English}``."""
@@ -134,6 +134,18 @@ class ChartSpec(Schema):
 
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
+
+
+def parse_and_validate(schema: type[SchemaT], text: str, path: Path, diagnostics: Diagnostics, what: str,
+                       line_offset: int = 0) -> tuple[SchemaT | None, YamlDocument | None]:
+    """Parse YAML ``text`` and check it against ``schema``, reporting either kind of problem."""
+    try:
+        document = parse_yaml(text, line_offset=line_offset)
+    except YamlError as exc:
+        diagnostics.error(path, exc.message if what.endswith(".yml") else f"in {what}: {exc.message}",
+                          line=exc.line, column=exc.column, hint=exc.hint)
+        return None, None
+    return validate(schema, document, path, diagnostics, what), document
 
 
 def validate(schema: type[SchemaT], document: YamlDocument, path: Path,

@@ -108,13 +108,18 @@ def run_vnu(paths: list[Path]) -> subprocess.CompletedProcess:
                            *map(str, paths)], capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="session")
-def shipped_site(tmp_path_factory) -> Path:
-    """The shipped report, built once into a temporary folder."""
-    out = tmp_path_factory.mktemp("shipped") / "site"
-    code, _, err = run_cli("build", "--config", str(REPO / "site_config.yml"), "--out", str(out))
+def build_once(tmp_path_factory, config: Path, name: str) -> Path:
+    """Build the project of ``config`` into a fresh temporary folder; fail on any error."""
+    out = tmp_path_factory.mktemp(name) / "site"
+    code, _, err = run_cli("build", "--config", str(config), "--out", str(out))
     assert code == 0, err
     return out
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory) -> Path:
+    """The shipped report, built once."""
+    return build_once(tmp_path_factory, REPO / "site_config.yml", "shipped")
 
 
 PYTHON = sys.executable

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, run_cli
+from conftest import REPO, build_once, run_cli
 from generator.charts import BACKGROUND, PALETTE
 
 THREE_YEARS = REPO / "tests" / "fixtures" / "three-years"
@@ -17,10 +17,7 @@ THREE_YEARS = REPO / "tests" / "fixtures" / "three-years"
 
 @pytest.fixture(scope="module")
 def three_years(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("three-years") / "site"
-    code, _, err = run_cli("build", "--config", str(THREE_YEARS / "site_config.yml"), "--out", str(out))
-    assert code == 0, err
-    return out
+    return build_once(tmp_path_factory, THREE_YEARS / "site_config.yml", "three-years")
 
 
 def read(path: Path) -> BeautifulSoup:
