@@ -21,6 +21,7 @@ from .i18n import load_translations
 from .model import Site, build_site
 from .render import render_site, template_folders
 from .sources import discover_reports
+from .withheld import PUBLIC, Secrets, describe, find_leaks, prepare_edition, withhold_figures
 from .write import write_site
 
 
@@ -48,8 +49,8 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def build(config_path: Path, *, output_dir: Path | None = None, write: bool = True,
-          strict: bool = False) -> BuildResult:
-    """Build the project of ``config_path``; with ``write=False`` only check it."""
+          strict: bool = False, edition: str = PUBLIC) -> BuildResult:
+    """Build the project of ``config_path`` in an edition; with ``write=False`` only check it."""
     config_path = Path(config_path)
     diagnostics = Diagnostics(config_path.resolve().parent)
     result = BuildResult(diagnostics)
@@ -60,24 +61,33 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         if project is None:
             return result
         folders = discover_reports(project.content_dir, project.languages, diagnostics)
+        fixed_masks = project.config.masks == "fixed"
+        secrets = prepare_edition(folders, edition, fixed_masks)
     with _timed(timings, "validate"):
         md = markdown.create_parser()
         sources = validate_reports(project, folders, md, diagnostics)
+        withhold_figures(sources, edition, fixed_masks, secrets)
     if diagnostics.errors or not sources:
         return result
     with _timed(timings, "model"):
         # The theme's strings first, the project's own overriding them.
         translations = load_translations(list(reversed(template_folders(project))), project.languages,
-                                         diagnostics)
+                                         diagnostics, fixed_masks)
         if diagnostics.errors:
             return result
-        site = build_site(project, sources, translations, md, diagnostics)
+        site = build_site(project, sources, translations, md, diagnostics, edition)
         result.site = site
     if diagnostics.errors:
         return result
+    # The internal edition goes to a folder of its own, so it is never deployed by mistake.
+    default_output = project.output_dir if edition == PUBLIC else \
+        project.output_dir.with_name(project.output_dir.name + "-internal")
+    result.output_dir = (output_dir or default_output).resolve()
     with _timed(timings, "render"):
         result.files = render_site(site, diagnostics)
-    result.output_dir = (output_dir or project.output_dir).resolve()
+    if edition == PUBLIC:
+        with _timed(timings, "leak check"):
+            check_leaks(result.files, secrets, result.output_dir, diagnostics)
     if not write or diagnostics.has_errors(strict):
         return result
     with _timed(timings, "write"):
@@ -85,3 +95,10 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         result.written = True
     return result
 
+
+
+def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, diagnostics: Diagnostics) -> None:
+    """Fail the public build if any file would publish what the sources withhold."""
+    for leak in find_leaks(files, secrets):
+        message, hint = describe(leak)
+        diagnostics.error(output_dir / leak.file, message, line=leak.line, column=leak.column, hint=hint)

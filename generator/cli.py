@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .build import BuildResult, build
 from .diagnostics import Severity
+from .withheld import EDITIONS, PUBLIC
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -37,6 +38,9 @@ def make_parser() -> argparse.ArgumentParser:
                          help="the site config file (default: site_config.yml); "
                               "every path in it is relative to it")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument("--edition", choices=EDITIONS, default=PUBLIC,
+                         help="public (default): withheld content masked, and every file checked for leaks; "
+                              "internal: withheld content shown and marked, for review, into <output>-internal/")
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder",
@@ -56,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         if args.command == "build":
-            result = build(args.config, output_dir=args.out, write=True, strict=args.strict)
+            result = build(args.config, output_dir=args.out, write=True, strict=args.strict, edition=args.edition)
         else:
-            result = build(args.config, write=False, strict=args.strict)
+            result = build(args.config, write=False, strict=args.strict, edition=args.edition)
     except KeyboardInterrupt:
         print("nianbao: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
@@ -89,7 +93,8 @@ def report(result: BuildResult, args: argparse.Namespace) -> int:
         stages = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.timings.items())
         if args.command == "build":
             where = os.path.relpath(result.output_dir) if result.output_dir else "?"
-            print(f"nianbao: built {result.page_count} pages ({len(result.files)} files) into {where}/ "
+            edition = " (internal edition: not for publication)" if args.edition != PUBLIC else ""
+            print(f"nianbao: built {result.page_count} pages ({len(result.files)} files) into {where}/{edition} "
                   f"in {total:.2f} s ({stages})" + (f", {warnings} warning(s)" if warnings else ""))
         else:
             print(f"nianbao: check passed: {result.page_count} pages, no errors"

@@ -75,7 +75,7 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt,
     order = _section_order(meta, folder, sections, diagnostics)
     if meta is None or order is None:
         return None
-    metrics = load_metrics(folder.folder / METRICS_FILE, folder.id, meta.year, project.languages,
+    metrics = load_metrics(folder.metrics, folder.id, meta.year, project.languages,
                            set(folder.section_paths), diagnostics)
     return ReportSource(folder.id, folder.folder, meta, order, sections, metrics)
 
@@ -206,6 +206,45 @@ def _check_figures(reports: list[ReportSource], languages: list[str], diagnostic
                                           f"add it to content/{report.id}/{METRICS_FILE}")
                 for block in text.parsed.charts:
                     block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
+            _check_mask_pairs(versions, metrics, languages, diagnostics)
+
+
+def _check_mask_pairs(versions: dict[str, SectionSource], metrics: dict[str, Metric], languages: list[str],
+                      diagnostics: Diagnostics) -> None:
+    """A paragraph and its translation withhold as much: where a translation has fewer masks,
+    it may state in clear what the original withholds."""
+    original_lang = next((lang for lang in languages if lang in versions), None)
+    if original_lang is None:
+        return
+    original = _masks_per_block(versions[original_lang], metrics)
+    for lang, text in versions.items():
+        if lang == original_lang:
+            continue
+        for index, (count, line) in enumerate(_masks_per_block(text, metrics)):
+            if index < len(original) and count != original[index][0]:
+                diagnostics.warning(text.path, f"paragraph {index + 1} has {count} mask(s) here but "
+                                    f"{original[index][0]} in its '{original_lang}' original "
+                                    f"({versions[original_lang].path.name}:{original[index][1]})",
+                                    line=line, hint="a translation withholds what its original withholds: "
+                                    "check that nothing masked there is stated in clear here")
+
+
+def _masks_per_block(text: SectionSource, metrics: dict[str, Metric]) -> list[tuple[int, int | None]]:
+    """(masks, line) for each paragraph or list item, in order: the blocks the p1, p2 … ids pair."""
+    blocks: list[tuple[int, int | None]] = []
+    tokens = text.parsed.tokens
+    for index, token in enumerate(tokens):
+        if (token.type == "paragraph_open" and not token.hidden) or token.type == "list_item_open":
+            blocks.append((0, token.map[0] + 1 if token.map else None))
+        elif token.type == "inline" and blocks:
+            count = 0
+            for child in token.children or []:
+                if child.type == "mask" or (child.type == "span_open" and "withheld" in str(child.attrGet("class"))):
+                    count += 1
+                elif child.type == "substitution_inline" and child.content in metrics:
+                    count += metrics[child.content].mask is not None or not metrics[child.content].public
+            blocks[-1] = (blocks[-1][0] + count, blocks[-1][1])
+    return blocks
 
 
 def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metric], every_id: set[str],

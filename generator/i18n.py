@@ -21,6 +21,7 @@ TRANSLATIONS_FILE = "translations.yml"
 @dataclass(frozen=True)
 class Translations:
     strings: dict[str, dict[str, str]]
+    fixed_masks: bool = False  # `masks: fixed`: a mask's label tells no length
 
     def get(self, key: str, lang: str, **values: object) -> str:
         try:
@@ -30,12 +31,14 @@ class Translations:
         return text.format(**values) if values else text
 
     def mask_label(self, lang: str, length: int) -> str:
+        if self.fixed_masks:
+            return self.get("mask_label_fixed", lang)
         key = "mask_label_one" if length == 1 else "mask_label"
         return self.get(key, lang, n=length)
 
 
-def load_translations(folders: list[Path], languages: list[str],
-                      diagnostics: Diagnostics) -> Translations:
+def load_translations(folders: list[Path], languages: list[str], diagnostics: Diagnostics,
+                      fixed_masks: bool = False) -> Translations:
     """Merge the files of ``folders`` (later ones win key by key) and check every language is there."""
     strings: dict[str, dict[str, str]] = {}
     files = [folder / TRANSLATIONS_FILE for folder in folders if (folder / TRANSLATIONS_FILE).is_file()]
@@ -64,4 +67,4 @@ def load_translations(folders: list[Path], languages: list[str],
             diagnostics.error(files[-1] if files else TRANSLATIONS_FILE,
                               f"the interface string '{key}' has no text for {', '.join(missing)}",
                               hint=f"add it to {TRANSLATIONS_FILE} in the templates folder")
-    return Translations(strings)
+    return Translations(strings, fixed_masks)

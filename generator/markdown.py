@@ -26,6 +26,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.substitution import substitution_plugin
@@ -72,6 +73,9 @@ def create_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
     md.use(mask_plugin)
+    # [text]{.withheld} marks withheld text (only the internal edition still has it);
+    # classes are the only attributes an author may set.
+    md.use(attrs_plugin, spans=True, allowed=("class",))
     md.use(substitution_plugin)  # {{ metric-id }}: a figure of metrics.yml
     md.add_render_rule("substitution_inline", _render_metric)
     md.add_render_rule("substitution_block", _render_metric)

@@ -9,8 +9,10 @@ mask shows how many digits are withheld, it still tells an order of magnitude
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +22,9 @@ from .config import check_localized
 from .diagnostics import Diagnostics
 from .i18n import Translations
 from .schema import MetricsFile, parse_and_validate
-from .sources import read_text
+from .sources import METRICS_FILE, SourceFile
 from .yamlfile import YamlDocument
 
-METRICS_FILE = "metrics.yml"
 SCALES = {"万": 10_000, "亿": 100_000_000}
 
 
@@ -42,6 +43,8 @@ class Metric:
     text: dict[str, str] | None
     source: Path
     line: int | None
+    public: bool = True  # False: withheld; the public edition shows its mask
+    ranged: bool = True  # False with `masks: fixed`: a mask then tells no magnitude
 
     @property
     def masked(self) -> bool:
@@ -58,23 +61,21 @@ class Metric:
 
     def magnitude(self) -> tuple[int, int] | None:
         """The range a mask implies: one * per digit, so ``**`` is 10–99 and ``**万`` 100,000–990,000."""
-        if self.mask is None:
+        if self.mask is None or not self.ranged:
             return None
-        digits = len(self.mask_digits)
+        digits = len(self.mask_digits.split(".")[0])
         scale = SCALES.get(self.mask_scale, 1)
         low = 10 ** (digits - 1) if digits > 1 else 1
         return low * scale, (10 ** digits - 1) * scale
 
 
-def load_metrics(path: Path, report_id: str, year: int, languages: list[str], sections: set[str],
-                 diagnostics: Diagnostics) -> list[Metric]:
-    """The metrics of one report, checked; an absent file means no metrics."""
-    if not path.is_file():
+def load_metrics(source: SourceFile | None, report_id: str, year: int, languages: list[str],
+                 sections: set[str], diagnostics: Diagnostics) -> list[Metric]:
+    """The metrics of one report, checked; no file means no metrics."""
+    if source is None:
         return []
-    text = read_text(path, diagnostics)
-    if text is None:
-        return []
-    spec, document = parse_and_validate(MetricsFile, text, path, diagnostics, METRICS_FILE)
+    path = source.path
+    spec, document = parse_and_validate(MetricsFile, source.text, path, diagnostics, METRICS_FILE)
     if spec is None or document is None:
         return []
     metrics: list[Metric] = []
@@ -92,8 +93,23 @@ def load_metrics(path: Path, report_id: str, year: int, languages: list[str], se
             check_localized(getattr(item, key), languages, document, ("metrics", index, key), path, diagnostics)
         if len(diagnostics.errors) == before:
             metrics.append(Metric(item.id, report_id, year, item.label, item.unit, item.value, item.mask,
-                                  item.qualifier, item.section, item.note, item.text, path, line))
+                                  item.qualifier, item.section, item.note, item.text, path, line,
+                                  public=item.public))
     return metrics
+
+
+def withhold(metric: Metric) -> Metric:
+    """A withheld figure as the public edition has it: its mask, one * per digit, and no value."""
+    value = metric.value or 0
+    if float(value).is_integer() and value >= 10_000 and value % 10_000 == 0:
+        mask = "*" * len(str(int(value // 10_000))) + "万"
+    else:
+        mask = re.sub(r"[0-9]", "*", _plain(value))
+    return dataclasses.replace(metric, value=None, mask=mask, text=None)
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 def _unknown_section(path: Path, document: YamlDocument, index: int, slug: str, sections: set[str],

@@ -68,12 +68,13 @@ class FigureGroup:
 
 
 CHART_PLACEHOLDER = "<!--nianbao-chart:{id}-->"
+WITHHELD_NOTE_SLUG = "withheld"  # zh/withheld/: why parts of the reports are withheld
 
 
 @dataclass
 class Page:
     key: str
-    kind: str  # "root" | "home" | "report" | "section" | "figures" | "not_found"
+    kind: str  # "root" | "home" | "report" | "section" | "figures" | "note" | "not_found"
     lang: str
     output: str  # path of the file in the site, e.g. "zh/2022/overview/index.html"
     title: str
@@ -103,6 +104,7 @@ class Site:
     translations: Translations
     reports: list[Report]
     pages: dict[str, Page]
+    edition: str = "public"
 
     @property
     def languages(self) -> list[str]:
@@ -122,7 +124,7 @@ def relative_url(from_output: str, to_output: str) -> str:
 
 
 def build_site(project: Project, sources: list[ReportSource], translations: Translations,
-               md: MarkdownIt, diagnostics: Diagnostics) -> Site:
+               md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public") -> Site:
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
     reports = [_report(source, md) for source in sources]
@@ -179,7 +181,16 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
             figures_key = page_key(lang, report.id, FIGURES_SLUG)
             if figures_key in pages:
                 _fill_figures_page(pages[figures_key], report, source, pages, history, translations)
-    return Site(project, translations, reports, pages)
+    if config.withheld_note:
+        for lang in languages:
+            key = page_key(lang, WITHHELD_NOTE_SLUG)
+            pages[key] = Page(key, "note", lang, f"{key}/index.html", translations.get("withheld_note_title", lang),
+                              translations.get("withheld_note_title", lang),
+                              alternates={o: page_key(o, WITHHELD_NOTE_SLUG) for o in languages},
+                              breadcrumbs=[page_key(lang)])
+            pages[key].body_html = markdown.render(md, markdown.parse(md, config.withheld_note[lang]),
+                                                   {"mask_label": lambda n, lang=lang: translations.mask_label(lang, n)})
+    return Site(project, translations, reports, pages, edition)
 
 
 def _report(source: ReportSource, md: MarkdownIt) -> Report:
@@ -219,7 +230,11 @@ class _Figures:
     md: MarkdownIt
 
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
-        return markdown.render_inline(self.md, display(self.metrics[metric_id], lang, self.translations), env)
+        metric = self.metrics[metric_id]
+        text = display(metric, lang, self.translations)
+        if not metric.public and metric.value is not None:  # the internal edition: shown, highlighted
+            text = f"[{text}]{{.withheld}}"
+        return markdown.render_inline(self.md, text, env)
 
     def chart(self, spec: ChartSpec, page: Page) -> Chart:
         chart = build_chart(spec, f"chart-{len(page.charts) + 1}", page.lang, self.metrics, self.history,

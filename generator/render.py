@@ -26,7 +26,7 @@ from . import markdown
 
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
-from .model import CHART_PLACEHOLDER, FIGURES_SLUG, Page, Site, page_key, relative_url
+from .model import CHART_PLACEHOLDER, FIGURES_SLUG, WITHHELD_NOTE_SLUG, Page, Site, page_key, relative_url
 
 ASSETS = "assets"
 PLOTLY_ASSET = "plotly.min.js"
@@ -35,7 +35,7 @@ PLOTLY_ASSET = "plotly.min.js"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "object-src 'none'; base-uri 'none'; form-action 'none'")
 TEMPLATES = {"root": "root.html", "home": "home.html", "report": "report.html", "section": "section.html",
-             "figures": "figures.html", "not_found": "404.html"}
+             "figures": "figures.html", "note": "note.html", "not_found": "404.html"}
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,11 @@ def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
         folder = posixpath.dirname(page.output)
         for chart in page.charts:
             files[posixpath.join(folder, chart.csv_name)] = chart.csv_bytes()
-    for name, context in (("sitemap.xml", sitemap_context(site)), ("robots.txt", robots_context(site))):
+    # The internal edition is for review only: no sitemap, and robots are turned away.
+    extras = [("robots.txt", robots_context(site))]
+    if site.edition == "public":
+        extras.insert(0, ("sitemap.xml", sitemap_context(site)))
+    for name, context in extras:
         try:
             files[name] = env.get_template(name).render(context).encode("utf-8")
         except jinja2.TemplateError as exc:
@@ -192,6 +196,11 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "body_html": Markup(""),
         "plotly_style_ids": [],
         "figures_href": "", "figures_title": "",
+        "internal": site.edition == "internal",
+        "internal_banner": [{"lang": tr.get("html_lang", other), "text": tr.get("internal_banner", other)}
+                            for other in site.languages],
+        "withheld_note_href": url(page_key(lang, WITHHELD_NOTE_SLUG))
+        if page_key(lang, WITHHELD_NOTE_SLUG) in site.pages else "",
         "canonical": absolute_url(site, page.url) if config.base_url else "",
         "alternates": _alternates(site, page),
         "switch": [{"href": url(page.alternates[other]), "hreflang": tr.get("html_lang", other),
@@ -278,4 +287,5 @@ def sitemap_context(site: Site) -> dict[str, Any]:
 
 def robots_context(site: Site) -> dict[str, Any]:
     base = site.project.config.base_url
-    return {"sitemap_url": absolute_url(site, "sitemap.xml") if base else ""}
+    return {"sitemap_url": absolute_url(site, "sitemap.xml") if base and site.edition == "public" else "",
+            "disallow": site.edition != "public"}

@@ -41,6 +41,15 @@ class SiteConfig(Schema):
                     "Optional: with it, pages carry canonical links and the sitemap has full addresses; "
                     "links between pages stay relative either way.")
     organisation: Localized = Field(description="The publishing body's name in each language, shown in the footer.")
+    masks: Literal["per-character", "fixed"] = Field(
+        default="per-character",
+        description="per-character: a mask shows one * per withheld character, as the official texts do. "
+                    "fixed: every mask is the same width (***) and charts draw no range, where even the "
+                    "length of what is withheld must not show.")
+    withheld_note: Localized | None = Field(
+        default=None,
+        description="Markdown text of the page, linked from every footer, that explains why parts of the "
+                    "reports are withheld.")
     footer: Localized | None = Field(default=None, description="An extra line of footer text in each language.")
     content: str = Field(default="content", description="Folder of the reports, relative to this file.")
     templates: str = Field(
@@ -95,6 +104,10 @@ class MetricSpec(Schema):
         default=None,
         description="Only where the official text writes the figure in words (逾百): those words in each "
                     "language, used in the text instead of the formatted value.")
+    public: bool = Field(
+        default=True,
+        description="false: the figure is withheld. The public edition shows a mask of one * per digit; "
+                    "the internal edition shows the value, highlighted.")
 
     @model_validator(mode="after")
     def _value_or_mask(self) -> "MetricSpec":

@@ -8,6 +8,7 @@ the file is UTF-8 and not empty.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from .diagnostics import Diagnostics
 
 SECTION_FILE = re.compile(r"^(?P<number>\d{1,4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESERVED_NAMES = {"withheld", "assets"}  # addresses the site itself uses
 REPORT_FILE = "report.yml"
+METRICS_FILE = "metrics.yml"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class ReportFolder:
     id: str
     folder: Path
     meta: SourceFile | None = None
+    metrics: SourceFile | None = None
     sections: list[SectionFile] = field(default_factory=list)
     # Every well-named section file by slug and language, readable or not.
     section_paths: dict[str, dict[str, Path]] = field(default_factory=dict)
@@ -90,6 +94,10 @@ def _discover_report(folder: Path, languages: list[str],
             diagnostics.error(folder, f"the report folder has no {REPORT_FILE}",
                               hint=f"add {REPORT_FILE} with title, year and summary (see docs/)")
         return None
+    if folder.name in RESERVED_NAMES:
+        diagnostics.error(folder, f"'{folder.name}' cannot name a report: the site uses that address",
+                          hint="name the folder after the report's year, e.g. 2023")
+        return None
     if not REPORT_ID.match(folder.name):
         diagnostics.error(folder, f"'{folder.name}' cannot name a report: its name becomes the address",
                           hint="use lower-case letters, digits and '-', e.g. 2022")
@@ -98,6 +106,11 @@ def _discover_report(folder: Path, languages: list[str],
     text = read_text(meta_path, diagnostics)
     if text is not None:
         report.meta = SourceFile(meta_path, text)
+    metrics_path = folder / METRICS_FILE
+    if metrics_path.is_file():
+        text = read_text(metrics_path, diagnostics)
+        if text is not None:
+            report.metrics = SourceFile(metrics_path, text)
     for path in markdown:
         match = SECTION_FILE.match(path.name)
         if not match:
@@ -116,3 +129,18 @@ def _discover_report(folder: Path, languages: list[str],
             report.sections.append(SectionFile(SourceFile(path, text), int(match["number"]),
                                                match["slug"], lang))
     return report
+
+
+def source_files(folder: ReportFolder) -> list[SourceFile]:
+    """Every text of a report folder: metadata, figures and sections."""
+    return [f for f in (folder.meta, folder.metrics) if f is not None] + [s.source for s in folder.sections]
+
+
+def replace_texts(folder: ReportFolder, transform: Callable[[SourceFile], str]) -> None:
+    """Rewrite every text of the folder (an edition's masks), keeping paths and lines."""
+    def new(source: SourceFile) -> SourceFile:
+        return SourceFile(source.path, transform(source))
+
+    folder.meta = new(folder.meta) if folder.meta else None
+    folder.metrics = new(folder.metrics) if folder.metrics else None
+    folder.sections = [SectionFile(new(s.source), s.number, s.slug, s.lang) for s in folder.sections]

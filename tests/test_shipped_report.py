@@ -187,7 +187,7 @@ def test_sitemap_lists_every_page_with_alternates(shipped_site):
     sitemap = ElementTree.parse(shipped_site / "sitemap.xml").getroot()
     locs = {loc.text for loc in sitemap.findall("s:url/s:loc", namespaces)}
     assert "zh/2022/outlook/" in locs and "en/2022/outlook/" in locs
-    pages_per_language = 3 + len(SECTIONS)  # home, report, figures and the sections
+    pages_per_language = 4 + len(SECTIONS)  # home, report, figures, the note on withheld content, sections
     assert len(locs) == 2 * pages_per_language + 1
     assert len(sitemap.findall("s:url/x:link", namespaces)) == 2 * 2 * pages_per_language
 
