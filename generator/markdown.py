@@ -159,7 +159,7 @@ def _render_mask(self: RendererHTML, tokens: list[Token], idx: int, options: Any
     label = escapeHtml(label_for(token.meta["length"]))
     # role="img" makes the accessible name (aria-label) valid on a span and read
     # instead of the asterisks; the asterisks stay the visible, copyable text.
-    return f'<span class="mask" role="img" aria-label="{label}">{token.content}</span>'
+    return f'<span class="mask" role="img" aria-label="{label}" data-pagefind-ignore>{token.content}</span>'
 
 
 # --- block ids, headings, links ------------------------------------------

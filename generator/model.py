@@ -69,12 +69,13 @@ class FigureGroup:
 
 CHART_PLACEHOLDER = "<!--nianbao-chart:{id}-->"
 WITHHELD_NOTE_SLUG = "withheld"  # zh/withheld/: why parts of the reports are withheld
+SEARCH_SLUG = "search"  # zh/search/: the search page
 
 
 @dataclass
 class Page:
     key: str
-    kind: str  # "root" | "home" | "report" | "section" | "figures" | "note" | "not_found"
+    kind: str  # "root" | "home" | "report" | "section" | "figures" | "note" | "search" | "not_found"
     lang: str
     output: str  # path of the file in the site, e.g. "zh/2022/overview/index.html"
     title: str
@@ -181,6 +182,13 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
             figures_key = page_key(lang, report.id, FIGURES_SLUG)
             if figures_key in pages:
                 _fill_figures_page(pages[figures_key], report, source, pages, history, translations)
+    if config.search:
+        for lang in languages:
+            key = page_key(lang, SEARCH_SLUG)
+            pages[key] = Page(key, "search", lang, f"{key}/index.html", translations.get("search_title", lang),
+                              translations.get("search_description", lang),
+                              alternates={o: page_key(o, SEARCH_SLUG) for o in languages},
+                              breadcrumbs=[page_key(lang)])
     if config.withheld_note:
         for lang in languages:
             key = page_key(lang, WITHHELD_NOTE_SLUG)

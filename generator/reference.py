@@ -23,7 +23,7 @@ FILES: list[tuple[str, type[BaseModel]]] = [
 
 
 TYPE_NAMES = {"dict[str, str]": "text per language `{zh: …, en: …}`", "list[str]": "list of texts",
-              "str": "text", "int": "whole number", "date": "date `YYYY-MM-DD`", "int | float": "number"}
+              "str": "text", "int": "whole number", "date": "date `YYYY-MM-DD`", "int | float": "number", "bool": "true or false"}
 
 
 def type_name(annotation: typing.Any) -> str:

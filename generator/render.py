@@ -26,7 +26,8 @@ from . import markdown
 
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
-from .model import CHART_PLACEHOLDER, FIGURES_SLUG, WITHHELD_NOTE_SLUG, Page, Site, page_key, relative_url
+from .model import (CHART_PLACEHOLDER, FIGURES_SLUG, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page, Site, page_key,
+                    relative_url)
 
 ASSETS = "assets"
 PLOTLY_ASSET = "plotly.min.js"
@@ -34,8 +35,11 @@ PLOTLY_ASSET = "plotly.min.js"
 # not to inject styles (the charts.css link), so styles need no exception either.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "object-src 'none'; base-uri 'none'; form-action 'none'")
+# The search page runs Pagefind's WebAssembly: compiling it needs 'wasm-unsafe-eval' (which
+# allows WebAssembly only, not JavaScript eval), on that page alone.
+SEARCH_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 TEMPLATES = {"root": "root.html", "home": "home.html", "report": "report.html", "section": "section.html",
-             "figures": "figures.html", "note": "note.html", "not_found": "404.html"}
+             "figures": "figures.html", "note": "note.html", "search": "search.html", "not_found": "404.html"}
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,11 @@ def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
         folder = posixpath.dirname(page.output)
         for chart in page.charts:
             files[posixpath.join(folder, chart.csv_name)] = chart.csv_bytes()
+    if site.project.config.search:
+        from .search import build_index
+
+        files.update(build_index({p.output: files[p.output] for p in site.pages.values()
+                                  if p.kind == "section" and not p.pending_from}))
     # The internal edition is for review only: no sitemap, and robots are turned away.
     extras = [("robots.txt", robots_context(site))]
     if site.edition == "public":
@@ -192,7 +201,9 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
             md, text, {"mask_label": lambda n: tr.mask_label(lang, n)})),
         "chart_csv": lambda chart: chart.csv_name,
         "plotly_src": asset(PLOTLY_ASSET) if page.charts else "",
-        "content_security_policy": CONTENT_SECURITY_POLICY,
+        "content_security_policy": SEARCH_POLICY if page.kind == "search" else CONTENT_SECURITY_POLICY,
+        "search_href": url(page_key(lang, SEARCH_SLUG)) if page_key(lang, SEARCH_SLUG) in site.pages else "",
+        "site_root": relative_url(page.output, "index.html")[: -len("index.html")] or "./",
         "body_html": Markup(""),
         "plotly_style_ids": [],
         "figures_href": "", "figures_title": "",
@@ -272,7 +283,7 @@ def sitemap_context(site: Site) -> dict[str, Any]:
     """Every page in every language, with its language alternates."""
     entries = []
     for page in site.pages.values():
-        if page.kind in ("not_found",) or page.pending_from:
+        if page.kind in ("not_found", "search") or page.pending_from:
             continue
         loc = absolute_url(site, page.url) if site.project.config.base_url else page.url or "./"
         report = site.report(page.report_id) if page.report_id else None

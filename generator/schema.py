@@ -51,6 +51,7 @@ class SiteConfig(Schema):
         description="Markdown text of the page, linked from every footer, that explains why parts of the "
                     "reports are withheld.")
     footer: Localized | None = Field(default=None, description="An extra line of footer text in each language.")
+    search: bool = Field(default=True, description="Build a full-text search page per language (Pagefind).")
     content: str = Field(default="content", description="Folder of the reports, relative to this file.")
     templates: str = Field(
         default="templates",

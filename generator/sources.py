@@ -16,7 +16,7 @@ from .diagnostics import Diagnostics
 
 SECTION_FILE = re.compile(r"^(?P<number>\d{1,4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-RESERVED_NAMES = {"withheld", "assets"}  # addresses the site itself uses
+RESERVED_NAMES = {"withheld", "search", "assets", "pagefind"}  # addresses the site itself uses
 REPORT_FILE = "report.yml"
 METRICS_FILE = "metrics.yml"
 

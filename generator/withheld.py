@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gzip
 import html
 import json
 import re
@@ -150,10 +151,15 @@ def find_leaks(files: dict[str, bytes], secrets: Secrets) -> list[Leak]:
     if not needles:
         return []
     for name in sorted(files):
-        try:
-            text = files[name].decode("utf-8")
-        except UnicodeDecodeError:
-            continue  # images and fonts carry no text
+        data = files[name]
+        if data[:2] == b"\x1f\x8b":  # gzip, as Pagefind writes its index
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError):
+                pass
+        text = data.decode("utf-8", errors="replace")
+        if text.count("\ufffd") > len(text) // 10:
+            continue  # not text: images, fonts, WebAssembly
         for view, how in _views(text, name.rsplit(".", 1)[-1].lower()):
             for secret, literals in needles:
                 key = (name, secret.source, secret.line, secret.text)
@@ -227,6 +233,9 @@ def _views(text: str, kind: str) -> list[tuple[str, str]]:
     URL escapes where a browser decodes them (HTML, XML), JSON and JavaScript escapes,
     and base64 data anywhere."""
     views = [(text, "as written")]
+    joined = ZERO_WIDTH.sub("", text)
+    if joined != text:  # a search index separates the words it segments with zero-width spaces
+        views.append((joined, "after removing zero-width characters"))
     markup = kind in ("html", "htm", "xml", "svg", "txt")
     if markup and "&" in text:
         views.append((html.unescape(text), "after decoding HTML entities"))
@@ -241,6 +250,7 @@ def _views(text: str, kind: str) -> list[tuple[str, str]]:
     return views
 
 
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 BDATA = re.compile(r'"bdata"\s*:\s*"([A-Za-z0-9+/=]+)"\s*,\s*"dtype"\s*:\s*"([a-z0-9]+)"'
                    r'|"dtype"\s*:\s*"([a-z0-9]+)"\s*,\s*"bdata"\s*:\s*"([A-Za-z0-9+/=]+)"')
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")

@@ -22,6 +22,7 @@ SITE_CONFIG = """\
 title: {zh: 测试年报, en: Test Reports}
 languages: [zh, en]
 organisation: {zh: 测试办公室, en: Test Office}
+search: false
 """
 
 REPORT_YML = """\

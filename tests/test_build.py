@@ -43,7 +43,7 @@ def test_out_option_overrides_the_output_folder(tmp_path):
     out = tmp_path / "deploy"
     code, stdout, _ = run_cli("build", "--config", str(TWO_REPORTS / "site_config.yml"), "--out", str(out))
     assert code == 0 and (out / "index.html").is_file()
-    assert "built 14 pages" in stdout
+    assert "built 16 pages" in stdout  # 14, and a search page per language
     assert not (TWO_REPORTS / "public").exists()
 
 

@@ -74,3 +74,66 @@
   }, { rootMargin: "300px 0px" });
   for (var j = 0; j < plots.length; j++) observer.observe(plots[j]);
 })();
+
+// Search, with Pagefind's index of the site (pagefind/). Results link to the
+// section and to the paragraph where the words were found.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-search-bundle]");
+  if (!form) return;
+  document.documentElement.classList.add("has-js");
+  var input = document.getElementById("search-input");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var messages = document.getElementById("search-messages").dataset;
+  var root = form.getAttribute("data-search-root");
+  var pagefind = null;
+  function load() {
+    if (!pagefind) {
+      pagefind = import(new URL(form.getAttribute("data-search-bundle"), document.baseURI).href);
+    }
+    return pagefind;
+  }
+  function link(result) {
+    // Pagefind gives site-root paths ("/zh/2022/x/index.html"); the site may live under any sub-path.
+    var url = root + result.url.replace(/^\//, "");
+    var first = result.locations.length ? result.locations[0] : 0;
+    var anchor = null;
+    (result.anchors || []).forEach(function (a) {
+      if (a.location <= first && /^p\d+$/.test(a.id)) anchor = a;
+    });
+    return anchor ? url + "#" + anchor.id : url;
+  }
+  function show(query) {
+    list.textContent = "";
+    if (!query) { status.textContent = ""; return; }
+    load().then(function (module) {
+      return module.search(query);
+    }).then(function (search) {
+      return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
+    }).then(function (results) {
+      status.textContent = results.length ? messages.count.replace("{n}", results.length) : messages.none;
+      results.forEach(function (result) {
+        var item = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = link(result);
+        a.textContent = result.meta.title;
+        var excerpt = document.createElement("p");
+        excerpt.textContent = result.excerpt.replace(/<\/?mark>/g, "").replace(/\u200b/g, "");
+        item.appendChild(a);
+        item.appendChild(excerpt);
+        list.appendChild(item);
+      });
+    }).catch(function () {
+      status.textContent = messages.unavailable;
+    });
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = input.value.trim();
+    history.replaceState(null, "", "?q=" + encodeURIComponent(query));
+    show(query);
+  });
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) { input.value = initial; show(initial); }
+})();
