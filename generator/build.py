@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import markdown
-from .config import load_project
+from .config import check_government_site_fields, load_project
 from .content import validate_reports
 from .diagnostics import Diagnostics
 from .i18n import load_translations
@@ -60,6 +60,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         project = load_project(config_path, diagnostics)
         if project is None:
             return result
+        if not write:  # `nianbao check` also reviews what a government site must show
+            check_government_site_fields(project, diagnostics)
         folders = discover_reports(project.content_dir, project.languages, diagnostics)
         fixed_masks = project.config.masks == "fixed"
         secrets = prepare_edition(folders, edition, fixed_masks)

@@ -106,3 +106,21 @@ def check_localized(value: dict[str, str] | None, languages: list[str], document
             line, column = document.line_of(loc)
             diagnostics.error(path, f"'{name}' has no text for '{lang}'", line=line, column=column,
                               hint=f"add '{lang}: …' under '{name}'")
+
+
+# What the government website guidelines ask every page's footer to carry.
+GOVERNMENT_SITE_FIELDS = {
+    "contact": "contact details (联系方式)",
+    "site_id_code": "the website identification code (网站标识码)",
+    "icp_record": "the ICP record number (ICP备案号)",
+    "public_security_record": "the public security record number (公安机关备案号)",
+}
+
+
+def check_government_site_fields(project: Project, diagnostics: Diagnostics) -> None:
+    """Warn about footer fields a government website must show and this config lacks."""
+    for key, what in GOVERNMENT_SITE_FIELDS.items():
+        if getattr(project.config, key) is None:
+            diagnostics.warning(project.config_path, f"no '{key}': the footer does not show {what}",
+                                hint=f"add '{key}:' to site_config.yml (see docs/reference.md); "
+                                     "a government website must show it")

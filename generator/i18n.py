@@ -30,6 +30,10 @@ class Translations:
             raise KeyError(f"no '{lang}' text for the interface string '{key}' in {TRANSLATIONS_FILE}") from None
         return text.format(**values) if values else text
 
+    def html_langs(self) -> dict[str, str]:
+        """Each language's code for HTML ``lang`` attributes: ``{"zh": "zh-CN", "en": "en"}``."""
+        return dict(self.strings.get("html_lang", {}))
+
     def mask_label(self, lang: str, length: int) -> str:
         if self.fixed_masks:
             return self.get("mask_label_fixed", lang)

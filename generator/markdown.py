@@ -82,6 +82,7 @@ def create_parser() -> MarkdownIt:
     md.add_render_rule("fence", _render_fence)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
     md.core.ruler.push("block_ids", _block_ids_rule)
+    md.add_render_rule("text", _render_text)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
@@ -111,6 +112,18 @@ def render(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -> str:
     ``resolve_link(href) -> str | None``, ``metric_html(id) -> str`` (the figure,
     masks marked up) and ``chart_html(token) -> str``."""
     return md.renderer.render(parsed.tokens, md.options, env)
+
+
+def render_blocks(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -> list[str]:
+    """The body as its top-level blocks (a paragraph, a list, a table, a chart), each rendered alone."""
+    blocks: list[list[Token]] = []
+    depth = 0
+    for token in parsed.tokens:
+        if depth == 0:
+            blocks.append([])
+        blocks[-1].append(token)
+        depth += token.nesting
+    return [md.renderer.render(block, md.options, env) for block in blocks]
 
 
 def render_inline(md: MarkdownIt, text: str, env: dict[str, Any]) -> str:
@@ -179,9 +192,18 @@ def _block_ids_rule(state: StateCore) -> None:
                 token.attrSet("class", "align-" + style.partition(":")[2])
 
 
+# A sub-item of an official report: "（一）Lead sentence。…" or "(1) Lead sentence. …"
+SUB_ITEM = re.compile(r"^\s*((?:（[一二三四五六七八九十]+）|\(\d+\))\s*[^。.]{2,200}?[。.])")
+
+
 def _collect(parsed: ParsedMarkdown) -> None:
     tokens = parsed.tokens
+    items: list[Heading] = []
     for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.attrGet("id") and index + 1 < len(tokens):
+            lead = SUB_ITEM.match(tokens[index + 1].content)
+            if lead:
+                items.append(Heading(2, str(token.attrGet("id")), lead.group(1).rstrip("。.")))
         if token.type == "heading_open" and token.attrGet("id"):
             inline = tokens[index + 1]
             text = "".join(c.content for c in inline.children or []
@@ -198,6 +220,9 @@ def _collect(parsed: ParsedMarkdown) -> None:
             parsed.metrics.append(MetricReference(token.content, line, token))
         elif token.type == "fence" and token.info.strip() == "chart":
             parsed.charts.append(ChartBlock(token.content, (token.map[0] if token.map else 0) + 2, token))
+    if not parsed.headings and len(items) >= 2:
+        # No headings: the numbered sub-items of a report section make its contents.
+        parsed.headings = items
 
 
 def _render_link_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
@@ -248,3 +273,35 @@ def _render_fence(self: RendererHTML, tokens: list[Token], idx: int, options: An
     if token.info.strip() == "chart" and "chart_html" in env:
         return env["chart_html"](token)
     return RendererHTML.fence(self, tokens, idx, options, env)
+
+
+# --- words of the other language -------------------------------------------
+
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'&.\-]*(?:[ ][A-Za-z][A-Za-z0-9'&.\-]*)*")
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]*")
+
+
+def _render_text(self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    """Words in the other script carry their language (``<span lang="en">APEC</span>`` on a
+    Chinese page), so that screen readers pronounce them and browsers hyphenate them right."""
+    content = tokens[idx].content
+    foreign: tuple[re.Pattern[str], str] | None = env.get("foreign_words")
+    if not foreign:
+        return escapeHtml(content)
+    pattern, lang = foreign
+    parts, last = [], 0
+    for match in pattern.finditer(content):
+        parts.append(escapeHtml(content[last:match.start()]))
+        parts.append(f'<span lang="{lang}">{escapeHtml(match.group(0))}</span>')
+        last = match.end()
+    parts.append(escapeHtml(content[last:]))
+    return "".join(parts)
+
+
+def foreign_words(page_lang: str, languages: dict[str, str]) -> tuple[re.Pattern[str], str] | None:
+    """What counts as the other language on a page: Latin words on a Chinese page, Chinese on others.
+    ``languages`` maps site language codes to their HTML codes."""
+    if page_lang == "zh":
+        other = next((code for lang, code in languages.items() if lang != "zh"), None)
+        return (LATIN_RUN, other) if other else None
+    return (CJK_RUN, languages["zh"]) if "zh" in languages else None

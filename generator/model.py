@@ -9,6 +9,7 @@ a body's links depend on where its page is.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,15 +68,28 @@ class FigureGroup:
     rows: list[FigureRow]
 
 
+@dataclass(frozen=True)
+class BodyPart:
+    """A piece of text on a page that shows several: a section of the full report, or
+    one side of a paragraph pair in the bilingual view."""
+
+    lang: str  # its HTML language code
+    html: str
+    title_html: str = ""
+    anchor: str = ""
+
+
 CHART_PLACEHOLDER = "<!--nianbao-chart:{id}-->"
 WITHHELD_NOTE_SLUG = "withheld"  # zh/withheld/: why parts of the reports are withheld
 SEARCH_SLUG = "search"  # zh/search/: the search page
+FULL_REPORT = "full"  # zh/2022/full.html: the whole report on one page
+BILINGUAL = "bilingual"  # zh/2022/<slug>/bilingual.html: a section side by side in both languages
 
 
 @dataclass
 class Page:
     key: str
-    kind: str  # "root" | "home" | "report" | "section" | "figures" | "note" | "search" | "not_found"
+    kind: str  # root, home, report, section, figures, full, bilingual, note, search or not_found
     lang: str
     output: str  # path of the file in the site, e.g. "zh/2022/overview/index.html"
     title: str
@@ -92,6 +106,8 @@ class Page:
     breadcrumbs: list[str] = field(default_factory=list)  # keys of the pages above this one
     charts: list[Chart] = field(default_factory=list)  # in the order the body places them
     figure_groups: list[FigureGroup] = field(default_factory=list)  # the figures page's tables
+    parts: list[BodyPart] = field(default_factory=list)  # the full report's sections
+    pairs: list[list[BodyPart]] = field(default_factory=list)  # the bilingual view's rows
 
     @property
     def url(self) -> str:
@@ -168,12 +184,14 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     by_source = {text.source.resolve(): page_key(lang, report.id, section.slug)
                  for report in reports for section in report.sections
                  for lang, text in section.texts.items()}
+    bodies = _BodyRenderer(pages, by_source, {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md)
+                                              for s in sources}, translations, md, diagnostics)
     for source in sources:
         for slug, versions in source.sections.items():
             for lang, text in versions.items():
-                page = pages[page_key(lang, source.id, slug)]
-                figures = _Figures({m.id: m for m in source.metrics}, history, translations, md)
-                _render_body(page, text, pages, by_source, figures, translations, md, diagnostics)
+                bodies.section_page(pages[page_key(lang, source.id, slug)], text, source.id)
+    for report, source in zip(reports, sources):
+        _add_reading_views(report, source, pages, bodies, translations, languages)
     for page in pages.values():
         if page.pending_from:
             page.title_html = pages[page.pending_from].title_html
@@ -244,35 +262,65 @@ class _Figures:
             text = f"[{text}]{{.withheld}}"
         return markdown.render_inline(self.md, text, env)
 
-    def chart(self, spec: ChartSpec, page: Page) -> Chart:
-        chart = build_chart(spec, f"chart-{len(page.charts) + 1}", page.lang, self.metrics, self.history,
+    def chart(self, spec: ChartSpec, page: Page, lang: str) -> Chart:
+        chart = build_chart(spec, f"chart-{len(page.charts) + 1}", lang, self.metrics, self.history,
                             self.translations)
         page.charts.append(chart)
         return chart
 
 
-def _render_body(page: Page, text: SectionSource, pages: dict[str, Page], by_source: dict[Path, str],
-                 figures: _Figures, translations: Translations, md: MarkdownIt,
-                 diagnostics: Diagnostics) -> None:
-    links: dict[str, str] = {}
-    for href, line in text.parsed.links:
-        target = _link_target(href, text.path, pages, by_source)
-        if target is None:
-            diagnostics.error(text.path, f"the link '{href}' points to no section of the site", line=line,
-                              hint="link to a section by its file name, e.g. (02-outlook.zh.md) or "
-                                   "(../2021/01-overview.zh.md#heading)")
-        elif target:
-            links[href] = target
-    specs = {id(block.token): block.spec for block in text.parsed.charts}
-    env: dict = {
-        "mask_label": lambda n: translations.mask_label(page.lang, n),
-        "resolve_link": lambda href: _relative_link(links.get(href), href, page, pages),
-    }
-    env["metric_html"] = lambda metric_id: figures.metric_html(metric_id, page.lang, env)
-    env["chart_html"] = lambda token: CHART_PLACEHOLDER.format(id=figures.chart(specs[id(token)], page).id)
-    page.title_html = markdown.render_inline(md, text.front.title, env)
-    page.body_html = markdown.render(md, text.parsed, env)
-    page.headings = text.parsed.headings
+@dataclass
+class _BodyRenderer:
+    """Renders a section's text into the page that shows it (its own page, the bilingual view,
+    the full report): links are relative to that page, and its charts are that page's."""
+
+    pages: dict[str, Page]
+    by_source: dict[Path, str]
+    figures_of: dict[str, _Figures]  # by report id
+    translations: Translations
+    md: MarkdownIt
+    diagnostics: Diagnostics
+
+    def env(self, host: Page, text: SectionSource, report: str, check_links: bool = False) -> dict:
+        links: dict[str, str] = {}
+        for href, line in text.parsed.links:
+            target = _link_target(href, text.path, self.pages, self.by_source)
+            if target is None and check_links:
+                self.diagnostics.error(text.path, f"the link '{href}' points to no section of the site", line=line,
+                                       hint="link to a section by its file name, e.g. (02-outlook.zh.md) or "
+                                            "(../2021/01-overview.zh.md#heading)")
+            elif target:
+                links[href] = target
+        lang, figures = text.file.lang, self.figures_of[report]
+        specs = {id(block.token): block.spec for block in text.parsed.charts}
+        env: dict = {
+            "mask_label": lambda n: self.translations.mask_label(lang, n),
+            "resolve_link": lambda href: _relative_link(links.get(href), href, host, self.pages),
+            "foreign_words": markdown.foreign_words(lang, self.translations.html_langs()),
+        }
+        env["metric_html"] = lambda metric_id: figures.metric_html(metric_id, lang, env)
+        env["chart_html"] = lambda token: CHART_PLACEHOLDER.format(
+            id=figures.chart(specs[id(token)], host, lang).id)
+        return env
+
+    def section_page(self, page: Page, text: SectionSource, report: str) -> None:
+        env = self.env(page, text, report, check_links=True)
+        page.title_html = markdown.render_inline(self.md, text.front.title, env)
+        page.body_html = markdown.render(self.md, text.parsed, env)
+        page.headings = text.parsed.headings
+
+    def blocks(self, host: Page, text: SectionSource, report: str, prefix: str) -> list[str]:
+        """The text's top-level blocks, with ids made unique on the host page by ``prefix``."""
+        env = self.env(host, text, report)
+        return [prefix_ids(block, prefix) for block in markdown.render_blocks(self.md, text.parsed, env)]
+
+
+ID_ATTRIBUTE = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby|for)=")|(\shref="#)')
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """Make the ids of a rendered body unique where several bodies share a page."""
+    return ID_ATTRIBUTE.sub(lambda m: m.group(0) + prefix, html)
 
 
 def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dict[Path, str]) -> str | None:
@@ -316,3 +364,41 @@ def _fill_figures_page(page: Page, report: Report, source: ReportSource, pages: 
             spec = ChartSpec(type="line", across_years=metric.id)
             page.charts.append(build_chart(spec, f"chart-{len(page.charts) + 1}", lang, metrics, history,
                                            translations))
+
+
+def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Page], bodies: _BodyRenderer,
+                       translations: Translations, languages: list[str]) -> None:
+    """The whole report on one page per language, and each section side by side in two languages."""
+    for lang in languages:
+        home, report_key = page_key(lang), page_key(lang, report.id)
+        full_key = page_key(lang, report.id, FULL_REPORT)
+        full = pages[full_key] = Page(
+            full_key, "full", lang, f"{lang}/{report.id}/{FULL_REPORT}.html",
+            translations.get("full_report_title", lang, title=report.meta.title[lang]),
+            report.meta.summary[lang], alternates={o: page_key(o, report.id, FULL_REPORT) for o in languages},
+            report_id=report.id, breadcrumbs=[home, report_key])
+        for section in report.sections:
+            text = source.sections[section.slug].get(lang) or next(iter(source.sections[section.slug].values()))
+            full.parts.append(BodyPart(translations.get("html_lang", text.file.lang),
+                                       "".join(bodies.blocks(full, text, report.id, f"{section.slug}-")),
+                                       pages[page_key(lang, report.id, section.slug)].title_html, section.slug))
+        if len(languages) < 2:
+            continue
+        for section in report.sections:
+            versions = source.sections[section.slug]
+            if len(versions) < len(languages):
+                continue  # no side by side without a translation
+            key = page_key(lang, report.id, section.slug, BILINGUAL)
+            section_key = page_key(lang, report.id, section.slug)
+            view = pages[key] = Page(
+                key, "bilingual", lang, f"{lang}/{report.id}/{section.slug}/{BILINGUAL}.html",
+                translations.get("bilingual_title", lang, title=pages[section_key].title),
+                pages[section_key].description,
+                alternates={o: page_key(o, report.id, section.slug, BILINGUAL) for o in languages},
+                report_id=report.id, section_slug=section.slug, breadcrumbs=[home, report_key, section_key])
+            columns = [(translations.get("html_lang", other), bodies.blocks(view, versions[other], report.id, f"{other}-"))
+                       for other in languages]
+            for index in range(max(len(blocks) for _, blocks in columns)):
+                view.pairs.append([BodyPart(code, blocks[index] if index < len(blocks) else "")
+                                   for code, blocks in columns])
+            view.title_html = pages[section_key].title_html

@@ -9,10 +9,12 @@ the model and helpers (``t``, ``url``, ``asset``); logic stays here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import posixpath
 import re
 import traceback
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,10 @@ from markupsafe import Markup
 
 from . import markdown
 
+from .charts import Chart
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
-from .model import (CHART_PLACEHOLDER, FIGURES_SLUG, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page, Site, page_key,
+from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page, Site, page_key,
                     relative_url)
 
 ASSETS = "assets"
@@ -39,7 +42,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 # allows WebAssembly only, not JavaScript eval), on that page alone.
 SEARCH_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 TEMPLATES = {"root": "root.html", "home": "home.html", "report": "report.html", "section": "section.html",
-             "figures": "figures.html", "note": "note.html", "search": "search.html", "not_found": "404.html"}
+             "figures": "figures.html", "note": "note.html", "search": "search.html", "full": "full.html",
+             "bilingual": "bilingual.html", "not_found": "404.html"}
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,9 @@ def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
         try:
             context = page_context(site, page, assets, md)
             context["plotly_style_ids"] = injected_styles if page.charts else []
-            context["body_html"] = _place_charts(page, env, context)
+            context["body_html"] = _place_charts(page.body_html, page, env, context)
+            context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
+                                for part in page.parts]
             html = env.get_template(template_name).render(context)
         except jinja2.TemplateError as exc:
             _template_error(exc, template_name, diagnostics)
@@ -121,9 +127,8 @@ def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
                               hint="add the string to translations.yml in the templates folder")
             return {}
         files[page.output] = html.encode("utf-8")
-        folder = posixpath.dirname(page.output)
         for chart in page.charts:
-            files[posixpath.join(folder, chart.csv_name)] = chart.csv_bytes()
+            files[posixpath.join(posixpath.dirname(page.output), csv_name(page, chart))] = chart.csv_bytes()
     if site.project.config.search:
         from .search import build_index
 
@@ -155,14 +160,19 @@ def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnosti
                       hint="check the names used in the template against docs/templates.md")
 
 
-def _place_charts(page: Page, env: jinja2.Environment, context: dict[str, Any]) -> Markup:
-    """The body with each chart's placeholder replaced by the chart partial."""
-    body = page.body_html
+def csv_name(page: Page, chart: Chart) -> str:
+    """A chart's CSV file, beside its page: chart-1.csv, or bilingual-chart-1.csv for bilingual.html."""
+    stem = posixpath.basename(page.output).removesuffix(".html")
+    return chart.csv_name if stem == "index" else f"{stem}-{chart.csv_name}"
+
+
+def _place_charts(html: str, page: Page, env: jinja2.Environment, context: dict[str, Any]) -> Markup:
+    """Rendered text with each chart's placeholder replaced by the chart partial."""
     for chart in page.charts:
         placeholder = CHART_PLACEHOLDER.format(id=chart.id)
-        if placeholder in body:
-            body = body.replace(placeholder, env.get_template("partials/chart.html").render(context | {"chart": chart}))
-    return Markup(body)
+        if placeholder in html:
+            html = html.replace(placeholder, env.get_template("partials/chart.html").render(context | {"chart": chart}))
+    return Markup(html)
 
 
 def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt) -> dict[str, Any]:
@@ -196,17 +206,25 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "site_title": config.title[lang],
         "organisation": config.organisation[lang],
         "footer_text": config.footer[lang] if config.footer else "",
+        "contact": config.contact[lang] if config.contact else "",
+        "site_config": config,
+        "site_domain": urllib.parse.urlsplit(config.base_url).netloc if config.base_url else "",
+        # the record system looks a number up by its digits: 京公网安备11010502000001号 → 11010502000001
+        "public_security_code": "".join(c for c in config.public_security_record or "" if c.isdigit()),
         "t": t, "url": url, "asset": asset,
         "render_text": lambda text: Markup(markdown.render_inline(
-            md, text, {"mask_label": lambda n: tr.mask_label(lang, n)})),
-        "chart_csv": lambda chart: chart.csv_name,
+            md, text, {"mask_label": lambda n: tr.mask_label(lang, n),
+                       "foreign_words": markdown.foreign_words(lang, tr.html_langs())})),
+        "chart_csv": lambda chart: csv_name(page, chart),
         "plotly_src": asset(PLOTLY_ASSET) if page.charts else "",
         "content_security_policy": SEARCH_POLICY if page.kind == "search" else CONTENT_SECURITY_POLICY,
         "search_href": url(page_key(lang, SEARCH_SLUG)) if page_key(lang, SEARCH_SLUG) in site.pages else "",
         "site_root": relative_url(page.output, "index.html")[: -len("index.html")] or "./",
-        "body_html": Markup(""),
+        "body_html": Markup(""), "parts": [],
         "plotly_style_ids": [],
         "figures_href": "", "figures_title": "",
+        "bilingual_href": url(f"{page.key}/{BILINGUAL}") if f"{page.key}/{BILINGUAL}" in site.pages else "",
+        "full_report_href": url(page_key(lang, report.id, FULL_REPORT)) if report else "",
         "internal": site.edition == "internal",
         "internal_banner": [{"lang": tr.get("html_lang", other), "text": tr.get("internal_banner", other)}
                             for other in site.languages],

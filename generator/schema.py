@@ -51,6 +51,16 @@ class SiteConfig(Schema):
         description="Markdown text of the page, linked from every footer, that explains why parts of the "
                     "reports are withheld.")
     footer: Localized | None = Field(default=None, description="An extra line of footer text in each language.")
+    contact: Localized | None = Field(
+        default=None, description="How to reach the office, in each language (address, telephone, e-mail), shown in the footer.")
+    site_id_code: str | None = Field(
+        default=None, description="网站标识码: the site's identification code under the government website rules, "
+                                  "shown in the footer and in the SiteIDCode meta tag.")
+    icp_record: str | None = Field(
+        default=None, description="ICP备案号 (e.g. 京ICP备12345678号), shown in the footer and linked to the MIIT record system.")
+    public_security_record: str | None = Field(
+        default=None, description="公安机关备案号 (e.g. 京公网安备11010502000001号), shown in the footer and linked to the "
+                                  "public security record system.")
     search: bool = Field(default=True, description="Build a full-text search page per language (Pagefind).")
     content: str = Field(default="content", description="Folder of the reports, relative to this file.")
     templates: str = Field(

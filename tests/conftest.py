@@ -23,6 +23,10 @@ title: {zh: 测试年报, en: Test Reports}
 languages: [zh, en]
 organisation: {zh: 测试办公室, en: Test Office}
 search: false
+contact: {zh: 电话 010-00000000, en: Telephone +86 10 0000 0000}
+site_id_code: "0000000000"
+icp_record: 测ICP备00000000号
+public_security_record: 测公网安备00000000000000号
 """
 
 REPORT_YML = """\

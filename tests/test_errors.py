@@ -49,7 +49,7 @@ CASES = {
     ),
     "unknown config key": (
         {"site_config.yml": SITE_CONFIG + "ouptut: public\n"},
-        ["site_config.yml:5:1: error: unknown key 'ouptut' in site_config.yml"],
+        ["site_config.yml:9:1: error: unknown key 'ouptut' in site_config.yml"],
     ),
     "config text in an unknown language": (
         {"site_config.yml": SITE_CONFIG.replace("en: Test Office", "eng: Test Office")},

@@ -187,7 +187,8 @@ def test_sitemap_lists_every_page_with_alternates(shipped_site):
     sitemap = ElementTree.parse(shipped_site / "sitemap.xml").getroot()
     locs = {loc.text for loc in sitemap.findall("s:url/s:loc", namespaces)}
     assert "zh/2022/outlook/" in locs and "en/2022/outlook/" in locs
-    pages_per_language = 4 + len(SECTIONS)  # home, report, figures, the note on withheld content, sections
+    # home, report, figures, the note on withheld content, the full report, each section and its bilingual view
+    pages_per_language = 5 + 2 * len(SECTIONS)
     assert len(locs) == 2 * pages_per_language + 1
     assert len(sitemap.findall("s:url/x:link", namespaces)) == 2 * 2 * pages_per_language
 

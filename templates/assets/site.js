@@ -137,3 +137,88 @@
   var initial = new URLSearchParams(location.search).get("q");
   if (initial) { input.value = initial; show(initial); }
 })();
+
+// Text size (three steps) and high contrast: buttons in the header, remembered across pages.
+(function () {
+  "use strict";
+  var controls = document.querySelector("[data-reading-controls]");
+  if (!controls) return;
+  var root = document.documentElement;
+  function remember(key, value) {
+    try { localStorage.setItem(key, value); } catch (e) { /* not remembered, still applied */ }
+  }
+  var sizes = controls.querySelectorAll("[data-text-size]");
+  function showSize() {
+    for (var i = 0; i < sizes.length; i++) {
+      var step = sizes[i].getAttribute("data-text-size");
+      var on = step === "standard" ? !root.classList.contains("text-large") && !root.classList.contains("text-larger")
+        : root.classList.contains("text-" + step);
+      sizes[i].setAttribute("aria-pressed", on ? "true" : "false");
+    }
+  }
+  for (var i = 0; i < sizes.length; i++) {
+    sizes[i].addEventListener("click", function () {
+      var step = this.getAttribute("data-text-size");
+      root.classList.remove("text-large", "text-larger");
+      if (step !== "standard") root.classList.add("text-" + step);
+      remember("nianbao-text-size", step);
+      showSize();
+    });
+  }
+  var contrast = controls.querySelector("[data-contrast]");
+  function showContrast() {
+    contrast.setAttribute("aria-pressed", root.classList.contains("high-contrast") ? "true" : "false");
+  }
+  contrast.addEventListener("click", function () {
+    root.classList.toggle("high-contrast");
+    remember("nianbao-contrast", root.classList.contains("high-contrast") ? "high" : "normal");
+    showContrast();
+  });
+  showSize();
+  showContrast();
+  controls.hidden = false;
+})();
+
+// Read aloud, with the browser's own speech synthesis: nothing is sent anywhere.
+// The button shows only where the browser has a voice for the page's language.
+(function () {
+  "use strict";
+  var holder = document.querySelector("[data-read-aloud]");
+  var synth = window.speechSynthesis;
+  if (!holder || !synth || !window.SpeechSynthesisUtterance) return;
+  var button = holder.querySelector("button");
+  var lang = document.documentElement.lang;
+  var base = lang.split("-")[0].toLowerCase();
+  function voice() {
+    var voices = synth.getVoices();
+    for (var i = 0; i < voices.length; i++) {
+      if (voices[i].lang && voices[i].lang.replace("_", "-").toLowerCase().split("-")[0] === base) return voices[i];
+    }
+    return null;
+  }
+  function text() {
+    // What a listener should hear: a mask is read as its label, not as asterisks.
+    var article = document.querySelector("article .prose").cloneNode(true);
+    var masks = article.querySelectorAll(".mask");
+    for (var i = 0; i < masks.length; i++) masks[i].textContent = " " + masks[i].getAttribute("aria-label") + " ";
+    var skip = article.querySelectorAll("figure, .footnotes");
+    for (var j = 0; j < skip.length; j++) skip[j].remove();
+    return document.querySelector("article h1").textContent + "。\n" + article.textContent;
+  }
+  function setPlaying(playing) {
+    button.setAttribute("aria-pressed", playing ? "true" : "false");
+    button.textContent = button.getAttribute(playing ? "data-label-stop" : "data-label-start");
+  }
+  button.addEventListener("click", function () {
+    if (synth.speaking) { synth.cancel(); setPlaying(false); return; }
+    var utterance = new SpeechSynthesisUtterance(text());
+    utterance.lang = lang;
+    utterance.voice = voice();
+    utterance.onend = function () { setPlaying(false); };
+    synth.speak(utterance);
+    setPlaying(true);
+  });
+  function offer() { if (voice()) holder.hidden = false; }
+  offer();
+  if (synth.addEventListener) synth.addEventListener("voiceschanged", offer);
+})();
