@@ -15,7 +15,7 @@ from typing import Iterator
 
 from . import markdown
 from .config import check_government_site_fields, load_project
-from .content import validate_reports
+from .content import review, validate_reports
 from .diagnostics import Diagnostics
 from .i18n import load_translations
 from .model import Site, build_site
@@ -39,6 +39,13 @@ class BuildResult:
         return sum(1 for name in self.files if name.endswith(".html"))
 
 
+@dataclass
+class BuildCache:
+    """What a build keeps for the next one (the dev server's rebuilds): Plotly figures by content."""
+
+    figures: dict = field(default_factory=dict)
+
+
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -49,8 +56,10 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def build(config_path: Path, *, output_dir: Path | None = None, write: bool = True,
-          strict: bool = False, edition: str = PUBLIC) -> BuildResult:
-    """Build the project of ``config_path`` in an edition; with ``write=False`` only check it."""
+          strict: bool = False, edition: str = PUBLIC, cache: BuildCache | None = None,
+          search: bool = True) -> BuildResult:
+    """Build the project of ``config_path`` in an edition; with ``write=False`` only check it.
+    ``search=False`` leaves out the search index (the dev server builds it in the background)."""
     config_path = Path(config_path)
     diagnostics = Diagnostics(config_path.resolve().parent)
     result = BuildResult(diagnostics)
@@ -69,6 +78,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         md = markdown.create_parser()
         sources = validate_reports(project, folders, md, diagnostics)
         withhold_figures(sources, edition, fixed_masks, secrets)
+        if not write and not diagnostics.errors:  # `nianbao check`: what reviewers usually miss
+            review(sources, project.languages, diagnostics)
     if diagnostics.errors or not sources:
         return result
     with _timed(timings, "model"):
@@ -77,7 +88,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                          diagnostics, fixed_masks)
         if diagnostics.errors:
             return result
-        site = build_site(project, sources, translations, md, diagnostics, edition)
+        site = build_site(project, sources, translations, md, diagnostics, edition,
+                          cache.figures if cache is not None else None)
         result.site = site
     if diagnostics.errors:
         return result
@@ -86,7 +98,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         project.output_dir.with_name(project.output_dir.name + "-internal")
     result.output_dir = (output_dir or default_output).resolve()
     with _timed(timings, "render"):
-        result.files = render_site(site, diagnostics)
+        result.files = render_site(site, diagnostics, search=search)
     if edition == PUBLIC:
         with _timed(timings, "leak check"):
             check_leaks(result.files, secrets, result.output_dir, diagnostics)

@@ -90,8 +90,11 @@ def _plain_number(value: int | float | None) -> str:
 
 
 def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Metric],
-                history: dict[str, list[Metric]], translations: Translations) -> Chart:
-    """``metrics``: the report's figures by id; ``history``: each id's figures across reports by year."""
+                history: dict[str, list[Metric]], translations: Translations,
+                figure_cache: dict[str, Any] | None = None) -> Chart:
+    """``metrics``: the report's figures by id; ``history``: each id's figures across reports by year.
+    ``figure_cache`` keeps Plotly figures across builds (the dev server's rebuilds): building
+    one is the slow part of a chart."""
     t = translations
     if spec.across_years:
         series = sorted(history[spec.across_years], key=lambda m: m.year)
@@ -116,7 +119,13 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
             cells.append(_range_text(row, lang, t) if row.range else "")
         table_rows.append(cells)
     summary = _summary(rows, unit, lang, t)
-    figure = _figure(chart_type, rows, title, unit, lang, t)
+    key = json.dumps([chart_type, [(r.label, r.value, r.mask, r.range, r.metric.qualifier, r.metric.text)
+                                   for r in rows], title, unit, lang, t.digest], ensure_ascii=False, default=str)
+    figure = figure_cache.get(key) if figure_cache is not None else None
+    if figure is None:
+        figure = _figure(chart_type, rows, title, unit, lang, t)
+        if figure_cache is not None:
+            figure_cache[key] = figure
     csv_header = [header[0], header[1], t.get("csv_withheld_low", lang), t.get("csv_withheld_high", lang)]
     return Chart(chart_id, chart_type, lang, title, caption, unit, summary, rows, header, table_rows,
                  figure, f"{chart_id}.csv", csv_header)
@@ -153,7 +162,7 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
     annotations: list[dict[str, Any]] = []
     horizontal = chart_type == "hbar"
     if chart_type in ("bar", "hbar"):
-        known = [r.value if r.mask is None else None for r in rows]
+        known = [r.value for r in rows]
         low = [r.range[0] if r.range else None for r in rows]
         span = [r.range[1] - r.range[0] if r.range else None for r in rows]
         range_labels = [f"{s} ({_range_text(r, lang, t)})" if r.range else "" for r, s in zip(rows, shown)]
@@ -170,7 +179,7 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
                                          "pattern": {"shape": "/", "fgcolor": PALETTE[0], "solidity": 0.3}},
                                  **common))
     elif chart_type == "line":
-        points = [(r.label, r.value, s) for r, s in zip(rows, shown) if r.mask is None]
+        points = [(r.label, r.value, s) for r, s in zip(rows, shown) if r.value is not None]
         traces.append(go.Scatter(name=unit, x=[p[0] for p in points], y=[p[1] for p in points],
                                  text=[p[2] for p in points], mode="lines+markers+text", textposition="top center",
                                  marker={"color": PALETTE[0], "size": 9, "symbol": "circle"},
@@ -185,15 +194,21 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
                                          marker={"symbol": "line-ew", "size": 14,
                                                  "line": {"color": PALETTE[1], "width": 3}},
                                          hovertemplate="%{text}<extra></extra>"))
+    if chart_type in ("bar", "hbar", "line"):
+        undrawn = [f"{r.label} {s}" for r, s in zip(rows, shown) if r.value is None and r.range is None]
+        if undrawn:  # a figure without a value or a range to draw is named, never dropped in silence
+            annotations.append({"text": t.get("not_drawn", lang, items=t.get("list_separator", lang).join(undrawn)),
+                                "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": 1.12,
+                                "xanchor": "left"})
     else:  # pie and donut: a withheld figure has no size to draw, so it is named instead
-        drawn = [(r, s) for r, s in zip(rows, shown) if r.mask is None]
+        drawn = [(r, s) for r, s in zip(rows, shown) if r.value is not None]
         traces.append(go.Pie(labels=[r.label for r, _ in drawn], values=[r.value for r, _ in drawn],
                              text=[s for _, s in drawn], textinfo="label+text+percent", textposition="outside",
                              textfont={"color": "#1b1b1b"}, automargin=True,
                              hovertemplate="%{label}: %{text}<extra></extra>", sort=False, direction="clockwise",
                              hole=0.5 if chart_type == "donut" else 0,
                              marker={"colors": PALETTE[: len(drawn)], "line": {"color": BACKGROUND, "width": 2}}))
-        missing = [f"{r.label} {s}" for r, s in zip(rows, shown) if r.mask is not None]
+        missing = [f"{r.label} {s}" for r, s in zip(rows, shown) if r.value is None]
         if missing:
             annotations.append({"text": t.get("not_drawn", lang, items=t.get("list_separator", lang).join(missing)),
                                 "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.15,

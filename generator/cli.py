@@ -53,12 +53,46 @@ def make_parser() -> argparse.ArgumentParser:
                                     description="Run every stage of a build except writing, "
                                                 "and report every problem found.")
     common(check_cmd)
+    serve_cmd = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save",
+                                    description="Build the site in memory, serve it on 127.0.0.1 and rebuild "
+                                                "it whenever a file of the project changes; open pages "
+                                                "reload by themselves.")
+    common(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in the default browser")
+    new_cmd = commands.add_parser("new", help="start something new: nianbao new report 2023",
+                                  description="Create the next report from the latest one: the same sections "
+                                              "with empty bodies, report.yml for the new year, and metrics.yml "
+                                              "with the same ids and labels but no values.")
+    new_cmd.add_argument("what", choices=["report"], help="what to create")
+    new_cmd.add_argument("id", help="the new report's folder name, normally its year")
+    new_cmd.add_argument("--from", dest="source", metavar="ID",
+                         help="the report to start from (default: the latest)")
+    new_cmd.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="PATH",
+                         help="the site config file (default: site_config.yml)")
+    translated_cmd = commands.add_parser(
+        "translated", help="record that a translation is in line with its original",
+        description="Write into the translation's front matter a fingerprint of each paragraph of the "
+                    "original as it is now; nianbao check then names the paragraphs that change.")
+    translated_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE", help="translations, e.g. 01-x.en.md")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args.config, port=args.port, open_browser=args.open, edition=args.edition)
+        if args.command == "translated":
+            from .translated import mark_translated
+
+            return max(mark_translated(path) for path in args.files)
+        if args.command == "new":
+            from .new import new_report
+
+            return new_report(args.config, args.id, args.source)
         if args.command == "build":
             result = build(args.config, output_dir=args.out, write=True, strict=args.strict, edition=args.edition)
         else:

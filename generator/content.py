@@ -279,3 +279,48 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
 def _did_you_mean(name: str, known: dict[str, Metric]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def review(reports: list[ReportSource], languages: list[str], diagnostics: Diagnostics) -> None:
+    """What reviewers usually miss, for ``nianbao check``: stale or unrecorded translations,
+    figures never shown, images without alt text, sections without a summary."""
+    for report in reports:
+        shown = {ref.id for versions in report.sections.values() for text in versions.values()
+                 for ref in text.parsed.metrics}
+        shown |= {m for versions in report.sections.values() for text in versions.values()
+                  for block in text.parsed.charts if block.spec for m in (block.spec.metrics or [])}
+        for metric in report.metrics:
+            if metric.id not in shown:
+                diagnostics.warning(metric.source, f"the figure '{metric.id}' is defined but never shown",
+                                    line=metric.line, hint=f"quote it in its section as {{{{ {metric.id} }}}}, "
+                                    "draw it in a chart, or remove it")
+        for slug in report.order:
+            versions = report.sections[slug]
+            original_lang = next(lang for lang in languages if lang in versions)
+            original = versions[original_lang]
+            for lang, text in versions.items():
+                if not text.front.summary:
+                    diagnostics.warning(text.path, "the section has no summary", line=1,
+                                        hint="add summary: \"…\" to the front matter: it is the page's "
+                                             "description in search engines and link previews")
+                for src, line in text.parsed.images_without_alt:
+                    diagnostics.warning(text.path, f"the image '{src}' has no alternative text", line=line,
+                                        hint="describe it between the brackets: ![what it shows](…)")
+                if lang != original_lang:
+                    _check_translation(text, original, diagnostics)
+
+
+def _check_translation(text: SectionSource, original: SectionSource, diagnostics: Diagnostics) -> None:
+    current = markdown.block_fingerprints(original.parsed, original.file.source.text)
+    recorded = text.front.translated_from
+    if recorded is None:
+        diagnostics.warning(text.path, f"nothing records which version of {original.path.name} this translates",
+                            line=1, hint=f"when it is in line with the original, run: nianbao translated {text.path.name}")
+        return
+    changed = [n for n in range(1, max(len(current), len(recorded)) + 1)
+               if n > len(current) or n > len(recorded) or current[n - 1] != recorded[n - 1]]
+    if changed:
+        listed = ", ".join(str(n) for n in changed[:10]) + (" …" if len(changed) > 10 else "")
+        diagnostics.warning(text.path, f"the translation is out of date: block(s) {listed} of "
+                            f"{original.path.name} changed since it was brought in line", line=1,
+                            hint=f"update those paragraphs, then run: nianbao translated {text.path.name}")

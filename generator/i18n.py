@@ -8,7 +8,10 @@ strings with a ``translations.yml`` in its own templates folder.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Diagnostics
@@ -29,6 +32,12 @@ class Translations:
         except KeyError:
             raise KeyError(f"no '{lang}' text for the interface string '{key}' in {TRANSLATIONS_FILE}") from None
         return text.format(**values) if values else text
+
+    @cached_property
+    def digest(self) -> str:
+        """Identifies these strings, for caches of what was rendered with them."""
+        data = json.dumps([self.strings, self.fixed_masks], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode()).hexdigest()[:16]
 
     def html_langs(self) -> dict[str, str]:
         """Each language's code for HTML ``lang`` attributes: ``{"zh": "zh-CN", "en": "en"}``."""

@@ -14,6 +14,7 @@ off. Two rules are our own:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class ParsedMarkdown:
     links: list[tuple[str, int | None]] = field(default_factory=list)  # (href, line)
     metrics: list[MetricReference] = field(default_factory=list)
     charts: list[ChartBlock] = field(default_factory=list)
+    images_without_alt: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 def create_parser() -> MarkdownIt:
@@ -124,6 +126,17 @@ def render_blocks(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -
         blocks[-1].append(token)
         depth += token.nesting
     return [md.renderer.render(block, md.options, env) for block in blocks]
+
+
+def block_fingerprints(parsed: ParsedMarkdown, text: str) -> list[str]:
+    """A short hash of each top-level block's source, to tell which paragraphs changed."""
+    lines = text.split("\n")
+    prints = []
+    for token in parsed.tokens:
+        if token.level == 0 and token.nesting >= 0 and token.map and token.type != "front_matter":
+            source = "\n".join(lines[token.map[0]:token.map[1]]).strip()
+            prints.append(hashlib.sha256(source.encode("utf-8")).hexdigest()[:8])
+    return prints
 
 
 def render_inline(md: MarkdownIt, text: str, env: dict[str, Any]) -> str:
@@ -214,6 +227,8 @@ def _collect(parsed: ParsedMarkdown) -> None:
             for child in token.children or []:
                 if child.type == "link_open":
                     parsed.links.append((str(child.attrGet("href") or ""), line))
+                elif child.type == "image" and not child.content.strip():
+                    parsed.images_without_alt.append((str(child.attrGet("src") or ""), line))
                 elif child.type == "substitution_inline":
                     parsed.metrics.append(MetricReference(child.content, line, child))
         elif token.type == "substitution_block":

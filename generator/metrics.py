@@ -51,6 +51,11 @@ class Metric:
         return self.mask is not None
 
     @property
+    def pending(self) -> bool:
+        """Neither value nor mask yet: a new report's figure still to be filled in."""
+        return self.value is None and self.mask is None
+
+    @property
     def mask_digits(self) -> str:
         """The asterisks of the mask, without its 万 or 亿."""
         return (self.mask or "").rstrip("万亿")
@@ -91,6 +96,9 @@ def load_metrics(source: SourceFile | None, report_id: str, year: int, languages
             _unknown_section(path, document, index, item.section, sections, diagnostics)
         for key in ("label", "unit", "note", "text"):
             check_localized(getattr(item, key), languages, document, ("metrics", index, key), path, diagnostics)
+        if item.value is None and item.mask is None:
+            diagnostics.warning(path, f"the figure '{item.id}' has no value yet", line=line, column=column,
+                                hint="add 'value:' (or 'mask:' where the published text masks it)")
         if len(diagnostics.errors) == before:
             metrics.append(Metric(item.id, report_id, year, item.label, item.unit, item.value, item.mask,
                                   item.qualifier, item.section, item.note, item.text, path, line,
@@ -143,6 +151,8 @@ def display(metric: Metric, lang: str, translations: Translations) -> str:
     """The figure as the text states it: formatted value or mask, with its qualifier."""
     if metric.text is not None:
         return metric.text[lang]
+    if metric.pending:
+        return translations.get("value_pending", lang)
     if metric.mask is not None:
         number, scale = metric.mask_digits, metric.mask_scale
     else:
@@ -154,6 +164,8 @@ def display(metric: Metric, lang: str, translations: Translations) -> str:
 
 def plain_value(metric: Metric, lang: str, translations: Translations) -> str:
     """The figure without qualifier (a table cell): ``1.2万``, ``12,000``, ``***``."""
+    if metric.pending:
+        return translations.get("value_pending", lang)
     if metric.mask is not None:
         return metric.mask_digits + (translations.get(f"scale_{metric.mask_scale}", lang) if metric.mask_scale else "")
     number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]

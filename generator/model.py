@@ -141,7 +141,8 @@ def relative_url(from_output: str, to_output: str) -> str:
 
 
 def build_site(project: Project, sources: list[ReportSource], translations: Translations,
-               md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public") -> Site:
+               md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public",
+               figure_cache: dict | None = None) -> Site:
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
     reports = [_report(source, md) for source in sources]
@@ -184,8 +185,9 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     by_source = {text.source.resolve(): page_key(lang, report.id, section.slug)
                  for report in reports for section in report.sections
                  for lang, text in section.texts.items()}
-    bodies = _BodyRenderer(pages, by_source, {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md)
-                                              for s in sources}, translations, md, diagnostics)
+    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md, figure_cache)
+                  for s in sources}
+    bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics)
     for source in sources:
         for slug, versions in source.sections.items():
             for lang, text in versions.items():
@@ -199,7 +201,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         for lang in languages:
             figures_key = page_key(lang, report.id, FIGURES_SLUG)
             if figures_key in pages:
-                _fill_figures_page(pages[figures_key], report, source, pages, history, translations)
+                _fill_figures_page(pages[figures_key], report, source, pages, figures_of[report.id])
     if config.search:
         for lang in languages:
             key = page_key(lang, SEARCH_SLUG)
@@ -254,6 +256,7 @@ class _Figures:
     history: dict[str, list[Metric]]  # every report's, by id
     translations: Translations
     md: MarkdownIt
+    figure_cache: dict | None = None
 
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
         metric = self.metrics[metric_id]
@@ -264,7 +267,7 @@ class _Figures:
 
     def chart(self, spec: ChartSpec, page: Page, lang: str) -> Chart:
         chart = build_chart(spec, f"chart-{len(page.charts) + 1}", lang, self.metrics, self.history,
-                            self.translations)
+                            self.translations, self.figure_cache)
         page.charts.append(chart)
         return chart
 
@@ -340,31 +343,26 @@ def _relative_link(target: str | None, href: str, page: Page, pages: dict[str, P
 
 
 def _fill_figures_page(page: Page, report: Report, source: ReportSource, pages: dict[str, Page],
-                       history: dict[str, list[Metric]], translations: Translations) -> None:
+                       figures: _Figures) -> None:
     """Every metric of the report by section, linked to where the text states it, and the charts."""
     lang = page.lang
     for section in report.sections:
         section_key = page_key(lang, report.id, section.slug)
-        rows = [FigureRow(metric, metric.label[lang], display(metric, lang, translations),
+        rows = [FigureRow(metric, metric.label[lang], display(metric, lang, figures.translations),
                           metric.note[lang] if metric.note else "",
                           relative_url(page.output, pages[section_key].output) + f"#fig-{metric.id}")
                 for metric in report.metrics if metric.section == section.slug]
         if rows:
             group = FigureGroup(pages[section_key].title, relative_url(page.output, pages[section_key].output), rows)
             page.figure_groups.append(group)
-    metrics = {m.id: m for m in report.metrics}
     for section in report.sections:
         text = source.sections[section.slug].get(lang)
         for block in text.parsed.charts if text else []:
             if block.spec is not None and block.spec.metrics:
-                page.charts.append(build_chart(block.spec, f"chart-{len(page.charts) + 1}", lang, metrics,
-                                               history, translations))
+                figures.chart(block.spec, page, lang)
     for metric in report.metrics:
-        if len(history.get(metric.id, [])) > 1:
-            spec = ChartSpec(type="line", across_years=metric.id)
-            page.charts.append(build_chart(spec, f"chart-{len(page.charts) + 1}", lang, metrics, history,
-                                           translations))
-
+        if len(figures.history.get(metric.id, [])) > 1:
+            figures.chart(ChartSpec(type="line", across_years=metric.id), page, lang)
 
 def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Page], bodies: _BodyRenderer,
                        translations: Translations, languages: list[str]) -> None:

@@ -25,12 +25,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import markdown
-
 from .charts import Chart
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
-from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page, Site, page_key,
-                    relative_url)
+from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page,
+                    Site, page_key, relative_url)
+from .search import build_index
 
 ASSETS = "assets"
 PLOTLY_ASSET = "plotly.min.js"
@@ -101,7 +101,7 @@ def plotly_asset() -> tuple[Asset, list[str]]:
     return Asset(PLOTLY_ASSET, f"{ASSETS}/plotly.{hashlib.sha256(data).hexdigest()[:10]}.min.js", data), injected
 
 
-def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
+def render_site(site: Site, diagnostics: Diagnostics, search: bool = True) -> dict[str, bytes]:
     folders = template_folders(site.project)
     env = create_environment(folders)
     assets = collect_assets(folders)
@@ -129,11 +129,8 @@ def render_site(site: Site, diagnostics: Diagnostics) -> dict[str, bytes]:
         files[page.output] = html.encode("utf-8")
         for chart in page.charts:
             files[posixpath.join(posixpath.dirname(page.output), csv_name(page, chart))] = chart.csv_bytes()
-    if site.project.config.search:
-        from .search import build_index
-
-        files.update(build_index({p.output: files[p.output] for p in site.pages.values()
-                                  if p.kind == "section" and not p.pending_from}))
+    if site.project.config.search and search:
+        files.update(build_index(searchable_pages(site, files)))
     # The internal edition is for review only: no sitemap, and robots are turned away.
     extras = [("robots.txt", robots_context(site))]
     if site.edition == "public":
@@ -158,6 +155,11 @@ def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnosti
                 filename, line = frame.f_code.co_filename, frame_line
     diagnostics.error(filename, f"template error: {exc.message or exc}", line=line,
                       hint="check the names used in the template against docs/templates.md")
+
+
+def searchable_pages(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The pages the search index covers: the sections, each in its own language."""
+    return {p.output: files[p.output] for p in site.pages.values() if p.kind == "section" and not p.pending_from}
 
 
 def csv_name(page: Page, chart: Chart) -> str:

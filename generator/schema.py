@@ -87,6 +87,11 @@ class SectionFrontMatter(Schema):
 
     title: str = Field(min_length=1, description="The section's title, shown as its heading and in the navigation.")
     summary: str | None = Field(default=None, description="A one-sentence summary, used as the page description.")
+    translated_from: list[str] | None = Field(
+        default=None,
+        description="In a translation: a fingerprint of each paragraph of the original as it was when the "
+                    "translation was brought in line. Written by `nianbao translated FILE`; `nianbao check` "
+                    "then names the paragraphs of the original that changed since.")
 
 
 QUALIFIERS = ("余", "多", "逾", "超", "约", "近")
@@ -103,7 +108,8 @@ class MetricSpec(Schema):
     mask: str | None = Field(
         default=None, pattern=MASK_PATTERN,
         description="The figure as the official text masks it, one * per withheld digit, "
-                    "optionally followed by 万 or 亿 (\"***\", \"**万\"). Quote it. Give value or mask, not both.")
+                    "optionally followed by 万 or 亿 (\"***\", \"**万\"). Quote it. Give value or mask, not both; "
+                    "with neither, the figure is still to be filled in (a warning).")
     unit: Localized = Field(description="The unit in each language (个 / items, 人次 / person-times).")
     qualifier: Literal[QUALIFIERS] | None = Field(  # type: ignore[valid-type]
         default=None,
@@ -122,8 +128,8 @@ class MetricSpec(Schema):
 
     @model_validator(mode="after")
     def _value_or_mask(self) -> "MetricSpec":
-        if (self.value is None) == (self.mask is None):
-            raise ValueError("give either 'value' (the figure) or 'mask' (as published), not both or neither")
+        if self.value is not None and self.mask is not None:
+            raise ValueError("give either 'value' (the figure) or 'mask' (as published), not both")
         return self
 
 

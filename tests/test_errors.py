@@ -88,8 +88,13 @@ CASES = {
 }
 
 
+# What `nianbao check` reviews besides (tests/test_check.py): not what these cases are about.
+REVIEW = ("the section has no summary", "nothing records which version", "is defined but never shown")
+
+
 def messages(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if ": error: " in line or ": warning: " in line]
+    return [line for line in stderr.splitlines() if (": error: " in line or ": warning: " in line)
+            and not any(note in line for note in REVIEW)]
 
 
 @pytest.mark.parametrize("name", CASES)

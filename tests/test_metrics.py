@@ -90,11 +90,21 @@ def test_metrics_file_errors_name_file_and_line(project):
     lines = [line for line in err.splitlines() if ": error: " in line]
     assert lines == [
         "content/2021/metrics.yml:12:5: error: metrics[both]: give either 'value' (the figure) or 'mask' "
-        "(as published), not both or neither",
-        "content/2021/metrics.yml:18:5: error: metrics[neither]: give either 'value' (the figure) or 'mask' "
-        "(as published), not both or neither",
+        "(as published), not both",
         "content/2021/metrics.yml:24:5: error: 'metrics[typed].value' must be a number, not the text 'lots'",
     ]
+
+
+def test_a_figure_without_value_is_still_to_be_filled_in(project, tmp_path):
+    metrics = "metrics:\n  - id: later\n    label: {zh: 待填, en: later}\n    unit: {zh: 个, en: items}\n" \
+              "    section: first\n"
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.zh.md": section("第一部分", "共{{ later }}个。\n\n第二段。")})
+    code, _, err = run_cli("build", "--config", str(config))
+    assert code == 0
+    assert "content/2021/metrics.yml:2:5: warning: the figure 'later' has no value yet" in err
+    assert "共<span class=\"metric\" id=\"fig-later\" data-metric=\"later\">（待填）</span>个" in \
+        (tmp_path / "site/zh/2021/first/index.html").read_text(encoding="utf-8")
 
 
 def test_duplicate_id_unknown_section_and_missing_language(project):

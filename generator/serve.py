@@ -1,0 +1,205 @@
+"""``nianbao serve``: build, serve on 127.0.0.1, rebuild on every save, reload the browser.
+
+The site is built in memory exactly as ``nianbao build`` would write it and
+served from there. A watcher (watchfiles) sees saves in the content, templates
+and config; each rebuild reuses the previous one's Plotly figures and leaves the
+search index to a background thread, so a saved section is back in the browser
+at once. Open pages reload by themselves and keep their scroll position. A
+build with errors changes nothing that is served: the last good pages stay,
+and the errors show in the terminal and over the page until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import mimetypes
+import posixpath
+import sys
+import threading
+import time
+import urllib.parse
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import BuildCache, BuildResult, build
+from .config import theme_dir
+from .render import searchable_pages
+from .search import SEARCH_FOLDER, build_index
+
+LIVE = "/__nianbao/"
+LIVE_SCRIPT = f'<script src="{LIVE}live.js"></script>'
+
+
+@dataclass
+class ServedSite:
+    """What the server serves; replaced whole by each good build."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # the last build's errors, shown over the page
+    epoch: int = 0  # counts changes: a browser reloads when it sees a new one
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, files: dict[str, bytes] | None, problems: list[str]) -> None:
+        with self.changed:
+            if files is not None:
+                self.files = files
+            self.problems = problems
+            self.epoch += 1
+            self.changed.notify_all()
+
+
+class Server:
+    def __init__(self, config: Path, port: int, edition: str, out=sys.stdout):
+        self.config, self.port, self.edition, self.out = config, port, edition, out
+        self.site = ServedSite()
+        self.cache = BuildCache()
+        self.search_thread: threading.Thread | None = None
+
+    # --- building -----------------------------------------------------------
+
+    def rebuild(self, reason: str = "") -> BuildResult:
+        start = time.perf_counter()
+        result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False)
+        elapsed = (time.perf_counter() - start) * 1000
+        problems = [item.format() for item in result.diagnostics.sorted()]
+        if result.diagnostics.errors or not result.files:
+            self.site.publish(None, problems)
+            self._print(f"{reason}build failed; still serving the last good pages\n" + "\n".join(problems))
+        else:
+            files = dict(result.files)
+            files.update({k: v for k, v in self.site.files.items() if k.startswith(SEARCH_FOLDER + "/")})
+            self.site.publish(files, [])
+            self._print(f"{reason}rebuilt {result.page_count} pages in {elapsed:.0f} ms")
+            self._index_later(result)
+        return result
+
+    def _index_later(self, result: BuildResult) -> None:
+        """Build the search index off the hot path, then serve it with the pages it indexes."""
+        if result.site is None or not result.site.project.config.search:
+            return
+
+        def index(files=result.files, site=result.site, epoch=self.site.epoch):
+            bundle = build_index(searchable_pages(site, files))
+            with self.site.changed:
+                if self.site.epoch == epoch:  # no newer build meanwhile
+                    self.site.files = {k: v for k, v in self.site.files.items()
+                                       if not k.startswith(SEARCH_FOLDER + "/")} | bundle
+
+        self.search_thread = threading.Thread(target=index, daemon=True)
+        self.search_thread.start()
+
+    def watch_paths(self, result: BuildResult) -> list[Path]:
+        project = result.site.project if result.site else None
+        paths = [self.config.resolve().parent / "content", self.config.resolve().parent / "templates"]
+        if project is not None:
+            paths = [project.content_dir, project.templates_dir]
+        return [p for p in [*paths, theme_dir(), self.config.resolve()] if p.exists()]
+
+    def watch(self, stop: threading.Event) -> None:
+        from watchfiles import watch
+
+        result = self.rebuild()
+        for changes in watch(*self.watch_paths(result), stop_event=stop, debounce=20, step=10,
+                             rust_timeout=500, yield_on_timeout=False):
+            names = sorted({Path(path).name for _, path in changes})
+            self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''} changed: ")
+
+    def _print(self, text: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", file=self.out, flush=True)
+
+    # --- serving ------------------------------------------------------------
+
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        site = self.site
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # the terminal shows builds, not requests
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = urllib.parse.urlsplit(self.path).path
+                if path == LIVE + "events":
+                    return self.events()
+                if path in (LIVE + "live.js", LIVE + "live.css"):
+                    name = posixpath.basename(path)
+                    return self.send(200, (Path(__file__).parent / "live" / name).read_bytes(), name)
+                name = urllib.parse.unquote(path).lstrip("/")
+                files = site.files
+                if name == "" or name.endswith("/"):
+                    name += "index.html"
+                if name not in files and name + "/index.html" in files:
+                    return self.redirect("/" + name + "/")
+                if name in files:
+                    return self.send(200, files[name], name)
+                return self.send(404, files.get("404.html", b"not found"), "404.html")
+
+            def send(self, status: int, body: bytes, name: str) -> None:
+                kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                if kind == "text/html":
+                    body = body.replace(b"</head>", LIVE_SCRIPT.encode() + b"\n</head>", 1)
+                if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+                    kind += "; charset=utf-8"
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def redirect(self, location: str) -> None:
+                self.send_response(301)
+                self.send_header("Location", location)
+                self.end_headers()
+
+            def events(self) -> None:
+                """Server-sent events: the epoch, and the problems of the last build."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                epoch = -1
+                try:
+                    while True:
+                        with site.changed:
+                            if site.epoch == epoch:
+                                site.changed.wait(timeout=15)
+                            if site.epoch == epoch:
+                                self.wfile.write(b": keep-alive\n\n")
+                                self.wfile.flush()
+                                continue
+                            epoch, problems = site.epoch, list(site.problems)
+                        data = json.dumps({"epoch": epoch, "problems": problems}, ensure_ascii=False)
+                        self.wfile.write(f"data: {data}\n\n".encode())
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+
+        return Handler
+
+
+def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: str = "public") -> int:
+    server = Server(config, port, edition)
+    try:
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), server.handler())
+    except OSError as exc:
+        print(f"nianbao: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}\n"
+              f"    hint: choose another port with --port", file=sys.stderr)
+        return 2
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    print(f"nianbao: serving {url} (Ctrl+C to stop); watching for changes", flush=True)
+    stop = threading.Event()
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.watch(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        httpd.shutdown()
+    print("nianbao: stopped")
+    return 0
