@@ -15,7 +15,7 @@ from typing import Iterator
 
 from . import markdown
 from .config import check_government_site_fields, load_project
-from .content import review, validate_reports
+from .content import review_reports, validate_reports
 from .diagnostics import Diagnostics
 from .i18n import load_translations
 from .model import Site, build_site
@@ -44,6 +44,7 @@ class BuildCache:
     """What a build keeps for the next one (the dev server's rebuilds): Plotly figures by content."""
 
     figures: dict = field(default_factory=dict)
+    templates: dict = field(default_factory=dict)  # Jinja environments by template folders: compiled once
 
 
 @contextmanager
@@ -57,9 +58,10 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 def build(config_path: Path, *, output_dir: Path | None = None, write: bool = True,
           strict: bool = False, edition: str = PUBLIC, cache: BuildCache | None = None,
-          search: bool = True) -> BuildResult:
-    """Build the project of ``config_path`` in an edition; with ``write=False`` only check it.
-    ``search=False`` leaves out the search index (the dev server builds it in the background)."""
+          search: bool = True, review: bool = False) -> BuildResult:
+    """Build the project of ``config_path`` in an edition; with ``write=False`` nothing is written.
+    ``review`` adds what ``nianbao check`` reviews besides errors; ``search=False`` leaves out the
+    search index (the dev server builds it in the background)."""
     config_path = Path(config_path)
     diagnostics = Diagnostics(config_path.resolve().parent)
     result = BuildResult(diagnostics)
@@ -69,7 +71,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         project = load_project(config_path, diagnostics)
         if project is None:
             return result
-        if not write:  # `nianbao check` also reviews what a government site must show
+        if review:  # what a government site must show
             check_government_site_fields(project, diagnostics)
         folders = discover_reports(project.content_dir, project.languages, diagnostics)
         fixed_masks = project.config.masks == "fixed"
@@ -78,8 +80,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         md = markdown.create_parser()
         sources = validate_reports(project, folders, md, diagnostics)
         withhold_figures(sources, edition, fixed_masks, secrets)
-        if not write and not diagnostics.errors:  # `nianbao check`: what reviewers usually miss
-            review(sources, project.languages, diagnostics)
+        if review and not diagnostics.errors:  # what reviewers usually miss
+            review_reports(sources, project.languages, diagnostics)
     if diagnostics.errors or not sources:
         return result
     with _timed(timings, "model"):
@@ -98,7 +100,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         project.output_dir.with_name(project.output_dir.name + "-internal")
     result.output_dir = (output_dir or default_output).resolve()
     with _timed(timings, "render"):
-        result.files = render_site(site, diagnostics, search=search)
+        result.files = render_site(site, diagnostics, search=search, md=md,
+                                   environments=cache.templates if cache is not None else None)
     if edition == PUBLIC:
         with _timed(timings, "leak check"):
             check_leaks(result.files, secrets, result.output_dir, diagnostics)

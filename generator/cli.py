@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             result = build(args.config, output_dir=args.out, write=True, strict=args.strict, edition=args.edition)
         else:
-            result = build(args.config, write=False, strict=args.strict, edition=args.edition)
+            result = build(args.config, write=False, strict=args.strict, edition=args.edition, review=True)
     except KeyboardInterrupt:
         print("nianbao: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130

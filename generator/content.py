@@ -281,7 +281,7 @@ def _did_you_mean(name: str, known: dict[str, Metric]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def review(reports: list[ReportSource], languages: list[str], diagnostics: Diagnostics) -> None:
+def review_reports(reports: list[ReportSource], languages: list[str], diagnostics: Diagnostics) -> None:
     """What reviewers usually miss, for ``nianbao check``: stale or unrecorded translations,
     figures never shown, images without alt text, sections without a summary."""
     for report in reports:

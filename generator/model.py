@@ -8,8 +8,10 @@ a body's links depend on where its page is.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
+from urllib.parse import unquote
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,6 +194,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         for slug, versions in source.sections.items():
             for lang, text in versions.items():
                 bodies.section_page(pages[page_key(lang, source.id, slug)], text, source.id)
+    bodies.check_anchors()
     for report, source in zip(reports, sources):
         _add_reading_views(report, source, pages, bodies, translations, languages)
     for page in pages.values():
@@ -283,6 +286,19 @@ class _BodyRenderer:
     translations: Translations
     md: MarkdownIt
     diagnostics: Diagnostics
+    anchors: list[tuple[Path, int | None, str, str]] = field(default_factory=list)  # links with a #fragment
+
+    def check_anchors(self) -> None:
+        """Every #fragment of a link names an id on the page it leads to."""
+        ids: dict[str, set[str]] = {}
+        for source, line, key, fragment in self.anchors:
+            if key not in ids:
+                ids[key] = set(ELEMENT_ID.findall(self.pages[key].body_html))
+            if fragment not in ids[key]:
+                close = difflib.get_close_matches(fragment, sorted(ids[key]), n=1)
+                self.diagnostics.error(source, f"the link's anchor '#{fragment}' is not on the page it leads to",
+                                       line=line, hint=f"did you mean '#{close[0]}'?" if close else
+                                       "anchors are heading ids (shown in the page's contents) or p1, p2 …")
 
     def env(self, host: Page, text: SectionSource, report: str, check_links: bool = False) -> dict:
         links: dict[str, str] = {}
@@ -308,6 +324,11 @@ class _BodyRenderer:
 
     def section_page(self, page: Page, text: SectionSource, report: str) -> None:
         env = self.env(page, text, report, check_links=True)
+        for href, line in text.parsed.links:
+            target = _link_target(href, text.path, self.pages, self.by_source)
+            if target is not None and "#" in href and (target or href.startswith("#")):
+                # markdown-it percent-encodes a link: #%E6%88%90%E6%95%88 is the heading id 成效
+                self.anchors.append((text.path, line, target or page.key, unquote(href.partition("#")[2])))
         page.title_html = markdown.render_inline(self.md, text.front.title, env)
         page.body_html = markdown.render(self.md, text.parsed, env)
         page.headings = text.parsed.headings
@@ -318,6 +339,7 @@ class _BodyRenderer:
         return [prefix_ids(block, prefix) for block in markdown.render_blocks(self.md, text.parsed, env)]
 
 
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 ID_ATTRIBUTE = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby|for)=")|(\shref="#)')
 
 

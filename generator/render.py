@@ -101,15 +101,23 @@ def plotly_asset() -> tuple[Asset, list[str]]:
     return Asset(PLOTLY_ASSET, f"{ASSETS}/plotly.{hashlib.sha256(data).hexdigest()[:10]}.min.js", data), injected
 
 
-def render_site(site: Site, diagnostics: Diagnostics, search: bool = True) -> dict[str, bytes]:
+def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: MarkdownIt | None = None,
+                environments: dict | None = None) -> dict[str, bytes]:
+    """``environments`` keeps Jinja environments across builds (the dev server): a template is then
+    compiled again only when its file changes."""
     folders = template_folders(site.project)
-    env = create_environment(folders)
+    key = tuple(str(f) for f in folders)
+    env = environments.get(key) if environments is not None else None
+    if env is None:
+        env = create_environment(folders)
+        if environments is not None:
+            environments[key] = env
     assets = collect_assets(folders)
     injected_styles: list[str] = []
     if any(page.charts for page in site.pages.values()):
         assets[PLOTLY_ASSET], injected_styles = plotly_asset()
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
-    md = markdown.create_parser()
+    md = md or markdown.create_parser()
     for page in site.pages.values():
         template_name = TEMPLATES[page.kind]
         try:

@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.parse
 import webbrowser
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,12 +98,18 @@ class Server:
             paths = [project.content_dir, project.templates_dir]
         return [p for p in [*paths, theme_dir(), self.config.resolve()] if p.exists()]
 
-    def watch(self, stop: threading.Event) -> None:
+    def watch(self, stop: threading.Event, ready: threading.Event | None = None) -> None:
         from watchfiles import watch
 
         result = self.rebuild()
-        for changes in watch(*self.watch_paths(result), stop_event=stop, debounce=20, step=10,
-                             rust_timeout=500, yield_on_timeout=False):
+        # The watcher yields nothing after each quiet timeout: the first such yield tells that it is
+        # watching, so no save made from then on can be missed.
+        for changes in watch(*self.watch_paths(result), stop_event=stop, debounce=10, step=5,
+                             rust_timeout=100, yield_on_timeout=True):
+            if not changes:
+                if ready is not None:
+                    ready.set()
+                continue
             names = sorted({Path(path).name for _, path in changes})
             self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''} changed: ")
 
@@ -144,7 +151,9 @@ class Server:
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
+                # Assets have content-hashed names, so a browser may keep them; pages are always fresh.
+                immutable = name.startswith("assets/") and status == 200
+                self.send_header("Cache-Control", "max-age=31536000, immutable" if immutable else "no-store")
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -179,27 +188,44 @@ class Server:
         return Handler
 
 
-def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: str = "public") -> int:
-    server = Server(config, port, edition)
+@contextmanager
+def running(config: Path, port: int = 8000, edition: str = "public", out=sys.stdout):
+    """A server on 127.0.0.1 and its watcher, stopped on exit; yields (url, server)."""
+    server = Server(config, port, edition, out)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), server.handler())
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    stop = threading.Event()
+    ready = threading.Event()
+    watcher = threading.Thread(target=server.watch, args=(stop, ready), daemon=True)
+    watcher.start()
+    ready.wait(timeout=120)
     try:
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), server.handler())
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/", server
+    finally:
+        stop.set()
+        httpd.shutdown()
+        httpd.server_close()
+        watcher.join(timeout=5)
+
+
+def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: str = "public") -> int:
+    try:
+        context = running(config, port, edition)
+        url, _ = context.__enter__()
     except OSError as exc:
         print(f"nianbao: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}\n"
               f"    hint: choose another port with --port", file=sys.stderr)
         return 2
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
     print(f"nianbao: serving {url} (Ctrl+C to stop); watching for changes", flush=True)
-    stop = threading.Event()
     if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        webbrowser.open(url)
     try:
-        server.watch(stop)
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
-        httpd.shutdown()
+        context.__exit__(None, None, None)
     print("nianbao: stopped")
     return 0

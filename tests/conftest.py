@@ -46,8 +46,8 @@ MINIMAL = {
     "content/2021/report.yml": REPORT_YML,
     "content/2021/01-first.zh.md": section("第一部分", "第一段，隐去**字。\n\n第二段。"),
     "content/2021/01-first.en.md": section("Part one", "First paragraph, ** withheld.\n\nSecond paragraph."),
-    "content/2021/02-second.zh.md": section("第二部分", "见[第一部分](01-first.zh.md#p2)。"),
-    "content/2021/02-second.en.md": section("Part two", "See [part one](01-first.en.md#p2)."),
+    "content/2021/02-second.zh.md": section("第二部分", "见[第一部分](01-first.zh.md#p1)。"),
+    "content/2021/02-second.en.md": section("Part two", "See [part one](01-first.en.md#p1)."),
 }
 
 

@@ -1,0 +1,102 @@
+"""nianbao serve: the built site in memory, rebuilt on save, reloaded in the browser,
+with errors shown over the last good pages until they are fixed."""
+
+import io
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from generator.serve import running
+from test_browser import browser  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(REPO / "tests/fixtures/three-years", copy)
+    return copy
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def wait_for(condition, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_served_site_is_the_built_site(project, tmp_path):
+    out = tmp_path / "built"
+    assert run_cli("build", "--config", str(project / "site_config.yml"), "--out", str(out))[0] == 0
+    built = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with running(project / "site_config.yml", 0, out=io.StringIO()) as (url, server):
+        server.search_thread.join(timeout=60)
+        served = server.site.files
+        assert served.keys() == built.keys()
+        assert all(served[name] == data for name, data in built.items())
+        status, page = get(url + "zh/2022/visits/")
+        assert status == 200 and b'<script src="/__nianbao/live.js"></script>' in page
+        assert get(url + "zh/2022/visits")[0] == 200  # redirected to the folder
+        assert get(url + "no/such/page/")[0] == 404
+
+
+def test_a_saved_section_is_rebuilt_and_an_error_keeps_the_last_good_pages(project):
+    section = project / "content/2022/01-visits.zh.md"
+    log = io.StringIO()
+    with running(project / "site_config.yml", 0, out=log) as (url, server):
+        page = url + "zh/2022/visits/index.html"
+        section.write_text(section.read_text(encoding="utf-8").replace("展览吸引", "新展览吸引"), encoding="utf-8")
+        wait_for(lambda: "新展览吸引".encode() in get(page)[1])
+        assert "rebuilt" in log.getvalue()
+        good = get(page)[1]
+        section.write_text("没有前言区\n", encoding="utf-8")
+        wait_for(lambda: server.site.problems)
+        assert any("01-visits.zh.md:1: error: the section has no front matter" in p for p in server.site.problems)
+        assert get(page)[1] == good  # the last good page is still served
+        assert "build failed; still serving the last good pages" in log.getvalue()
+        section.write_text("---\ntitle: 来访与合作\n---\n\n修好了。\n", encoding="utf-8")
+        wait_for(lambda: "修好了".encode() in get(page)[1])
+        assert server.site.problems == []
+
+
+def test_the_browser_reloads_keeps_its_place_and_shows_errors(browser, project):  # noqa: F811
+    section = project / "content/2022/01-visits.en.md"
+    original = section.read_text(encoding="utf-8")
+    with running(project / "site_config.yml", 0, out=io.StringIO()) as (url, server):
+        page = browser.new_page(viewport={"width": 800, "height": 400})
+        page.goto(url + "en/2022/visits/index.html")
+        page.wait_for_timeout(300)
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(300)
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 0
+        section.write_text(original.replace("The exhibition drew", "The new exhibition drew"), encoding="utf-8")
+        page.wait_for_selector("text=The new exhibition drew", timeout=20000)
+        page.wait_for_timeout(300)
+        assert abs(page.evaluate("window.scrollY") - scrolled) < 50
+        section.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+        overlay = page.wait_for_selector(".nianbao-problems", timeout=20000)
+        assert "01-visits.en.md:2" in overlay.inner_text()
+        assert page.locator("text=The new exhibition drew").count() == 1  # the last good page stays
+        section.write_text(original, encoding="utf-8")
+        page.wait_for_selector("text=The exhibition drew", timeout=20000)
+        assert page.locator(".nianbao-problems").count() == 0
+        page.close()
+
+
+def test_serve_reports_a_taken_port(project, capsys):
+    with running(project / "site_config.yml", 0, out=io.StringIO()) as (url, _):
+        port = url.rsplit(":", 1)[1].strip("/")
+        code, _, err = run_cli("serve", "--config", str(project / "site_config.yml"), "--port", port)
+        assert code == 2 and f"cannot serve on 127.0.0.1:{port}" in err
