@@ -48,7 +48,9 @@ class BuildCache:
 
 
 @contextmanager
-def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+def _timed(timings: dict[str, float], stage: str, progress=None) -> Iterator[None]:
+    if progress is not None:
+        progress(stage)
     start = time.perf_counter()
     try:
         yield
@@ -58,7 +60,7 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 def build(config_path: Path, *, output_dir: Path | None = None, write: bool = True,
           strict: bool = False, edition: str = PUBLIC, cache: BuildCache | None = None,
-          search: bool = True, review: bool = False) -> BuildResult:
+          search: bool = True, review: bool = False, progress=None) -> BuildResult:
     """Build the project of ``config_path`` in an edition; with ``write=False`` nothing is written.
     ``review`` adds what ``nianbao check`` reviews besides errors; ``search=False`` leaves out the
     search index (the dev server builds it in the background)."""
@@ -67,7 +69,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     result = BuildResult(diagnostics)
     timings = result.timings
 
-    with _timed(timings, "load"):
+    with _timed(timings, "load", progress):
         project = load_project(config_path, diagnostics)
         if project is None:
             return result
@@ -76,7 +78,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         folders = discover_reports(project.content_dir, project.languages, diagnostics)
         fixed_masks = project.config.masks == "fixed"
         secrets = prepare_edition(folders, edition, fixed_masks)
-    with _timed(timings, "validate"):
+    with _timed(timings, "validate", progress):
         md = markdown.create_parser()
         sources = validate_reports(project, folders, md, diagnostics)
         withhold_figures(sources, edition, fixed_masks, secrets)
@@ -84,7 +86,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
             review_reports(sources, project.languages, diagnostics)
     if diagnostics.errors or not sources:
         return result
-    with _timed(timings, "model"):
+    with _timed(timings, "model", progress):
         # The theme's strings first, the project's own overriding them.
         translations = load_translations(list(reversed(template_folders(project))), project.languages,
                                          diagnostics, fixed_masks)
@@ -99,15 +101,15 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     default_output = project.output_dir if edition == PUBLIC else \
         project.output_dir.with_name(project.output_dir.name + "-internal")
     result.output_dir = (output_dir or default_output).resolve()
-    with _timed(timings, "render"):
+    with _timed(timings, "render", progress):
         result.files = render_site(site, diagnostics, search=search, md=md,
                                    environments=cache.templates if cache is not None else None)
     if edition == PUBLIC:
-        with _timed(timings, "leak check"):
+        with _timed(timings, "leak check", progress):
             check_leaks(result.files, secrets, result.output_dir, diagnostics)
     if not write or diagnostics.has_errors(strict):
         return result
-    with _timed(timings, "write"):
+    with _timed(timings, "write", progress):
         write_site(result.files, result.output_dir)
         result.written = True
     return result

@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
 from .build import BuildResult, build
 from .diagnostics import Severity
+from .messages import LANGUAGES, system_language, translate
 from .withheld import EDITIONS, PUBLIC
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -42,6 +44,9 @@ def make_parser() -> argparse.ArgumentParser:
                          help="public (default): withheld content masked, and every file checked for leaks; "
                               "internal: withheld content shown and marked, for review, into <output>-internal/")
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        sub.add_argument("-v", "--verbose", action="store_true", help="also print each stage's time and the files written")
+        sub.add_argument("--lang", choices=LANGUAGES, default=None,
+                         help="the language of messages: zh or en (default: the system's locale)")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder",
                                     description="Build the site. The output folder is replaced only when "
@@ -80,11 +85,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    lang = getattr(args, "lang", None) or system_language()
     try:
         if args.command == "serve":
             from .serve import serve
 
-            return serve(args.config, port=args.port, open_browser=args.open, edition=args.edition)
+            return serve(args.config, port=args.port, open_browser=args.open, edition=args.edition, lang=lang)
         if args.command == "translated":
             from .translated import mark_translated
 
@@ -93,12 +99,12 @@ def main(argv: list[str] | None = None) -> int:
             from .new import new_report
 
             return new_report(args.config, args.id, args.source)
-        if args.command == "build":
-            result = build(args.config, output_dir=args.out, write=True, strict=args.strict, edition=args.edition)
-        else:
-            result = build(args.config, write=False, strict=args.strict, edition=args.edition, review=True)
+        with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+            result = build(args.config, output_dir=getattr(args, "out", None), write=args.command == "build",
+                           strict=args.strict, edition=args.edition, review=args.command == "check",
+                           progress=progress.stage)
     except KeyboardInterrupt:
-        print("nianbao: interrupted; the output folder was left as it was", file=sys.stderr)
+        print(translate("nianbao: interrupted; the output folder was left as it was", lang), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in nianbao, not in the content: say so without a traceback
         print(f"nianbao: internal error: {type(exc).__name__}: {exc}\n"
@@ -107,32 +113,69 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("NIANBAO_DEBUG"):
             raise
         return EXIT_INTERNAL
-    return report(result, args)
+    return report(result, args, lang)
 
 
-def report(result: BuildResult, args: argparse.Namespace) -> int:
+class Progress:
+    """A one-line progress display on a terminal, for builds that take more than a moment."""
+
+    DELAY = 0.4  # seconds before anything is shown: a quick build stays quiet
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.start, self.shown = enabled, time.monotonic(), False
+
+    def stage(self, name: str) -> None:
+        if self.enabled and time.monotonic() - self.start >= self.DELAY:
+            print(f"\r\033[Knianbao: {name} …", end="", file=sys.stderr, flush=True)
+            self.shown = True
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def use_colour(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def report(result: BuildResult, args: argparse.Namespace, lang: str = "en") -> int:
     diagnostics = result.diagnostics
+    colour = use_colour(sys.stderr)
     for item in diagnostics.sorted():
         if item.severity is Severity.ERROR or not args.quiet:
-            print(item.format(), file=sys.stderr)
+            print(item.format(lang, colour), file=sys.stderr)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    failed = diagnostics.has_errors(args.strict)
-    if failed:
+    if diagnostics.has_errors(args.strict):
         why = f"{errors} error(s)" if errors else f"{warnings} warning(s) with --strict"
-        print(f"nianbao: {args.command} failed: {why}"
-              + ("; the output folder was left as it was" if args.command == "build" else ""), file=sys.stderr)
+        print(translate(f"nianbao: {args.command} failed: {why}"
+                        + ("; the output folder was left as it was" if args.command == "build" else ""), lang),
+              file=sys.stderr)
         return EXIT_CONTENT
-    if not args.quiet:
-        total = sum(result.timings.values())
-        stages = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.timings.items())
-        if args.command == "build":
-            where = os.path.relpath(result.output_dir) if result.output_dir else "?"
-            edition = " (internal edition: not for publication)" if args.edition != PUBLIC else ""
-            print(f"nianbao: built {result.page_count} pages ({len(result.files)} files) into {where}/{edition} "
-                  f"in {total:.2f} s ({stages})" + (f", {warnings} warning(s)" if warnings else ""))
-        else:
-            print(f"nianbao: check passed: {result.page_count} pages, no errors"
-                  + (f", {warnings} warning(s)" if warnings else "") + f" ({total:.2f} s)")
+    if args.quiet:
+        return EXIT_OK
+    total = sum(result.timings.values())
+    stages = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.timings.items())
+    if args.command == "build":
+        where = (os.path.relpath(result.output_dir) if result.output_dir else "?") + "/"
+        if args.edition != PUBLIC:
+            where += " (internal edition: not for publication)"
+        line = (f"nianbao: built {result.page_count} pages ({len(result.files)} files) into {where} "
+                f"in {total:.2f} s ({stages})" + (f", {warnings} warning(s)" if warnings else ""))
+    else:
+        line = (f"nianbao: check passed: {result.page_count} pages, no errors"
+                + (f", {warnings} warning(s)" if warnings else "") + f" ({total:.2f} s)")
+    print(translate(line, lang))
+    if args.verbose:
+        kinds: dict[str, int] = {}
+        for name in result.files:
+            kind = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else "other"
+            kinds[kind] = kinds.get(kind, 0) + 1
+        for name, seconds in result.timings.items():
+            print(f"  {name:<12} {seconds * 1000:8.1f} ms")
+        print("  files: " + ", ".join(f"{n} .{kind}" for kind, n in sorted(kinds.items())))
     return EXIT_OK
 
 

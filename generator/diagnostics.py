@@ -35,10 +35,16 @@ class Diagnostic:
                 where += f":{self.column}"
         return where
 
-    def format(self) -> str:
-        text = f"{self.location()}: {self.severity.value}: {self.message}"
+    def format(self, lang: str = "en", colour: bool = False) -> str:
+        """``file:line:column: error: message`` and the hint, in the editor's language."""
+        from .messages import translate
+
+        severity = self.severity.value if lang == "en" else {"error": "错误", "warning": "警告"}[self.severity.value]
+        if colour:
+            severity = f"\033[{'1;31' if self.severity is Severity.ERROR else '1;33'}m{severity}\033[0m"
+        text = f"{self.location()}: {severity}: {translate(self.message, lang)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += "\n    " + translate(f"hint: {translate(self.hint, lang)}", lang)
         return text
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .build import BuildCache, BuildResult, build
 from .config import theme_dir
+from .messages import translate
 from .render import searchable_pages
 from .search import SEARCH_FOLDER, build_index
 
@@ -52,8 +53,8 @@ class ServedSite:
 
 
 class Server:
-    def __init__(self, config: Path, port: int, edition: str, out=sys.stdout):
-        self.config, self.port, self.edition, self.out = config, port, edition, out
+    def __init__(self, config: Path, port: int, edition: str, out=sys.stdout, lang: str = "en"):
+        self.config, self.port, self.edition, self.out, self.lang = config, port, edition, out, lang
         self.site = ServedSite()
         self.cache = BuildCache()
         self.search_thread: threading.Thread | None = None
@@ -64,15 +65,16 @@ class Server:
         start = time.perf_counter()
         result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False)
         elapsed = (time.perf_counter() - start) * 1000
-        problems = [item.format() for item in result.diagnostics.sorted()]
+        problems = [item.format(self.lang) for item in result.diagnostics.sorted()]
         if result.diagnostics.errors or not result.files:
             self.site.publish(None, problems)
-            self._print(f"{reason}build failed; still serving the last good pages\n" + "\n".join(problems))
+            self._print(reason + translate("build failed; still serving the last good pages", self.lang) + "\n"
+                        + "\n".join(problems))
         else:
             files = dict(result.files)
             files.update({k: v for k, v in self.site.files.items() if k.startswith(SEARCH_FOLDER + "/")})
             self.site.publish(files, [])
-            self._print(f"{reason}rebuilt {result.page_count} pages in {elapsed:.0f} ms")
+            self._print(reason + translate(f"rebuilt {result.page_count} pages in {elapsed:.0f} ms", self.lang))
             self._index_later(result)
         return result
 
@@ -111,7 +113,7 @@ class Server:
                     ready.set()
                 continue
             names = sorted({Path(path).name for _, path in changes})
-            self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''} changed: ")
+            self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
 
     def _print(self, text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=self.out, flush=True)
@@ -189,9 +191,9 @@ class Server:
 
 
 @contextmanager
-def running(config: Path, port: int = 8000, edition: str = "public", out=sys.stdout):
+def running(config: Path, port: int = 8000, edition: str = "public", out=sys.stdout, lang: str = "en"):
     """A server on 127.0.0.1 and its watcher, stopped on exit; yields (url, server)."""
-    server = Server(config, port, edition, out)
+    server = Server(config, port, edition, out, lang)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), server.handler())
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -209,9 +211,10 @@ def running(config: Path, port: int = 8000, edition: str = "public", out=sys.std
         watcher.join(timeout=5)
 
 
-def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: str = "public") -> int:
+def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: str = "public",
+          lang: str = "en") -> int:
     try:
-        context = running(config, port, edition)
+        context = running(config, port, edition, lang=lang)
         url, _ = context.__enter__()
     except OSError as exc:
         print(f"nianbao: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}\n"

@@ -14,6 +14,9 @@ import pytest
 
 from generator import cli
 
+# Messages in English whatever the machine's locale: the tests compare them word for word.
+os.environ["NIANBAO_LANG"] = "en"
+
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = REPO / "tests" / "tools" / "node_modules"
 VNU_JAR = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -1,5 +1,6 @@
 """nianbao check reviews what reviewers usually miss; nianbao translated and nianbao new report."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -79,3 +80,19 @@ def test_new_report_starts_from_the_latest(tmp_path):
     html = (project / "site/zh/2023/figures/index.html").read_text(encoding="utf-8")
     assert "2023年" in html and "未绘出" in html
     assert run_cli("new", "report", "2023", "--config", str(project / "site_config.yml"))[0] == 1
+
+
+def test_review_and_figure_messages_speak_chinese(project, tmp_path):
+    from test_metrics import METRICS_BAD
+
+    cases = [
+        {"content/2021/metrics.yml": METRICS_BAD},
+        {"content/2021/metrics.yml": "metrics:\n  - id: unused\n    label: {zh: 未用, en: unused}\n"
+                                     "    unit: {zh: 个, en: items}\n    section: first\n",
+         "content/2021/02-second.en.md": section("Part two", "![](chart.png) [x](01-first.en.md#p9)")},
+        {"content/2021/01-first.zh.md": section("第一部分", "甲。\n\n```chart\ntype: bar\nmetrics: [nope]\n```")},
+    ]
+    for changes in cases:
+        _, _, err = run_cli("check", "--lang", "zh", "--config", str(project(changes)))
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert lines and all(re.search(r"[\u4e00-\u9fff]", line) for line in lines), lines

@@ -4,6 +4,8 @@ Each case changes the minimal project (tests/conftest.py) and asserts the exact
 diagnostics of ``nianbao check`` and that ``nianbao build`` writes nothing.
 """
 
+import re
+
 import pytest
 
 from conftest import SITE_CONFIG, run_cli, section
@@ -176,3 +178,25 @@ def test_help_on_each_command():
     for args in (["--help"], ["build", "--help"], ["check", "--help"]):
         code, out, _ = run_cli(*args)
         assert code == 0 and "usage: nianbao" in out
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_message_speaks_chinese_with_lang_zh(name, project):
+    changes, _ = CASES[name]
+    code, _, err = run_cli("check", "--lang", "zh", "--config", str(project(changes)))
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines and all(CJK.search(line) for line in lines), lines
+    assert any(": 错误: " in line for line in lines)
+
+
+def test_the_language_follows_the_locale(project, monkeypatch):
+    config = project({"site_config.yml": SITE_CONFIG + "ouptut: public\n"})
+    monkeypatch.delenv("NIANBAO_LANG")
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    assert "未知的键“ouptut”" in run_cli("check", "--config", str(config))[2]
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
+    assert "unknown key 'ouptut'" in run_cli("check", "--config", str(config))[2]
