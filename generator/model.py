@@ -206,22 +206,25 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
             if figures_key in pages:
                 _fill_figures_page(pages[figures_key], report, source, pages, figures_of[report.id])
     if config.search:
-        for lang in languages:
-            key = page_key(lang, SEARCH_SLUG)
-            pages[key] = Page(key, "search", lang, f"{key}/index.html", translations.get("search_title", lang),
-                              translations.get("search_description", lang),
-                              alternates={o: page_key(o, SEARCH_SLUG) for o in languages},
-                              breadcrumbs=[page_key(lang)])
+        pages.update(_site_pages("search", SEARCH_SLUG, "search_title", "search_description", languages, translations))
     if config.withheld_note:
-        for lang in languages:
-            key = page_key(lang, WITHHELD_NOTE_SLUG)
-            pages[key] = Page(key, "note", lang, f"{key}/index.html", translations.get("withheld_note_title", lang),
-                              translations.get("withheld_note_title", lang),
-                              alternates={o: page_key(o, WITHHELD_NOTE_SLUG) for o in languages},
-                              breadcrumbs=[page_key(lang)])
-            pages[key].body_html = markdown.render(md, markdown.parse(md, config.withheld_note[lang]),
-                                                   {"mask_label": lambda n, lang=lang: translations.mask_label(lang, n)})
+        notes = _site_pages("note", WITHHELD_NOTE_SLUG, "withheld_note_title", "withheld_note_title", languages,
+                            translations)
+        for note in notes.values():
+            env = {"mask_label": lambda n, lang=note.lang: translations.mask_label(lang, n)}
+            note.body_html = markdown.render(md, markdown.parse(md, config.withheld_note[note.lang]), env)
+        pages.update(notes)
     return Site(project, translations, reports, pages, edition)
+
+
+def _site_pages(kind: str, slug: str, title: str, description: str, languages: list[str],
+                translations: Translations) -> dict[str, Page]:
+    """A page of the site itself (search, the note on withheld content) in every language."""
+    return {page_key(lang, slug): Page(page_key(lang, slug), kind, lang, f"{lang}/{slug}/index.html",
+                                       translations.get(title, lang), translations.get(description, lang),
+                                       alternates={other: page_key(other, slug) for other in languages},
+                                       breadcrumbs=[page_key(lang)])
+            for lang in languages}
 
 
 def _report(source: ReportSource, md: MarkdownIt) -> Report:
