@@ -1,6 +1,6 @@
-"""What readers get, checked in headless Chromium: accessibility (axe-core, WCAG 2.x A and AA) on
-every page in both languages, at phone and desktop widths and in every colour mode; reading
-controls; print; read aloud; page weight."""
+"""What readers get, checked in headless Chromium: accessibility (axe-core, WCAG 2.x A and AA), no
+console errors and no failed requests on every page in both languages, at phone and desktop widths
+and in every colour mode; reading controls; print; read aloud; page weight."""
 
 import gzip
 import json
@@ -38,8 +38,14 @@ def test_no_accessibility_violations_on_any_page(browser, server, shipped_site, 
         key, value = ("nianbao-contrast", "high") if mode == "high-contrast" else ("nianbao-text-size", "larger")
         context.add_init_script(f"localStorage.setItem({json.dumps(key)}, {json.dumps(value)})")
     page = context.new_page()
-    failures = {}
+    failures: dict = {}
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and problems.append(r.url))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     for path in pages_of(shipped_site):
+        problems.clear()
         page.goto(server + path)
         if path == "index.html":
             page.wait_for_url("**/zh/index.html")
@@ -50,6 +56,8 @@ def test_no_accessibility_violations_on_any_page(browser, server, shipped_site, 
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
                 failures.setdefault(path, []).append({"id": "horizontal-scroll", "overflow": overflow})
+        if problems:  # console errors, failed requests
+            failures.setdefault(path, []).append({"id": "problems", "found": list(problems)})
     context.close()
     assert failures == {}
 
