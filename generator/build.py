@@ -18,6 +18,7 @@ from .config import check_government_site_fields, load_project
 from .content import review_reports, validate_reports
 from .diagnostics import Diagnostics
 from .i18n import load_translations
+from .manifest import MANIFEST, manifest, source_revision
 from .model import Site, build_site
 from .render import render_site, template_folders
 from .sources import discover_reports
@@ -104,6 +105,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     with _timed(timings, "render", progress):
         result.files = render_site(site, diagnostics, search=search, md=md,
                                    environments=cache.templates if cache is not None else None)
+        if result.files:
+            result.files[MANIFEST] = manifest(result.files, source_revision(project.root))
     if edition == PUBLIC:
         with _timed(timings, "leak check", progress):
             check_leaks(result.files, secrets, result.output_dir, diagnostics)

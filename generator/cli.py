@@ -75,6 +75,10 @@ def make_parser() -> argparse.ArgumentParser:
                          help="the report to start from (default: the latest)")
     new_cmd.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="PATH",
                          help="the site config file (default: site_config.yml)")
+    verify_cmd = commands.add_parser("verify", help="check a deployed copy of the site against its manifest",
+                                     description="Compare the files of DIR with the manifest.json a build wrote "
+                                                 "there; name every file missing, changed or added.")
+    verify_cmd.add_argument("folder", type=Path, metavar="DIR", help="the site folder, e.g. site/ or a deployed copy")
     translated_cmd = commands.add_parser(
         "translated", help="record that a translation is in line with its original",
         description="Write into the translation's front matter a fingerprint of each paragraph of the "
@@ -91,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve
 
             return serve(args.config, port=args.port, open_browser=args.open, edition=args.edition, lang=lang)
+        if args.command == "verify":
+            from .manifest import verify
+
+            return verify(args.folder)
         if args.command == "translated":
             from .translated import mark_translated
 

@@ -60,6 +60,7 @@ def load_project(config_path: Path, diagnostics: Diagnostics) -> Project | None:
         return None
     before = len(diagnostics.errors)
     _check_languages(config, document, config_path, diagnostics)
+    _check_folders(config, document, config_path, diagnostics)
     for key in ("title", "organisation", "footer"):
         check_localized(getattr(config, key), config.languages, document, (key,), config_path,
                         diagnostics)
@@ -82,6 +83,18 @@ def _check_languages(config: SiteConfig, document: YamlDocument, path: Path,
         if code in seen:
             diagnostics.error(path, f"the language '{code}' is listed twice", line=line, column=column)
         seen.add(code)
+
+
+def _check_folders(config: SiteConfig, document: YamlDocument, path: Path, diagnostics: Diagnostics) -> None:
+    """Folders stay inside the project: the output folder is replaced whole at every build."""
+    for key in ("content", "templates", "output"):
+        value = getattr(config, key)
+        parts = Path(value).parts
+        if not value.strip() or Path(value).is_absolute() or ".." in parts or value.strip() in (".", "./"):
+            line, column = document.line_of((key,))
+            diagnostics.error(path, f"'{key}: {value}' must name a folder inside the project", line=line,
+                              column=column, hint=f"write a relative path such as {key}: "
+                                                  f"{ {'content': 'content', 'templates': 'templates', 'output': 'site'}[key] }")
 
 
 def check_localized(value: dict[str, str] | None, languages: list[str], document: YamlDocument,

@@ -25,6 +25,7 @@ from .sources import ReportFolder, SectionFile
 from .yamlfile import YamlError, parse_yaml
 
 RESERVED_SLUG = "figures"  # the figures page of each report
+MAX_CHARTS = 20  # per section: each draws in the reader's browser
 
 
 @dataclass
@@ -204,6 +205,11 @@ def _check_figures(reports: list[ReportSource], languages: list[str], diagnostic
                                           f"in {report.id}/{METRICS_FILE}", line=reference.line,
                                           hint=_did_you_mean(reference.id, metrics) or
                                           f"add it to content/{report.id}/{METRICS_FILE}")
+                if len(text.parsed.charts) > MAX_CHARTS:
+                    diagnostics.error(text.path, f"a page has {len(text.parsed.charts)} charts (at most {MAX_CHARTS})",
+                                      line=text.parsed.charts[MAX_CHARTS].line,
+                                      hint="split the section, or put some figures in one chart")
+                    continue
                 for block in text.parsed.charts:
                     block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
             _check_mask_pairs(versions, metrics, languages, diagnostics)

@@ -17,6 +17,9 @@ from .diagnostics import Diagnostics
 SECTION_FILE = re.compile(r"^(?P<number>\d{1,4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESERVED_NAMES = {"withheld", "search", "assets", "pagefind"}  # addresses the site itself uses
+# Resource limits (docs/limits.md): an editor's file is far smaller; anything larger is a mistake
+# or an attack, refused with a clear error instead of exhausting memory.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 REPORT_FILE = "report.yml"
 METRICS_FILE = "metrics.yml"
 
@@ -46,9 +49,20 @@ class ReportFolder:
     section_paths: dict[str, dict[str, Path]] = field(default_factory=dict)
 
 
-def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
-    """The file's text, or None with a diagnostic when it is unreadable, not UTF-8 or empty."""
+def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None) -> str | None:
+    """The file's text, or None with a diagnostic when it is unreadable, too large, outside
+    ``root`` (a symbolic link out of the content folder), not UTF-8 or empty."""
+    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+        diagnostics.error(path, "the file is a link to a file outside the content folder",
+                          hint="copy the file into the content folder instead of linking to it")
+        return None
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.error(path, f"the file is too large ({size // 1024 // 1024} MB; at most "
+                              f"{MAX_FILE_BYTES // 1024 // 1024} MB)",
+                              hint="a section is text: split a very long one into several sections")
+            return None
         data = path.read_bytes()
     except OSError as exc:
         diagnostics.error(path, f"cannot read the file: {exc.strerror or exc}")
@@ -75,7 +89,11 @@ def discover_reports(content_dir: Path, languages: list[str],
         return []
     reports = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        report = _discover_report(folder, languages, diagnostics)
+        if not folder.resolve().is_relative_to(content_dir.resolve()):
+            diagnostics.error(folder, "the report folder is a link to a folder outside the content folder",
+                              hint="move the report into the content folder")
+            continue
+        report = _discover_report(folder, languages, diagnostics, content_dir)
         if report is not None:
             reports.append(report)
     if not reports:
@@ -84,8 +102,8 @@ def discover_reports(content_dir: Path, languages: list[str],
     return reports
 
 
-def _discover_report(folder: Path, languages: list[str],
-                     diagnostics: Diagnostics) -> ReportFolder | None:
+def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostics,
+                     content_dir: Path) -> ReportFolder | None:
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     markdown = [p for p in files if p.suffix == ".md"]
     meta_path = folder / REPORT_FILE
@@ -103,12 +121,12 @@ def _discover_report(folder: Path, languages: list[str],
                           hint="use lower-case letters, digits and '-', e.g. 2022")
         return None
     report = ReportFolder(folder.name, folder)
-    text = read_text(meta_path, diagnostics)
+    text = read_text(meta_path, diagnostics, content_dir)
     if text is not None:
         report.meta = SourceFile(meta_path, text)
     metrics_path = folder / METRICS_FILE
     if metrics_path.is_file():
-        text = read_text(metrics_path, diagnostics)
+        text = read_text(metrics_path, diagnostics, content_dir)
         if text is not None:
             report.metrics = SourceFile(metrics_path, text)
     for path in markdown:
@@ -124,7 +142,7 @@ def _discover_report(folder: Path, languages: list[str],
                               hint=f"the site's languages are {', '.join(languages)} (site_config.yml)")
             continue
         report.section_paths.setdefault(match["slug"], {}).setdefault(lang, path)
-        text = read_text(path, diagnostics)
+        text = read_text(path, diagnostics, content_dir)
         if text is not None:
             report.sections.append(SectionFile(SourceFile(path, text), int(match["number"]),
                                                match["slug"], lang))

@@ -58,11 +58,28 @@ for _loader in (_Loader, _FastLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+def _refuse_aliases(text: str, line_offset: int) -> None:
+    """Anchors and aliases (&a, *a) let a few lines expand to billions of values ("billion
+    laughs"); an editor's file has no use for them, so they are refused before anything is built."""
+    if "&" not in text and "*" not in text:
+        return
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise YamlError("invalid YAML: anchors and aliases (&name, *name) are not allowed",
+                                mark.line + 1 + line_offset, mark.column + 1,
+                                "write each value out; quote a value that starts with * or &, e.g. mask: \"***\"")
+    except yaml.YAMLError:
+        return  # a syntax error: parsing reports it with its line
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     """Parse one YAML document; ``line_offset`` shifts lines (front matter).
 
     libyaml parses; a document it refuses is parsed again by PyYAML's own parser,
     whose messages say more ("found character '*'" rather than "did not find expected …")."""
+    _refuse_aliases(text, line_offset)
     try:
         return _parse(_FastLoader, text, line_offset)
     except YamlError:
@@ -70,8 +87,9 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDocument:
 
 
 def _parse(loader_class: type, text: str, line_offset: int) -> YamlDocument:
-    loader = loader_class(text)
+    loader = None
     try:
+        loader = loader_class(text)  # reading already refuses control characters
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -80,10 +98,15 @@ def _parse(loader_class: type, text: str, line_offset: int) -> YamlDocument:
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"invalid YAML: {problem}", line, column, _yaml_hint(problem)) from None
+    except yaml.reader.ReaderError as exc:
+        line = exc.position and text.count("\n", 0, exc.position) + 1 + line_offset
+        raise YamlError(f"invalid YAML: the character #x{exc.character:04x} is not allowed", line, None,
+                        "remove the invisible control character (copied from another program?)") from None
     except yaml.YAMLError as exc:  # errors without a position
         raise YamlError(f"invalid YAML: {exc}", None, None, "") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     document = YamlDocument(data)
     if node is not None:
         _record_positions(node, (), document, line_offset)

@@ -1,0 +1,68 @@
+"""The release manifest: what a build published, so that a deployed copy can be verified.
+
+Every build writes ``manifest.json``: the SHA-256 and size of every published
+file and the source revision. ``nianbao verify DIR`` checks a deployed copy
+against it and names every file missing, changed or added (tampering, an
+incomplete upload).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from . import __version__
+
+MANIFEST = "manifest.json"
+
+
+def source_revision(root: Path) -> str | None:
+    """The git commit the content comes from, marked "-modified" when the work tree differs; None outside git."""
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10)
+        if head.returncode != 0:
+            return None
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "."],
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("-modified" if status.stdout.strip() else "")
+
+
+def manifest(files: dict[str, bytes], revision: str | None) -> bytes:
+    entries = {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+               for name, data in sorted(files.items()) if name != MANIFEST}
+    document = {"generator": f"nianbao {__version__}", "source_revision": revision, "files": entries}
+    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def verify(folder: Path) -> int:
+    """Check a deployed copy against its manifest; print what differs. 0 when it matches."""
+    path = Path(folder) / MANIFEST
+    try:
+        expected = json.loads(path.read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"nianbao: {path}: cannot read the manifest ({exc})\n"
+              "    hint: verify the folder a build wrote (it holds manifest.json)", file=sys.stderr)
+        return 2
+    present = {p.relative_to(folder).as_posix(): p for p in Path(folder).rglob("*") if p.is_file()}
+    missing = sorted(set(expected) - set(present))
+    added = sorted(set(present) - set(expected) - {MANIFEST})
+    changed = []
+    for name in sorted(set(expected) & set(present)):
+        data = present[name].read_bytes()
+        if len(data) != expected[name]["size"] or hashlib.sha256(data).hexdigest() != expected[name]["sha256"]:
+            changed.append(name)
+    for label, names in (("missing", missing), ("changed", changed), ("added", added)):
+        for name in names:
+            print(f"{folder}/{name}: {label}", file=sys.stderr)
+    if missing or changed or added:
+        print(f"nianbao: verify failed: {len(missing)} missing, {len(changed)} changed, {len(added)} added "
+              f"of {len(expected)} files", file=sys.stderr)
+        return 1
+    print(f"nianbao: verified {len(expected)} files of {folder}: all as published")
+    return 0
