@@ -66,6 +66,9 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     ``review`` adds what ``nianbao check`` reviews besides errors; ``search=False`` leaves out the
     search index (the dev server builds it in the background)."""
     config_path = Path(config_path)
+    # A chart shows on its section, the bilingual view, the full report and the figures page:
+    # within one build, each figure is made once.
+    cache = cache if cache is not None else BuildCache()
     diagnostics = Diagnostics(config_path.resolve().parent)
     result = BuildResult(diagnostics)
     timings = result.timings
@@ -93,8 +96,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                          diagnostics, fixed_masks)
         if diagnostics.errors:
             return result
-        site = build_site(project, sources, translations, md, diagnostics, edition,
-                          cache.figures if cache is not None else None)
+        site = build_site(project, sources, translations, md, diagnostics, edition, cache.figures)
         result.site = site
     if diagnostics.errors:
         return result
@@ -103,8 +105,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         project.output_dir.with_name(project.output_dir.name + "-internal")
     result.output_dir = (output_dir or default_output).resolve()
     with _timed(timings, "render", progress):
-        result.files = render_site(site, diagnostics, search=search, md=md,
-                                   environments=cache.templates if cache is not None else None)
+        result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates)
         if result.files:
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root))
     if edition == PUBLIC:

@@ -13,6 +13,8 @@ gives the measurements).
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from pathlib import Path
 
 SEARCH_FOLDER = "pagefind"
 
@@ -25,11 +27,17 @@ def build_index(pages: dict[str, bytes]) -> dict[str, bytes]:
 async def _build(pages: dict[str, bytes]) -> dict[str, bytes]:
     from pagefind.index import PagefindIndex  # imported here: only builds with search pay for it
 
-    async with PagefindIndex(config={"keep_index_url": True, "output_path": SEARCH_FOLDER}) as index:
-        for path in sorted(pages):
-            await index.add_html_file(content=pages[path].decode("utf-8"), source_path=path)
-        files = await index.get_files()
-        await index.delete_index()
+    # Pagefind reads a folder natively, far faster than page by page through its service:
+    # the pages go to a private temporary folder, indexed in one call.
+    with tempfile.TemporaryDirectory(prefix="nianbao-search-") as folder:
+        for path, data in pages.items():
+            target = Path(folder) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        async with PagefindIndex(config={"keep_index_url": True, "output_path": SEARCH_FOLDER}) as index:
+            await index.add_directory(folder)
+            files = await index.get_files()
+            await index.delete_index()
     unwanted = ("pagefind-ui", "pagefind-modular-ui", "pagefind-highlight")  # we draw our own results
     return {f"{SEARCH_FOLDER}/{f['path']}": f["content"] for f in files
             if not f["path"].startswith(unwanted)}

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .build import BuildCache, BuildResult, build
 from .config import theme_dir
+from .manifest import MANIFEST, manifest
 from .messages import translate
 from .render import searchable_pages
 from .search import SEARCH_FOLDER, build_index
@@ -87,8 +88,12 @@ class Server:
             bundle = build_index(searchable_pages(site, files))
             with self.site.changed:
                 if self.site.epoch == epoch:  # no newer build meanwhile
-                    self.site.files = {k: v for k, v in self.site.files.items()
-                                       if not k.startswith(SEARCH_FOLDER + "/")} | bundle
+                    served = {k: v for k, v in self.site.files.items()
+                              if not k.startswith(SEARCH_FOLDER + "/")} | bundle
+                    # the manifest lists what is served, the search index included, as a build's does
+                    revision = json.loads(files[MANIFEST])["source_revision"] if MANIFEST in files else None
+                    served[MANIFEST] = manifest(served, revision)
+                    self.site.files = served
 
         self.search_thread = threading.Thread(target=index, daemon=True)
         self.search_thread.start()
