@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .i18n import Translations
-from .metrics import Metric, display, format_number, plain_value
+from .metrics import Metric, display, format_number, plain_number, plain_value
 from .schema import ChartSpec
 
 # The UK Government Analysis Function's categorical palette: each colour contrasts at
@@ -78,15 +78,11 @@ class Chart:
         rows = []
         for row in self.rows:
             low, high = row.range or ("", "")
-            rows.append([row.label, row.mask if row.mask is not None else _plain_number(row.value),
+            value = "" if row.value is None else plain_number(row.value)
+            rows.append([row.label, row.mask if row.mask is not None else value,
                          str(low), str(high)])
         return rows
 
-
-def _plain_number(value: int | float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Metric],

@@ -112,11 +112,12 @@ def withhold(metric: Metric) -> Metric:
     if float(value).is_integer() and value >= 10_000 and value % 10_000 == 0:
         mask = "*" * len(str(int(value // 10_000))) + "万"
     else:
-        mask = re.sub(r"[0-9]", "*", _plain(value))
+        mask = re.sub(r"[0-9]", "*", plain_number(value))
     return dataclasses.replace(metric, value=None, mask=mask, text=None)
 
 
-def _plain(value: float) -> str:
+def plain_number(value: float) -> str:
+    """A figure as bare digits, the way a CSV cell or a search for it writes it: 4729, 2.5."""
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 

@@ -28,6 +28,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .metrics import plain_number
+
 PUBLIC, INTERNAL = "public", "internal"
 EDITIONS = (PUBLIC, INTERNAL)
 
@@ -78,8 +80,8 @@ class Secrets:
 
     def add_number(self, value: float, source: Path, line: int, units: list[str]) -> None:
         for unit in units:
-            self.items.append(Secret(_plain_number(value), source, line, after=unit, number=value))
-        self.items.append(Secret(_plain_number(value), source, line, number=value))
+            self.items.append(Secret(plain_number(value), source, line, after=unit, number=value))
+        self.items.append(Secret(plain_number(value), source, line, number=value))
 
 
 def apply_edition(text: str, edition: str) -> str:
@@ -201,7 +203,7 @@ def _needles(secret: Secret) -> list[str]:
         if secret.after or secret.before:
             return [secret.before + form + space + secret.after
                     for form in number_forms(secret.number) for space in ("", " ")]
-        if len(_plain_number(secret.number).replace(".", "")) < 2:
+        if len(plain_number(secret.number).replace(".", "")) < 2:
             return []  # a lone digit is everywhere: it is searched with its unit instead
         return number_forms(secret.number)
     if len(secret.text) >= 2:
@@ -212,7 +214,7 @@ def _needles(secret: Secret) -> list[str]:
 
 def number_forms(value: float) -> list[str]:
     """The ways a figure may be written: 1234, 1,234, 1 234, 1.234万, 0.1234万 …"""
-    forms = {_plain_number(value)}
+    forms = {plain_number(value)}
     if float(value).is_integer():
         whole = int(value)
         forms |= {f"{whole:,}", f"{whole:,}".replace(",", " "), f"{whole:,}".replace(",", "\u202f"),
@@ -223,9 +225,6 @@ def number_forms(value: float) -> list[str]:
                     forms.add(f"{whole / scale:.{digits}f}".rstrip("0").rstrip(".") + char)
     return sorted(forms, key=len, reverse=True)
 
-
-def _plain_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 def _views(text: str, kind: str) -> list[tuple[str, str]]:
@@ -270,7 +269,7 @@ def _decode_base64(text: str) -> str:
         if code:
             size = struct.calcsize(code)
             values = struct.unpack(f"<{len(raw) // size}{code}", raw[: len(raw) // size * size])
-            parts.append(" ".join(_plain_number(v) for v in values))
+            parts.append(" ".join(plain_number(v) for v in values))
     for match in BASE64_RUN.finditer(text):
         try:
             decoded = base64.b64decode(match.group(0) + "=" * (-len(match.group(0)) % 4)).decode("utf-8")
