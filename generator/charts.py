@@ -84,7 +84,6 @@ class Chart:
         return rows
 
 
-
 def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Metric],
                 history: dict[str, list[Metric]], translations: Translations,
                 figure_cache: dict[str, Any] | None = None) -> Chart:
