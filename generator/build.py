@@ -42,9 +42,8 @@ class BuildResult:
 
 @dataclass
 class BuildCache:
-    """What a build keeps for the next one (the dev server's rebuilds): Plotly figures by content."""
+    """What a build keeps for the next one (the dev server's rebuilds)."""
 
-    figures: dict = field(default_factory=dict)
     templates: dict = field(default_factory=dict)  # Jinja environments by template folders: compiled once
 
 
@@ -66,8 +65,6 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     ``review`` adds what ``nianbao check`` reviews besides errors; ``search=False`` leaves out the
     search index (the dev server builds it in the background)."""
     config_path = Path(config_path)
-    # A chart shows on its section, the bilingual view, the full report and the figures page:
-    # within one build, each figure is made once.
     cache = cache if cache is not None else BuildCache()
     diagnostics = Diagnostics(config_path.resolve().parent)
     result = BuildResult(diagnostics)
@@ -96,7 +93,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                          diagnostics, fixed_masks)
         if diagnostics.errors:
             return result
-        site = build_site(project, sources, translations, md, diagnostics, edition, cache.figures)
+        site = build_site(project, sources, translations, md, diagnostics, edition)
         result.site = site
     if diagnostics.errors:
         return result

@@ -24,6 +24,8 @@ from .schema import ChartSpec
 # least 3:1 with white and with its neighbours, in this order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 BACKGROUND = "#FFFFFF"
+# Plotly's "none" template, as plotly.py writes it: no theme of plotly.js's own.
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
 FONT = ('"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, -apple-system, '
         '"Segoe UI", Roboto, Arial, sans-serif')
 
@@ -85,11 +87,8 @@ class Chart:
 
 
 def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Metric],
-                history: dict[str, list[Metric]], translations: Translations,
-                figure_cache: dict[str, Any] | None = None) -> Chart:
-    """``metrics``: the report's figures by id; ``history``: each id's figures across reports by year.
-    ``figure_cache`` keeps Plotly figures across builds (the dev server's rebuilds): building
-    one is the slow part of a chart."""
+                history: dict[str, list[Metric]], translations: Translations) -> Chart:
+    """``metrics``: the report's figures by id; ``history``: each id's figures across reports by year."""
     t = translations
     if spec.across_years:
         series = sorted(history[spec.across_years], key=lambda m: m.year)
@@ -114,13 +113,7 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
             cells.append(_range_text(row, lang, t) if row.range else "")
         table_rows.append(cells)
     summary = _summary(rows, unit, lang, t)
-    key = json.dumps([chart_type, [(r.label, r.value, r.mask, r.range, r.metric.qualifier, r.metric.text)
-                                   for r in rows], title, unit, lang, t.digest], ensure_ascii=False, default=str)
-    figure = figure_cache.get(key) if figure_cache is not None else None
-    if figure is None:
-        figure = _figure(chart_type, rows, title, unit, lang, t)
-        if figure_cache is not None:
-            figure_cache[key] = figure
+    figure = _figure(chart_type, rows, title, unit, lang, t)
     csv_header = [header[0], header[1], t.get("csv_withheld_low", lang), t.get("csv_withheld_high", lang)]
     return Chart(chart_id, chart_type, lang, title, caption, unit, summary, rows, header, table_rows,
                  figure, f"{chart_id}.csv", csv_header)
@@ -148,8 +141,6 @@ def _summary(rows: list[ChartRow], unit: str, lang: str, t: Translations) -> str
 
 def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: str,
             t: Translations) -> dict[str, Any]:
-    import plotly.graph_objects as go  # imported here: only builds with charts pay for it
-
     labels = [_wrap(r.label, lang, width=max(8, 36 // max(len(rows), 1))) for r in rows]
     shown = [display(r.metric, lang, t) for r in rows]
     withheld_name = t.get("withheld_legend", lang)
@@ -162,12 +153,12 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
         span = [r.range[1] - r.range[0] if r.range else None for r in rows]
         range_labels = [f"{s} ({_range_text(r, lang, t)})" if r.range else "" for r, s in zip(rows, shown)]
         common = {"orientation": "h" if horizontal else "v", "textposition": "outside", "cliponaxis": False}
-        traces.append(go.Bar(name=unit, **_xy(labels, known, horizontal), text=[s if k is not None else ""
+        traces.append(_trace("bar", name=unit, **_xy(labels, known, horizontal), text=[s if k is not None else ""
                              for s, k in zip(shown, known)], customdata=shown, marker={"color": PALETTE[0]},
                              hovertemplate="%{customdata}<extra></extra>",
                              showlegend=any(k is not None for k in known), **common))
         if any(r.range for r in rows):
-            traces.append(go.Bar(name=withheld_name, **_xy(labels, span, horizontal), base=low,
+            traces.append(_trace("bar", name=withheld_name, **_xy(labels, span, horizontal), base=low,
                                  text=[s if r.range else "" for r, s in zip(rows, shown)],
                                  customdata=range_labels, hovertemplate="%{customdata}<extra></extra>",
                                  marker={"color": BACKGROUND, "line": {"color": PALETTE[0], "width": 2},
@@ -175,7 +166,7 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
                                  **common))
     elif chart_type == "line":
         points = [(r.label, r.value, s) for r, s in zip(rows, shown) if r.value is not None]
-        traces.append(go.Scatter(name=unit, x=[p[0] for p in points], y=[p[1] for p in points],
+        traces.append(_trace("scatter", name=unit, x=[p[0] for p in points], y=[p[1] for p in points],
                                  text=[p[2] for p in points], mode="lines+markers+text", textposition="top center",
                                  marker={"color": PALETTE[0], "size": 9, "symbol": "circle"},
                                  line={"color": PALETTE[0], "width": 3}, customdata=[p[2] for p in points],
@@ -183,7 +174,7 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
         for r, s in zip(rows, shown):
             if r.range:
                 label = f"{s} ({_range_text(r, lang, t)})"
-                traces.append(go.Scatter(name=withheld_name, x=[r.label, r.label], y=list(r.range),
+                traces.append(_trace("scatter", name=withheld_name, x=[r.label, r.label], y=list(r.range),
                                          mode="lines+markers", showlegend=False, text=[label, label],
                                          line={"color": PALETTE[1], "width": 8, "dash": "dot"},
                                          marker={"symbol": "line-ew", "size": 14,
@@ -197,7 +188,7 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
                                 "xanchor": "left"})
     else:  # pie and donut: a withheld figure has no size to draw, so it is named instead
         drawn = [(r, s) for r, s in zip(rows, shown) if r.value is not None]
-        traces.append(go.Pie(labels=[r.label for r, _ in drawn], values=[r.value for r, _ in drawn],
+        traces.append(_trace("pie", labels=[r.label for r, _ in drawn], values=[r.value for r, _ in drawn],
                              text=[s for _, s in drawn], textinfo="label+text+percent", textposition="outside",
                              textfont={"color": "#1b1b1b"}, automargin=True,
                              hovertemplate="%{label}: %{text}<extra></extra>", sort=False, direction="clockwise",
@@ -208,15 +199,17 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
             annotations.append({"text": t.get("not_drawn", lang, items=t.get("list_separator", lang).join(missing)),
                                 "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.15,
                                 "xanchor": "left"})
-    layout = go.Layout(
-        template="none", font={"family": FONT, "size": 14, "color": "#1b1b1b"},
+    layout = dict(
+        template=NO_TEMPLATE, font={"family": FONT, "size": 14, "color": "#1b1b1b"},
         paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND, autosize=True, height=380,
         margin={"l": 12, "r": 24, "t": 40, "b": 12, "pad": 4}, barmode="overlay", bargap=0.35,
         showlegend=len(traces) > 1 and chart_type in ("bar", "hbar"),
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, separators=t.get("number_separators", lang),
-        annotations=annotations, hoverlabel={"font": {"family": FONT, "size": 14}},
+        hoverlabel={"font": {"family": FONT, "size": 14}},
         uniformtext={"minsize": 12, "mode": "show"},
     )
+    if annotations:
+        layout["annotations"] = annotations
     if chart_type != "pie" and chart_type != "donut":
         # Room beyond the largest bar for the labels written outside it.
         top = max([r.range[1] if r.range else (r.value or 0) for r in rows] or [0])
@@ -228,8 +221,11 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
         category_axis = {"automargin": True, "type": "category", "tickangle": 0}
         layout.update(xaxis=value_axis if horizontal else category_axis,
                       yaxis=(category_axis | {"autorange": "reversed"}) if horizontal else value_axis)
-    figure = go.Figure(data=traces, layout=layout)
-    return json.loads(figure.to_json(validate=False, pretty=False))
+    return {"data": traces, "layout": layout}
+
+
+def _trace(trace_type: str, **attributes: Any) -> dict[str, Any]:
+    return {"type": trace_type, **attributes}
 
 
 def nice_ticks(top: float, count: int = 5) -> list[int | float]:

@@ -9,7 +9,6 @@ a body's links depend on where its page is.
 from __future__ import annotations
 
 import difflib
-import posixpath
 import re
 from urllib.parse import unquote
 from dataclasses import dataclass, field
@@ -138,13 +137,19 @@ def page_key(*parts: str) -> str:
 
 
 def relative_url(from_output: str, to_output: str) -> str:
-    """A link from one site file to another that works on any sub-path and from disk."""
-    return posixpath.relpath(to_output, posixpath.dirname(from_output) or ".")
+    """A link from one site file to another that works on any sub-path and from disk.
+
+    What ``posixpath.relpath`` gives for two clean site paths, without its normalising:
+    every page links to every section of its report, so this runs a great many times."""
+    from_dirs, to_parts = from_output.split("/")[:-1], to_output.split("/")
+    common = 0
+    while common < len(from_dirs) and common < len(to_parts) - 1 and from_dirs[common] == to_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(from_dirs) - common) + to_parts[common:])
 
 
 def build_site(project: Project, sources: list[ReportSource], translations: Translations,
-               md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public",
-               figure_cache: dict | None = None) -> Site:
+               md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public") -> Site:
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
     reports = [_report(source, md) for source in sources]
@@ -187,7 +192,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     by_source = {text.source.resolve(): page_key(lang, report.id, section.slug)
                  for report in reports for section in report.sections
                  for lang, text in section.texts.items()}
-    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md, figure_cache)
+    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md)
                   for s in sources}
     bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics)
     for source in sources:
@@ -262,7 +267,6 @@ class _Figures:
     history: dict[str, list[Metric]]  # every report's, by id
     translations: Translations
     md: MarkdownIt
-    figure_cache: dict | None = None
 
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
         metric = self.metrics[metric_id]
@@ -273,7 +277,7 @@ class _Figures:
 
     def chart(self, spec: ChartSpec, page: Page, lang: str) -> Chart:
         chart = build_chart(spec, f"chart-{len(page.charts) + 1}", lang, self.metrics, self.history,
-                            self.translations, self.figure_cache)
+                            self.translations)
         page.charts.append(chart)
         return chart
 

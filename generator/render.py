@@ -9,6 +9,7 @@ the model and helpers (``t``, ``url``, ``asset``); logic stays here.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import posixpath
@@ -30,7 +31,7 @@ from .config import Project, theme_dir
 from .diagnostics import Diagnostics
 from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page,
                     Site, page_key, relative_url)
-from .search import build_index
+from .search import SEARCH_FOLDER, SearchError, SearchIndexing
 
 ASSETS = "assets"
 PLOTLY_ASSET = "plotly.min.js"
@@ -118,27 +119,45 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
         assets[PLOTLY_ASSET], injected_styles = plotly_asset()
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
     md = md or markdown.create_parser()
-    for page in site.pages.values():
-        template_name = TEMPLATES[page.kind]
-        try:
-            context = page_context(site, page, assets, md)
-            context["plotly_style_ids"] = injected_styles if page.charts else []
-            context["body_html"] = _place_charts(page.body_html, page, env, context)
-            context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
-                                for part in page.parts]
-            html = env.get_template(template_name).render(context)
-        except jinja2.TemplateError as exc:
-            _template_error(exc, template_name, diagnostics)
+
+    def render_pages(pages: list[Page]) -> bool:
+        for page in pages:
+            template_name = TEMPLATES[page.kind]
+            try:
+                context = page_context(site, page, assets, md)
+                context["plotly_style_ids"] = injected_styles if page.charts else []
+                context["body_html"] = _place_charts(page.body_html, page, env, context)
+                context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
+                                    for part in page.parts]
+                html = env.get_template(template_name).render(context)
+            except jinja2.TemplateError as exc:
+                _template_error(exc, template_name, diagnostics)
+                return False
+            except KeyError as exc:  # a missing interface string
+                diagnostics.error(template_name, str(exc.args[0]),
+                                  hint="add the string to translations.yml in the templates folder")
+                return False
+            files[page.output] = html.encode("utf-8")
+            for chart in page.charts:
+                files[posixpath.join(posixpath.dirname(page.output), csv_name(page, chart))] = chart.csv_bytes()
+        return True
+
+    # The section pages first: Pagefind indexes them on another core while the rest render.
+    sections = [page for page in site.pages.values() if page.kind == "section"]
+    if not render_pages(sections):
+        return {}
+    with contextlib.ExitStack() as stack:
+        indexing = stack.enter_context(SearchIndexing(searchable_pages(site, files))) \
+            if site.project.config.search and search else None
+        if not render_pages([page for page in site.pages.values() if page.kind != "section"]):
             return {}
-        except KeyError as exc:  # a missing interface string
-            diagnostics.error(template_name, str(exc.args[0]),
-                              hint="add the string to translations.yml in the templates folder")
-            return {}
-        files[page.output] = html.encode("utf-8")
-        for chart in page.charts:
-            files[posixpath.join(posixpath.dirname(page.output), csv_name(page, chart))] = chart.csv_bytes()
-    if site.project.config.search and search:
-        files.update(build_index(searchable_pages(site, files)))
+        if indexing is not None:
+            try:
+                files.update(indexing.files())
+            except SearchError as exc:
+                diagnostics.error(SEARCH_FOLDER, f"the search index failed: {exc}",
+                                  hint="build without search (search: false in site_config.yml) to publish meanwhile")
+                return {}
     # The internal edition is for review only: no sitemap, and robots are turned away.
     extras = [("robots.txt", robots_context(site))]
     if site.edition == "public":

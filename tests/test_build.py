@@ -1,11 +1,14 @@
 """Whole builds of small fixture projects: paths, options, overrides, atomic output."""
 
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, run_cli
 from generator import write as write_stage
@@ -127,6 +130,17 @@ def test_relative_url():
     assert relative_url("zh/2022/a/index.html", "zh/2022/b/index.html") == "../b/index.html"
     assert relative_url("index.html", "zh/index.html") == "zh/index.html"
     assert relative_url("zh/2022/a/index.html", "assets/site.css") == "../../../assets/site.css"
+    assert relative_url("zh/2022/a/index.html", "zh/2022/a/bilingual.html") == "bilingual.html"
+
+
+SITE_PATH = st.lists(st.sampled_from(["zh", "en", "2022", "a", "b"]), min_size=0, max_size=4).map(
+    lambda dirs: "/".join([*dirs, "index.html"]))
+
+
+@given(SITE_PATH, SITE_PATH)
+@settings(derandomize=True, max_examples=300)
+def test_relative_url_is_what_posixpath_gives(from_output, to_output):
+    assert relative_url(from_output, to_output) == posixpath.relpath(to_output, posixpath.dirname(from_output) or ".")
 
 
 # --- atomic output -----------------------------------------------------------

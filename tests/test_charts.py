@@ -90,6 +90,22 @@ def test_figures_are_written_as_plain_lists(shipped_site, three_years):
         assert "bdata" not in page.read_text(encoding="utf-8")
 
 
+def assert_valid_plotly(figure: dict) -> None:
+    """The build writes figures as plain data without going through plotly.py; plotly's own
+    validator is the oracle: it must accept the figure and add, drop or change nothing."""
+    import plotly.graph_objects as go
+
+    assert json.loads(go.Figure(figure).to_json(validate=True, pretty=False, engine="json")) == figure
+
+
+def test_figures_are_valid_plotly_figures_that_validation_leaves_unchanged(shipped_site, three_years):
+    figures = [chart["figure"] for page in [*shipped_site.rglob("*.html"), *three_years.rglob("*.html")]
+               for chart in charts_of(page)]
+    assert {trace["type"] for figure in figures for trace in figure["data"]} == {"bar", "scatter", "pie"}
+    for figure in figures:
+        assert_valid_plotly(figure)
+
+
 def test_masked_figures_are_ranges_never_zero(shipped_site):
     [chart] = charts_of(shipped_site / "en/2022/serving-national-diplomacy/index.html")
     drawn = bars(chart["figure"])
@@ -131,6 +147,7 @@ def test_pie_names_withheld_slices_instead_of_dropping_them(project, tmp_path):
     [found] = charts_of(tmp_path / "site/zh/2021/first/index.html")
     assert found["figure"]["data"][0]["values"] == [10]
     assert found["figure"]["layout"]["annotations"][0]["text"] == "未绘出（已隐去）：乙 **"
+    assert_valid_plotly(found["figure"])
     assert found["table"] == [["甲", "10", ""], ["乙", "**", "10至99"]]
 
 
