@@ -44,7 +44,8 @@ class BuildResult:
 class BuildCache:
     """What a build keeps for the next one (the dev server's rebuilds)."""
 
-    templates: dict = field(default_factory=dict)  # Jinja environments by template folders: compiled once
+    templates: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)  # section texts rendered, by content (model.RenderedText)  # Jinja environments by template folders: compiled once
 
 
 @contextmanager
@@ -93,7 +94,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                          diagnostics, fixed_masks)
         if diagnostics.errors:
             return result
-        site = build_site(project, sources, translations, md, diagnostics, edition)
+        site = build_site(project, sources, translations, md, diagnostics, edition, cache.texts)
         result.site = site
     if diagnostics.errors:
         return result

@@ -245,14 +245,18 @@ def _render_link_open(self: RendererHTML, tokens: list[Token], idx: int, options
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
     resolve = env.get("resolve_link")
-    if resolve is not None:
-        resolved = resolve(href)
-        if resolved is not None:
-            token.attrSet("href", resolved)
-    if re.match(r"(?i)^https?://", href):
+    resolved = resolve(href) if resolve is not None else None
+    external = re.match(r"(?i)^https?://", href)
+    if resolved is None and not external:
+        return self.renderToken(tokens, idx, options, env)
+    # A copy: the parsed tokens are rendered again for other pages and kept for later builds.
+    token = token.copy(attrs=dict(token.attrs))
+    if resolved is not None:
+        token.attrSet("href", resolved)
+    if external:
         token.attrSet("rel", "noopener noreferrer")
         token.attrSet("class", "external")
-    return self.renderToken(tokens, idx, options, env)
+    return self.renderToken([token, *tokens[idx + 1:idx + 2]], 0, options, env)  # it looks one token ahead
 
 
 def _render_table_open(self: RendererHTML, tokens: list[Token], idx: int, options: Any,

@@ -8,7 +8,9 @@ a body's links depend on where its page is.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
 import re
 from urllib.parse import unquote
 from dataclasses import dataclass, field
@@ -149,7 +151,9 @@ def relative_url(from_output: str, to_output: str) -> str:
 
 
 def build_site(project: Project, sources: list[ReportSource], translations: Translations,
-               md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public") -> Site:
+               md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public",
+               text_cache: dict | None = None) -> Site:
+    """``text_cache``: the section texts the previous build rendered; it is replaced by this build's."""
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
     reports = [_report(source, md) for source in sources]
@@ -192,9 +196,14 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     by_source = {text.source.resolve(): page_key(lang, report.id, section.slug)
                  for report in reports for section in report.sections
                  for lang, text in section.texts.items()}
-    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md)
+    across_years: dict[tuple[str, str], Chart] = {}
+    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md, across_years)
                   for s in sources}
-    bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics)
+    # A text's rendering depends on it, on the figures, on which file is which page and on the strings.
+    context = hashlib.sha256(repr((translations.digest, [source.metrics for source in sources],
+                                   sorted(by_source.items()))).encode()).hexdigest()
+    bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics,
+                           text_cache if text_cache is not None else {}, context)
     for source in sources:
         for slug, versions in source.sections.items():
             for lang, text in versions.items():
@@ -219,6 +228,9 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
             env = {"mask_label": lambda n, lang=note.lang: translations.mask_label(lang, n)}
             note.body_html = markdown.render(md, markdown.parse(md, config.withheld_note[note.lang]), env)
         pages.update(notes)
+    if text_cache is not None:
+        text_cache.clear()
+        text_cache.update(bodies.rendered)
     return Site(project, translations, reports, pages, edition)
 
 
@@ -267,6 +279,7 @@ class _Figures:
     history: dict[str, list[Metric]]  # every report's, by id
     translations: Translations
     md: MarkdownIt
+    across_years: dict[tuple[str, str], Chart]  # (metric id, lang) → its chart: the same in every report
 
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
         metric = self.metrics[metric_id]
@@ -275,17 +288,42 @@ class _Figures:
             text = f"[{text}]{{.withheld}}"
         return markdown.render_inline(self.md, text, env)
 
-    def chart(self, spec: ChartSpec, page: Page, lang: str) -> Chart:
-        chart = build_chart(spec, f"chart-{len(page.charts) + 1}", lang, self.metrics, self.history,
-                            self.translations)
-        page.charts.append(chart)
-        return chart
+    def chart(self, spec: ChartSpec, lang: str) -> Chart:
+        if spec.across_years and spec == ChartSpec(type="line", across_years=spec.across_years):
+            key = (spec.across_years, lang)
+            if key not in self.across_years:
+                self.across_years[key] = build_chart(spec, "chart", lang, self.metrics, self.history,
+                                                     self.translations)
+            return self.across_years[key]
+        return build_chart(spec, "chart", lang, self.metrics, self.history, self.translations)
+
+
+def add_chart(page: Page, chart: Chart) -> str:
+    """Put a chart on a page, numbered after those before it; its id there."""
+    chart_id = f"chart-{len(page.charts) + 1}"
+    page.charts.append(dataclasses.replace(chart, id=chart_id, csv_name=f"{chart_id}.csv"))
+    return chart_id
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    """A section text rendered once for every page that shows it (its own page, the bilingual
+    views, the full report). What depends on the page is left as a slot, filled in for each
+    page: a link, relative to that page, and a chart, numbered on that page."""
+
+    blocks: list[str]  # the top-level blocks: paragraphs, lists, tables, charts
+    links: list[tuple[str, str]]  # by slot number: (page key, #fragment)
+    charts: list[Chart]  # by slot number
+
+
+# NUL never reaches rendered HTML from a text (markdown-it replaces it), so a slot cannot be forged.
+SLOT = re.compile("\x00(link|chart)([0-9]+)\x00")
 
 
 @dataclass
 class _BodyRenderer:
-    """Renders a section's text into the page that shows it (its own page, the bilingual view,
-    the full report): links are relative to that page, and its charts are that page's."""
+    """Renders each section text once (or takes it from ``cache``, the previous build's) and
+    places it on the pages that show it."""
 
     pages: dict[str, Page]
     by_source: dict[Path, str]
@@ -293,6 +331,9 @@ class _BodyRenderer:
     translations: Translations
     md: MarkdownIt
     diagnostics: Diagnostics
+    cache: dict  # (path, text, context) → RenderedText, the previous build's
+    context: str  # digest of what else a rendering depends on: figures, link targets, strings
+    rendered: dict = field(default_factory=dict)  # this build's, the next one's cache
     anchors: list[tuple[Path, int | None, str, str]] = field(default_factory=list)  # links with a #fragment
 
     def check_anchors(self) -> None:
@@ -307,43 +348,74 @@ class _BodyRenderer:
                                        line=line, hint=f"did you mean '#{close[0]}'?" if close else
                                        "anchors are heading ids (shown in the page's contents) or p1, p2 …")
 
-    def env(self, host: Page, text: SectionSource, report: str, check_links: bool = False) -> dict:
-        links: dict[str, str] = {}
+    def section_page(self, page: Page, text: SectionSource, report: str) -> None:
         for href, line in text.parsed.links:
             target = _link_target(href, text.path, self.pages, self.by_source)
-            if target is None and check_links:
+            if target is None:
                 self.diagnostics.error(text.path, f"the link '{href}' points to no section of the site", line=line,
                                        hint="link to a section by its file name, e.g. (02-outlook.zh.md) or "
                                             "(../2021/01-overview.zh.md#heading)")
-            elif target:
-                links[href] = target
-        lang, figures = text.file.lang, self.figures_of[report]
-        specs = {id(block.token): block.spec for block in text.parsed.charts}
-        env: dict = {
-            "mask_label": lambda n: self.translations.mask_label(lang, n),
-            "resolve_link": lambda href: _relative_link(links.get(href), href, host, self.pages),
-            "foreign_words": markdown.foreign_words(lang, self.translations.html_langs()),
-        }
-        env["metric_html"] = lambda metric_id: figures.metric_html(metric_id, lang, env)
-        env["chart_html"] = lambda token: CHART_PLACEHOLDER.format(
-            id=figures.chart(specs[id(token)], host, lang).id)
-        return env
-
-    def section_page(self, page: Page, text: SectionSource, report: str) -> None:
-        env = self.env(page, text, report, check_links=True)
-        for href, line in text.parsed.links:
-            target = _link_target(href, text.path, self.pages, self.by_source)
-            if target is not None and "#" in href and (target or href.startswith("#")):
+            elif "#" in href and (target or href.startswith("#")):
                 # markdown-it percent-encodes a link: #%E6%88%90%E6%95%88 is the heading id 成效
                 self.anchors.append((text.path, line, target or page.key, unquote(href.partition("#")[2])))
-        page.title_html = markdown.render_inline(self.md, text.front.title, env)
-        page.body_html = markdown.render(self.md, text.parsed, env)
+        links: list[tuple[str, str]] = []
+        title = markdown.render_inline(self.md, text.front.title, self._env(text, report, links, []))
+        page.title_html = self._fill(title, RenderedText([], links, []), page, [])
+        page.body_html = "".join(self.place(page, text, report))
         page.headings = text.parsed.headings
 
-    def blocks(self, host: Page, text: SectionSource, report: str, prefix: str) -> list[str]:
-        """The text's top-level blocks, with ids made unique on the host page by ``prefix``."""
-        env = self.env(host, text, report)
-        return [prefix_ids(block, prefix) for block in markdown.render_blocks(self.md, text.parsed, env)]
+    def place(self, host: Page, text: SectionSource, report: str, prefix: str = "") -> list[str]:
+        """The text's blocks on ``host``: links relative to it, charts numbered on it, and ids made
+        unique on it by ``prefix``."""
+        rendered = self.text(text, report)
+        chart_ids = [add_chart(host, chart) for chart in rendered.charts]
+        blocks = [self._fill(block, rendered, host, chart_ids) for block in rendered.blocks]
+        return [prefix_ids(block, prefix) for block in blocks] if prefix else blocks
+
+    def text(self, text: SectionSource, report: str) -> RenderedText:
+        key = (text.path, text.file.source.text, self.context)
+        rendered = self.rendered.get(key) or self.cache.get(key)
+        if rendered is None:
+            links: list[tuple[str, str]] = []
+            charts: list[Chart] = []
+            blocks = markdown.render_blocks(self.md, text.parsed, self._env(text, report, links, charts))
+            rendered = RenderedText(blocks, links, charts)
+        self.rendered[key] = rendered
+        return rendered
+
+    def _env(self, text: SectionSource, report: str, links: list[tuple[str, str]], charts: list[Chart]) -> dict:
+        lang, figures = text.file.lang, self.figures_of[report]
+        specs = {id(block.token): block.spec for block in text.parsed.charts}
+
+        def link_slot(href: str) -> str | None:
+            target = _link_target(href, text.path, self.pages, self.by_source)
+            if not target:
+                return None
+            links.append((target, href.partition("#")[2]))
+            return f"\x00link{len(links) - 1}\x00"
+
+        def chart_slot(token) -> str:
+            charts.append(figures.chart(specs[id(token)], lang))
+            return f"\x00chart{len(charts) - 1}\x00"
+
+        env: dict = {
+            "mask_label": lambda n: self.translations.mask_label(lang, n),
+            "resolve_link": link_slot,
+            "foreign_words": markdown.foreign_words(lang, self.translations.html_langs()),
+            "chart_html": chart_slot,
+        }
+        env["metric_html"] = lambda metric_id: figures.metric_html(metric_id, lang, env)
+        return env
+
+    def _fill(self, html: str, rendered: RenderedText, host: Page, chart_ids: list[str]) -> str:
+        def slot(match: re.Match[str]) -> str:
+            if match.group(1) == "chart":
+                return CHART_PLACEHOLDER.format(id=chart_ids[int(match.group(2))])
+            target, fragment = rendered.links[int(match.group(2))]
+            url = relative_url(host.output, self.pages[target].output)
+            return f"{url}#{fragment}" if fragment else url
+
+        return SLOT.sub(slot, html) if "\x00" in html else html
 
 
 ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
@@ -363,14 +435,6 @@ def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dic
     return by_source.get((source.parent / path).resolve())
 
 
-def _relative_link(target: str | None, href: str, page: Page, pages: dict[str, Page]) -> str | None:
-    if not target:
-        return None
-    fragment = href.partition("#")[2]
-    url = relative_url(page.output, pages[target].output)
-    return f"{url}#{fragment}" if fragment else url
-
-
 def _fill_figures_page(page: Page, report: Report, source: ReportSource, pages: dict[str, Page],
                        figures: _Figures) -> None:
     """Every metric of the report by section, linked to where the text states it, and the charts."""
@@ -388,10 +452,10 @@ def _fill_figures_page(page: Page, report: Report, source: ReportSource, pages: 
         text = source.sections[section.slug].get(lang)
         for block in text.parsed.charts if text else []:
             if block.spec is not None and block.spec.metrics:
-                figures.chart(block.spec, page, lang)
+                add_chart(page, figures.chart(block.spec, lang))
     for metric in report.metrics:
         if len(figures.history.get(metric.id, [])) > 1:
-            figures.chart(ChartSpec(type="line", across_years=metric.id), page, lang)
+            add_chart(page, figures.chart(ChartSpec(type="line", across_years=metric.id), lang))
 
 def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Page], bodies: _BodyRenderer,
                        translations: Translations, languages: list[str]) -> None:
@@ -407,7 +471,7 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
         for section in report.sections:
             text = source.sections[section.slug].get(lang) or next(iter(source.sections[section.slug].values()))
             full.parts.append(BodyPart(translations.get("html_lang", text.file.lang),
-                                       "".join(bodies.blocks(full, text, report.id, f"{section.slug}-")),
+                                       "".join(bodies.place(full, text, report.id, f"{section.slug}-")),
                                        pages[page_key(lang, report.id, section.slug)].title_html, section.slug))
         if len(languages) < 2:
             continue
@@ -423,7 +487,7 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
                 pages[section_key].description,
                 alternates={o: page_key(o, report.id, section.slug, BILINGUAL) for o in languages},
                 report_id=report.id, section_slug=section.slug, breadcrumbs=[home, report_key, section_key])
-            columns = [(translations.get("html_lang", other), bodies.blocks(view, versions[other], report.id, f"{other}-"))
+            columns = [(translations.get("html_lang", other), bodies.place(view, versions[other], report.id, f"{other}-"))
                        for other in languages]
             for index in range(max(len(blocks) for _, blocks in columns)):
                 view.pairs.append([BodyPart(code, blocks[index] if index < len(blocks) else "")

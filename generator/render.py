@@ -119,12 +119,13 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
         assets[PLOTLY_ASSET], injected_styles = plotly_asset()
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
     md = md or markdown.create_parser()
+    inline_html: dict[tuple[str, str], Markup] = {}
 
     def render_pages(pages: list[Page]) -> bool:
         for page in pages:
             template_name = TEMPLATES[page.kind]
             try:
-                context = page_context(site, page, assets, md)
+                context = page_context(site, page, assets, md, inline_html)
                 context["plotly_style_ids"] = injected_styles if page.charts else []
                 context["body_html"] = _place_charts(page.body_html, page, env, context)
                 context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
@@ -204,8 +205,11 @@ def _place_charts(html: str, page: Page, env: jinja2.Environment, context: dict[
     return Markup(html)
 
 
-def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt) -> dict[str, Any]:
-    """What a template sees: the page, its neighbours and helpers bound to this page."""
+def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt,
+                 inline_html: dict[tuple[str, str], Markup] | None = None) -> dict[str, Any]:
+    """What a template sees: the page, its neighbours and helpers bound to this page.
+    ``inline_html`` keeps ``render_text``'s results for the other pages of the build."""
+    inline_html = inline_html if inline_html is not None else {}
     tr = site.translations
     lang = page.lang
     config = site.project.config
@@ -226,6 +230,14 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
     def asset(name: str) -> str:
         return link(assets[name].output)
 
+    def render_text(text: str) -> Markup:
+        """A label or cell: masks marked up. The same few show on many pages, so each is rendered once."""
+        if (text, lang) not in inline_html:
+            inline_html[(text, lang)] = Markup(markdown.render_inline(
+                md, text, {"mask_label": lambda n: tr.mask_label(lang, n),
+                           "foreign_words": markdown.foreign_words(lang, tr.html_langs())}))
+        return inline_html[(text, lang)]
+
     report = site.report(page.report_id) if page.report_id else None
     locale = tr.get("locale", lang)
     context: dict[str, Any] = {
@@ -241,9 +253,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         # the record system looks a number up by its digits: 京公网安备11010502000001号 → 11010502000001
         "public_security_code": "".join(c for c in config.public_security_record or "" if c.isdigit()),
         "t": t, "url": url, "asset": asset,
-        "render_text": lambda text: Markup(markdown.render_inline(
-            md, text, {"mask_label": lambda n: tr.mask_label(lang, n),
-                       "foreign_words": markdown.foreign_words(lang, tr.html_langs())})),
+        "render_text": render_text,
         "chart_csv": lambda chart: csv_name(page, chart),
         "plotly_src": asset(PLOTLY_ASSET) if page.charts else "",
         "content_security_policy": SEARCH_POLICY if page.kind == "search" else CONTENT_SECURITY_POLICY,

@@ -74,6 +74,23 @@ def test_links_between_sections_and_reports_become_relative_page_links(two_repor
     assert older.select_one(".prose a")["href"] == "../../2022/overview/index.html"
 
 
+def test_every_relative_link_of_every_page_leads_to_a_file(two_reports):
+    # A section's text shows on its page, in the full report (a folder higher) and in both
+    # languages' bilingual views: its links must be relative to each of those pages.
+    checked = 0
+    for page in two_reports.rglob("*.html"):
+        for a in read(page).select("a[href]"):
+            href = a["href"].partition("#")[0]
+            if href and "://" not in href and not href.startswith("mailto:"):
+                assert (page.parent / href).is_file(), (page.relative_to(two_reports), a["href"])
+                checked += 1
+    assert checked > 100
+    full = read(two_reports / "zh/2021/full.html")
+    assert full.select_one(".prose a")["href"] == "../2022/overview/index.html"
+    bilingual = read(two_reports / "en/2021/overview/bilingual.html")
+    assert bilingual.select_one('[lang="zh-CN"] a')["href"] == "../../../zh/2022/overview/index.html"
+
+
 def test_heading_anchors_and_page_contents(two_reports):
     page = read(two_reports / "zh/2022/overview/index.html")
     assert [h["id"] for h in page.select(".prose h2")] == ["主要工作", "下一步"]
