@@ -45,7 +45,8 @@ class BuildCache:
     """What a build keeps for the next one (the dev server's rebuilds)."""
 
     templates: dict = field(default_factory=dict)
-    texts: dict = field(default_factory=dict)  # section texts rendered, by content (model.RenderedText)  # Jinja environments by template folders: compiled once
+    texts: dict = field(default_factory=dict)  # section texts rendered, by content (model.RenderedText)
+    search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes  # Jinja environments by template folders: compiled once
 
 
 @contextmanager
@@ -103,7 +104,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         project.output_dir.with_name(project.output_dir.name + "-internal")
     result.output_dir = (output_dir or default_output).resolve()
     with _timed(timings, "render", progress):
-        result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates)
+        result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates,
+                                   search_cache=cache.search)
         if result.files:
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root))
     if edition == PUBLIC:

@@ -103,9 +103,10 @@ def plotly_asset() -> tuple[Asset, list[str]]:
 
 
 def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: MarkdownIt | None = None,
-                environments: dict | None = None) -> dict[str, bytes]:
+                environments: dict | None = None, search_cache: dict | None = None) -> dict[str, bytes]:
     """``environments`` keeps Jinja environments across builds (the dev server): a template is then
-    compiled again only when its file changes."""
+    compiled again only when its file changes. ``search_cache`` keeps the search index of each
+    language until its pages change."""
     folders = template_folders(site.project)
     key = tuple(str(f) for f in folders)
     env = environments.get(key) if environments is not None else None
@@ -148,7 +149,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     if not render_pages(sections):
         return {}
     with contextlib.ExitStack() as stack:
-        indexing = stack.enter_context(SearchIndexing(searchable_pages(site, files))) \
+        indexing = stack.enter_context(SearchIndexing(searchable_pages(site, files), search_cache)) \
             if site.project.config.search and search else None
         if not render_pages([page for page in site.pages.values() if page.kind != "section"]):
             return {}
@@ -185,9 +186,11 @@ def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnosti
                       hint="check the names used in the template against docs/templates.md")
 
 
-def searchable_pages(site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
-    """The pages the search index covers: the sections, each in its own language."""
-    return {p.output: files[p.output] for p in site.pages.values() if p.kind == "section" and not p.pending_from}
+def searchable_pages(site: Site, files: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """The pages the search index covers, by language: the sections, each in its own language."""
+    return {lang: {p.output: files[p.output] for p in site.pages.values()
+                   if p.kind == "section" and p.lang == lang and not p.pending_from}
+            for lang in site.languages}
 
 
 def csv_name(page: Page, chart: Chart) -> str:

@@ -18,12 +18,15 @@ gives the measurements).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 SEARCH_FOLDER = "pagefind"
+ENTRY = f"{SEARCH_FOLDER}/pagefind-entry.json"
 UNWANTED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-highlight")  # we draw our own results
 
 
@@ -32,42 +35,59 @@ class SearchError(Exception):
 
 
 class SearchIndexing:
-    """Pagefind indexing ``pages`` (output path → HTML) in the background; ``files()`` waits for it."""
+    """Pagefind indexing pages in the background, one program per language so that the languages
+    are indexed side by side; ``files()`` waits for them.
 
-    def __init__(self, pages: dict[str, bytes]) -> None:
-        from pagefind_bin_extended import get_executable  # imported here: only builds with search need it
+    ``pages``: language → output path → HTML. Pagefind indexes each language on its own (its
+    files for one language are the same whichever other languages it indexes alongside), so the
+    bundles are joined by merging the languages of their ``pagefind-entry.json``. ``cache`` keeps
+    each language's bundle by the pages it indexed, for the next build (the dev server's).
+    """
 
-        self.folder = Path(tempfile.mkdtemp(prefix="nianbao-search-"))
+    def __init__(self, pages: dict[str, dict[str, bytes]], cache: dict | None = None) -> None:
+        self.cache = cache if cache is not None else {}
+        self.languages = list(pages)
+        self.bundles: dict[str, dict[str, bytes]] = {}
+        self.running: dict[str, tuple[str, Path, subprocess.Popen]] = {}
         try:
-            for path, data in pages.items():
-                target = self.folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            # The folder is the working directory too, so no pagefind.yml of the user's is read.
-            self.process: subprocess.Popen | None = subprocess.Popen(
-                [str(get_executable()), "--site", ".", "--output-subdir", SEARCH_FOLDER, "--keep-index-url",
-                 "--silent"], cwd=self.folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT)
+            for lang, lang_pages in pages.items():
+                digest = hashlib.sha256(b"".join(path.encode() + b"\0" + data + b"\0"
+                                                 for path, data in sorted(lang_pages.items()))).hexdigest()
+                if self.cache.get(lang, ("", {}))[0] == digest:
+                    self.bundles[lang] = self.cache[lang][1]
+                elif lang_pages:
+                    self.running[lang] = (digest, *_start(lang_pages))
         except BaseException:
             self.close()
             raise
 
     def files(self) -> dict[str, bytes]:
         """The Pagefind bundle, as site path → bytes."""
-        assert self.process is not None
-        output, _ = self.process.communicate()
-        if self.process.returncode != 0:
-            raise SearchError(output.decode("utf-8", "replace").strip() or f"exit code {self.process.returncode}")
-        bundle = self.folder / SEARCH_FOLDER
-        return {f"{SEARCH_FOLDER}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-                for path in sorted(bundle.rglob("*"))
-                if path.is_file() and not path.relative_to(bundle).as_posix().startswith(UNWANTED)}
+        for lang, (digest, folder, process) in self.running.items():
+            output, _ = process.communicate()
+            if process.returncode != 0:
+                raise SearchError(output.decode("utf-8", "replace").strip() or f"exit code {process.returncode}")
+            bundle = folder / SEARCH_FOLDER
+            self.bundles[lang] = {f"{SEARCH_FOLDER}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                                  for path in sorted(bundle.rglob("*"))
+                                  if path.is_file() and not path.relative_to(bundle).as_posix().startswith(UNWANTED)}
+            self.cache[lang] = (digest, self.bundles[lang])
+        files: dict[str, bytes] = {}
+        entries = []
+        for lang in [lang for lang in self.languages if lang in self.bundles]:
+            files.update(self.bundles[lang])
+            entries.append(json.loads(self.bundles[lang][ENTRY]))
+        if entries:  # one entry naming every language, in the site's order
+            entry = entries[0] | {"languages": {code: value for e in entries for code, value in e["languages"].items()}}
+            files[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return files
 
     def close(self) -> None:
-        if getattr(self, "process", None) is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        for _digest, folder, process in self.running.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            shutil.rmtree(folder, ignore_errors=True)
 
     def __enter__(self) -> "SearchIndexing":
         return self
@@ -76,7 +96,27 @@ class SearchIndexing:
         self.close()
 
 
-def build_index(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle for ``pages`` (output path → HTML), as output path → bytes."""
-    with SearchIndexing(pages) as indexing:
+def _start(pages: dict[str, bytes]) -> tuple[Path, subprocess.Popen]:
+    """Pagefind started on a private temporary folder holding ``pages``."""
+    from pagefind_bin_extended import get_executable  # imported here: only builds with search need it
+
+    folder = Path(tempfile.mkdtemp(prefix="nianbao-search-"))
+    try:
+        for path, data in pages.items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        # The folder is the working directory too, so no pagefind.yml of the user's is read.
+        process = subprocess.Popen(
+            [str(get_executable()), "--site", ".", "--output-subdir", SEARCH_FOLDER, "--keep-index-url", "--silent"],
+            cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder, process
+
+
+def build_index(pages: dict[str, dict[str, bytes]], cache: dict | None = None) -> dict[str, bytes]:
+    """The Pagefind bundle for ``pages`` (language → output path → HTML), as output path → bytes."""
+    with SearchIndexing(pages, cache) as indexing:
         return indexing.files()

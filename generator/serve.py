@@ -85,7 +85,7 @@ class Server:
             return
 
         def index(files=result.files, site=result.site, epoch=self.site.epoch):
-            bundle = build_index(searchable_pages(site, files))
+            bundle = build_index(searchable_pages(site, files), self.cache.search)
             with self.site.changed:
                 if self.site.epoch == epoch:  # no newer build meanwhile
                     served = {k: v for k, v in self.site.files.items()
