@@ -44,9 +44,11 @@ class BuildResult:
 class BuildCache:
     """What a build keeps for the next one (the dev server's rebuilds)."""
 
-    templates: dict = field(default_factory=dict)
+    templates: dict = field(default_factory=dict)  # Jinja environments by template folders: compiled once
+    sections: dict = field(default_factory=dict)  # section files parsed and valid, by path and text
     texts: dict = field(default_factory=dict)  # section texts rendered, by content (model.RenderedText)
-    search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes  # Jinja environments by template folders: compiled once
+    search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes
+    pages: dict = field(default_factory=dict)  # pages rendered, by a digest of what they show
 
 
 @contextmanager
@@ -83,7 +85,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         secrets = prepare_edition(folders, edition, fixed_masks)
     with _timed(timings, "validate", progress):
         md = markdown.create_parser()
-        sources = validate_reports(project, folders, md, diagnostics)
+        sources = validate_reports(project, folders, md, diagnostics, cache.sections)
         withhold_figures(sources, edition, fixed_masks, secrets)
         if review and not diagnostics.errors:  # what reviewers usually miss
             review_reports(sources, project.languages, diagnostics)
@@ -105,7 +107,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     result.output_dir = (output_dir or default_output).resolve()
     with _timed(timings, "render", progress):
         result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates,
-                                   search_cache=cache.search)
+                                   search_cache=cache.search, page_cache=cache.pages)
         if result.files:
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root))
     if edition == PUBLIC:

@@ -10,10 +10,11 @@ withheld; elsewhere (a pie) it is named as not drawn.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import Translations
@@ -50,19 +51,22 @@ class ChartRow:
 
 @dataclass(frozen=True)
 class Chart:
+    """A chart's repr is short: its id and a digest of the rest (a page's digest includes it)."""
+
     id: str  # unique on its page: "chart-1"
-    type: str
-    lang: str
-    title: str
-    caption: str
-    unit: str
-    summary: str
-    rows: list[ChartRow]
-    table_header: list[str]
-    table_rows: list[list[str]]
-    figure: dict[str, Any]
-    csv_name: str
-    csv_header: list[str]
+    type: str = field(repr=False)
+    lang: str = field(repr=False)
+    title: str = field(repr=False)
+    caption: str = field(repr=False)
+    unit: str = field(repr=False)
+    summary: str = field(repr=False)
+    rows: list[ChartRow] = field(repr=False)
+    table_header: list[str] = field(repr=False)
+    table_rows: list[list[str]] = field(repr=False)
+    figure: dict[str, Any] = field(repr=False)
+    csv_name: str = field(repr=False)
+    csv_header: list[str] = field(repr=False)
+    digest: str = ""  # of all the fields but the id and CSV name, which depend on the page
 
     def figure_json(self) -> str:
         """The figure for a ``<script type="application/json">``: plain lists, ``<`` escaped."""
@@ -115,8 +119,9 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
     summary = _summary(rows, unit, lang, t)
     figure = _figure(chart_type, rows, title, unit, lang, t)
     csv_header = [header[0], header[1], t.get("csv_withheld_low", lang), t.get("csv_withheld_high", lang)]
-    return Chart(chart_id, chart_type, lang, title, caption, unit, summary, rows, header, table_rows,
-                 figure, f"{chart_id}.csv", csv_header)
+    content = (chart_type, lang, title, caption, unit, summary, rows, header, table_rows, figure, csv_header)
+    return Chart(chart_id, chart_type, lang, title, caption, unit, summary, rows, header, table_rows, figure,
+                 f"{chart_id}.csv", csv_header, hashlib.sha256(repr(content).encode("utf-8")).hexdigest())
 
 
 def _range_text(row: ChartRow, lang: str, t: Translations) -> str:

@@ -52,20 +52,36 @@ class ReportSource:
 
 
 def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt,
-                     diagnostics: Diagnostics) -> list[ReportSource]:
+                     diagnostics: Diagnostics, cache: dict | None = None) -> list[ReportSource]:
+    """``cache``: the section files the previous build found valid, by path and text; it is
+    replaced by this build's (a file unchanged since is not parsed again)."""
     reports = []
+    valid: dict[tuple[Path, str], SectionSource] = {}
     for folder in folders:
-        report = _validate_report(project, folder, md, diagnostics)
+        report = _validate_report(project, folder, md, diagnostics, cache or {}, valid)
         if report is not None:
             reports.append(report)
     _check_figures(reports, project.languages, diagnostics)
+    if cache is not None:
+        cache.clear()
+        cache.update(valid)
     return reports
 
 
-def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt,
-                     diagnostics: Diagnostics) -> ReportSource | None:
+def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, diagnostics: Diagnostics,
+                     cache: dict[tuple[Path, str], SectionSource],
+                     valid: dict[tuple[Path, str], SectionSource]) -> ReportSource | None:
     meta = _validate_meta(project, folder, diagnostics)
-    texts = [text for text in (_validate_section(f, md, diagnostics) for f in folder.sections) if text]
+    texts = []
+    for file in folder.sections:
+        key = (file.source.path, file.source.text)
+        # A file the previous build found valid has no error to report: only errors end validation.
+        text = cache.get(key)
+        if text is None or text.file != file:
+            text = _validate_section(file, md, diagnostics)
+        if text is not None:
+            valid[key] = text
+            texts.append(text)
     sections = _group_sections(texts, diagnostics)
     _warn_missing_translations(folder, project.languages, diagnostics)
     if not sections:

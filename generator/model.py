@@ -314,6 +314,12 @@ class RenderedText:
     blocks: list[str]  # the top-level blocks: paragraphs, lists, tables, charts
     links: list[tuple[str, str]]  # by slot number: (page key, #fragment)
     charts: list[Chart]  # by slot number
+    prefixed: dict[str, list[str]] = field(default_factory=dict)  # the blocks with ids prefixed, by prefix
+
+    def blocks_prefixed(self, prefix: str) -> list[str]:
+        if prefix not in self.prefixed:
+            self.prefixed[prefix] = [prefix_ids(block, prefix) for block in self.blocks]
+        return self.prefixed[prefix]
 
 
 # NUL never reaches rendered HTML from a text (markdown-it replaces it), so a slot cannot be forged.
@@ -369,8 +375,8 @@ class _BodyRenderer:
         unique on it by ``prefix``."""
         rendered = self.text(text, report)
         chart_ids = [add_chart(host, chart) for chart in rendered.charts]
-        blocks = [self._fill(block, rendered, host, chart_ids) for block in rendered.blocks]
-        return [prefix_ids(block, prefix) for block in blocks] if prefix else blocks
+        return [self._fill(block, rendered, host, chart_ids)
+                for block in (rendered.blocks_prefixed(prefix) if prefix else rendered.blocks)]
 
     def text(self, text: SectionSource, report: str) -> RenderedText:
         key = (text.path, text.file.source.text, self.context)

@@ -103,10 +103,12 @@ def plotly_asset() -> tuple[Asset, list[str]]:
 
 
 def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: MarkdownIt | None = None,
-                environments: dict | None = None, search_cache: dict | None = None) -> dict[str, bytes]:
-    """``environments`` keeps Jinja environments across builds (the dev server): a template is then
-    compiled again only when its file changes. ``search_cache`` keeps the search index of each
-    language until its pages change."""
+                environments: dict | None = None, search_cache: dict | None = None,
+                page_cache: dict | None = None) -> dict[str, bytes]:
+    """What the caches keep for the next build (the dev server's): ``environments`` the Jinja
+    environments (a template is compiled again only when its file changes), ``search_cache``
+    each language's search index until its pages change, and ``page_cache`` the pages rendered,
+    by a digest of what they show (it is replaced by this build's)."""
     folders = template_folders(site.project)
     key = tuple(str(f) for f in folders)
     env = environments.get(key) if environments is not None else None
@@ -121,9 +123,21 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
     md = md or markdown.create_parser()
     inline_html: dict[tuple[str, str], Markup] = {}
+    previous = page_cache if page_cache is not None else {}
+    rendered: dict[bytes, tuple[bytes, dict[str, bytes]]] = {}
+    site_digest = _site_digest(site, folders, assets, injected_styles)
 
     def render_pages(pages: list[Page]) -> bool:
         for page in pages:
+            # A page is rendered again only if something it shows changed: its own fields, or what
+            # every page may show of the site (the templates, strings, settings, reports, and the
+            # titles and addresses of all pages).
+            key = _page_digest(site_digest, page)
+            if key in previous:
+                rendered[key] = previous[key]
+                files[page.output] = previous[key][0]
+                files.update(previous[key][1])
+                continue
             template_name = TEMPLATES[page.kind]
             try:
                 context = page_context(site, page, assets, md, inline_html)
@@ -139,9 +153,11 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                 diagnostics.error(template_name, str(exc.args[0]),
                                   hint="add the string to translations.yml in the templates folder")
                 return False
-            files[page.output] = html.encode("utf-8")
-            for chart in page.charts:
-                files[posixpath.join(posixpath.dirname(page.output), csv_name(page, chart))] = chart.csv_bytes()
+            csv_files = {posixpath.join(posixpath.dirname(page.output), csv_name(page, chart)): chart.csv_bytes()
+                         for chart in page.charts}
+            rendered[key] = (html.encode("utf-8"), csv_files)
+            files[page.output] = rendered[key][0]
+            files.update(csv_files)
         return True
 
     # The section pages first: Pagefind indexes them on another core while the rest render.
@@ -165,12 +181,44 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     if site.edition == "public":
         extras.insert(0, ("sitemap.xml", sitemap_context(site)))
     for name, context in extras:
-        try:
-            files[name] = env.get_template(name).render(context).encode("utf-8")
-        except jinja2.TemplateError as exc:
-            _template_error(exc, name, diagnostics)
-            return {}
+        key = hashlib.sha256(site_digest + name.encode()).digest()  # they show nothing of a page's own
+        if key not in previous:
+            try:
+                previous[key] = (env.get_template(name).render(context).encode("utf-8"), {})
+            except jinja2.TemplateError as exc:
+                _template_error(exc, name, diagnostics)
+                return {}
+        rendered[key] = previous[key]
+        files[name] = rendered[key][0]
+    if page_cache is not None:
+        page_cache.clear()
+        page_cache.update(rendered)
     return files
+
+
+def _site_digest(site: Site, folders: list[Path], assets: dict[str, Asset], injected_styles: list[str]) -> bytes:
+    """A digest of what any page may show besides its own fields."""
+    digest = hashlib.sha256()
+    for folder in folders:  # the templates and strings (assets are named by their content)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and ASSETS not in p.relative_to(folder).parts):
+            digest.update(f"{path}\0".encode() + path.read_bytes() + b"\0")
+    headers = [(p.key, p.kind, p.lang, p.output, p.title, p.description, p.title_html, p.alternates, p.report_id,
+                p.section_slug, p.pending_from) for p in site.pages.values()]
+    digest.update(repr((site.edition, site.project.config, site.translations.digest, site.reports, headers,
+                        sorted((a.name, a.output) for a in assets.values()), injected_styles)).encode("utf-8"))
+    return digest.digest()
+
+
+def _page_digest(site_digest: bytes, page: Page) -> bytes:
+    """A digest of everything a page shows of its own (its texts hashed as bytes: faster than repr)."""
+    digest = hashlib.sha256(site_digest)
+    parts = [*page.parts, *(part for pair in page.pairs for part in pair)]
+    for html in (page.body_html, *(part.html for part in parts)):
+        digest.update(html.encode("utf-8") + b"\0")
+    rest = dataclasses.replace(page, body_html="", parts=[], pairs=[])
+    digest.update(repr((rest, [(p.lang, p.title_html, p.anchor) for p in parts], [len(pair) for pair in page.pairs]))
+                  .encode("utf-8"))
+    return digest.digest()
 
 
 def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnostics) -> None:
