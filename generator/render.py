@@ -106,16 +106,18 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                 environments: dict | None = None, search_cache: dict | None = None,
                 page_cache: dict | None = None) -> dict[str, bytes]:
     """What the caches keep for the next build (the dev server's): ``environments`` the Jinja
-    environments (a template is compiled again only when its file changes), ``search_cache``
+    environment of the templates as they are (a new one when any template file is added, removed
+    or changed: Jinja's own check would miss a new file that overrides a theme's), ``search_cache``
     each language's search index until its pages change, and ``page_cache`` the pages rendered,
     by a digest of what they show (it is replaced by this build's)."""
     folders = template_folders(site.project)
-    key = tuple(str(f) for f in folders)
-    env = environments.get(key) if environments is not None else None
+    templates = _templates_digest(folders)
+    env = environments.get(templates) if environments is not None else None
     if env is None:
         env = create_environment(folders)
         if environments is not None:
-            environments[key] = env
+            environments.clear()
+            environments[templates] = env
     assets = collect_assets(folders)
     injected_styles: list[str] = []
     if any(page.charts for page in site.pages.values()):
@@ -125,7 +127,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     inline_html: dict[tuple[str, str], Markup] = {}
     previous = page_cache if page_cache is not None else {}
     rendered: dict[bytes, tuple[bytes, dict[str, bytes]]] = {}
-    site_digest = _site_digest(site, folders, assets, injected_styles)
+    site_digest = _site_digest(site, templates, assets, injected_styles)
 
     def render_pages(pages: list[Page]) -> bool:
         for page in pages:
@@ -196,12 +198,19 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     return files
 
 
-def _site_digest(site: Site, folders: list[Path], assets: dict[str, Asset], injected_styles: list[str]) -> bytes:
-    """A digest of what any page may show besides its own fields."""
+def _templates_digest(folders: list[Path]) -> bytes:
+    """A digest of the templates and strings, the project's and the theme's (not the assets,
+    which are named by their content)."""
     digest = hashlib.sha256()
-    for folder in folders:  # the templates and strings (assets are named by their content)
+    for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and ASSETS not in p.relative_to(folder).parts):
             digest.update(f"{path}\0".encode() + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def _site_digest(site: Site, templates: bytes, assets: dict[str, Asset], injected_styles: list[str]) -> bytes:
+    """A digest of what any page may show besides its own fields."""
+    digest = hashlib.sha256(templates)
     headers = [(p.key, p.kind, p.lang, p.output, p.title, p.description, p.title_html, p.alternates, p.report_id,
                 p.section_slug, p.pending_from) for p in site.pages.values()]
     digest.update(repr((site.edition, site.project.config, site.translations.digest, site.reports, headers,

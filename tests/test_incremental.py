@@ -1,0 +1,87 @@
+"""A build that reuses the previous build's caches (the dev server's rebuilds) writes exactly the
+files a clean build writes, after every kind of edit an editor or a designer makes."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator.build import BuildCache, build
+from generator.withheld import INTERNAL, PUBLIC
+
+THREE_YEARS = REPO / "tests" / "fixtures" / "three-years"
+WITHHELD = REPO / "tests" / "fixtures" / "withheld"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+# Each edit is applied in turn to the same project, cache kept from the build before.
+EDITS = {
+    "nothing": lambda root: None,
+    "a paragraph": lambda root: edit(root / "content/2022/01-visits.zh.md", "展览吸引", "新展览吸引"),
+    "a section title": lambda root: edit(root / "content/2021/01-visits.en.md", "title: ", "title: New "),
+    "a link to another report": lambda root: append(
+        root / "content/2022/01-visits.en.md", "\nSee [2020](../2020/01-visits.en.md#p1).\n"),
+    "a figure": lambda root: edit(root / "content/2020/metrics.yml", "value: 118", "value: 119"),
+    "a new section": lambda root: [
+        (root / f"content/2022/02-outlook.{lang}.md").write_text(
+            f"---\ntitle: {title}\n---\n\n{body}\n", encoding="utf-8")
+        for lang, title, body in (("zh", "展望", "明年{{ agreements }}项。"), ("en", "Outlook", "Next year."))],
+    "a deleted section": lambda root: [(root / f"content/2022/02-outlook.{lang}.md").unlink() for lang in ("zh", "en")],
+    "an interface string": lambda root: (root / "templates").mkdir() or (root / "templates/translations.yml").write_text(
+        'skip_link: {zh: 跳到正文, en: Skip to the text}\nreport_year: {zh: "{year}年", en: "Year {year}"}\n',
+        encoding="utf-8"),
+    "a template": lambda root: (root / "templates/partials").mkdir() or shutil.copy(
+        REPO / "templates/partials/footer.html", root / "templates/partials/footer.html") and append(
+        root / "templates/partials/footer.html", "<!-- a designer's note -->\n"),
+    "a report title": lambda root: edit(root / "content/2020/report.yml", "title: {zh: ", "title: {zh: 新"),
+    "a report date": lambda root: edit(root / "content/2020/report.yml", "date: 2021-02-01", "date: 2021-02-02"),
+    "the site config": lambda root: append(root / "site_config.yml", "footer: {zh: 页脚, en: Footer}\n"),
+}
+
+
+def files_of(config: Path, cache: BuildCache | None, edition: str = PUBLIC) -> dict[str, bytes]:
+    result = build(config, write=False, cache=cache, edition=edition)
+    assert not result.diagnostics.errors, result.diagnostics.errors
+    return result.files
+
+
+@pytest.fixture
+def three_years(tmp_path) -> Path:
+    shutil.copytree(THREE_YEARS, tmp_path / "project")
+    return tmp_path / "project" / "site_config.yml"
+
+
+def test_every_edit_rebuilt_with_the_cache_gives_the_files_of_a_clean_build(three_years):
+    root = three_years.parent
+    cache = BuildCache()
+    previous = files_of(three_years, cache)
+    for name, apply in EDITS.items():
+        apply(root)
+        incremental = files_of(three_years, cache)
+        clean = files_of(three_years, None)
+        assert incremental.keys() == clean.keys(), name
+        assert [f for f in clean if incremental[f] != clean[f]] == [], name
+        changed = [f for f in clean if previous.get(f) != clean[f]]
+        assert (changed == []) == (name == "nothing"), name  # each edit did change the site
+        previous = incremental
+    assert cache.pages and cache.texts and cache.sections  # the caches were used
+
+
+def test_editions_share_no_cache_entry(tmp_path):
+    # The internal edition shows what the public one withholds: a cache kept across the two
+    # must never hand a public build an internal page.
+    shutil.copytree(WITHHELD, tmp_path / "project")
+    config = tmp_path / "project" / "site_config.yml"
+    cache = BuildCache()
+    for edition in (INTERNAL, PUBLIC, INTERNAL, PUBLIC):
+        assert files_of(config, cache, edition) == files_of(config, None, edition)
