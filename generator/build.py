@@ -19,7 +19,7 @@ from .content import review_reports, validate_reports
 from .diagnostics import Diagnostics
 from .i18n import load_translations
 from .manifest import MANIFEST, manifest, source_revision
-from .model import Site, build_site
+from .model import ModelCache, Site, build_site
 from .render import render_site, template_folders
 from .sources import discover_reports
 from .withheld import PUBLIC, Secrets, describe, find_leaks, prepare_edition, withhold_figures
@@ -44,11 +44,13 @@ class BuildResult:
 class BuildCache:
     """What a build keeps for the next one (the dev server's rebuilds)."""
 
-    templates: dict = field(default_factory=dict)  # Jinja environments by template folders: compiled once
-    sections: dict = field(default_factory=dict)  # section files parsed and valid, by path and text
-    texts: dict = field(default_factory=dict)  # section texts rendered, by content (model.RenderedText)
+    texts: dict = field(default_factory=dict)  # the content files' texts, by path, with their status when read
+    templates: dict = field(default_factory=dict)  # the Jinja environment, by the templates' digest
+    validated: dict = field(default_factory=dict)  # what each file was found to hold, by path and text
+    model: ModelCache = field(default_factory=ModelCache)  # texts rendered, reports' pages, charts
     search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes
     pages: dict = field(default_factory=dict)  # pages rendered, by a digest of what they show
+    manifest: dict = field(default_factory=dict)  # each file's manifest entry, with the bytes it is of
 
 
 @contextmanager
@@ -80,12 +82,12 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
             return result
         if review:  # what a government site must show
             check_government_site_fields(project, diagnostics)
-        folders = discover_reports(project.content_dir, project.languages, diagnostics)
+        folders = discover_reports(project.content_dir, project.languages, diagnostics, cache.texts)
         fixed_masks = project.config.masks == "fixed"
         secrets = prepare_edition(folders, edition, fixed_masks)
     with _timed(timings, "validate", progress):
         md = markdown.create_parser()
-        sources = validate_reports(project, folders, md, diagnostics, cache.sections)
+        sources = validate_reports(project, folders, md, diagnostics, cache.validated)
         withhold_figures(sources, edition, fixed_masks, secrets)
         if review and not diagnostics.errors:  # what reviewers usually miss
             review_reports(sources, project.languages, diagnostics)
@@ -97,7 +99,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                          diagnostics, fixed_masks)
         if diagnostics.errors:
             return result
-        site = build_site(project, sources, translations, md, diagnostics, edition, cache.texts)
+        site = build_site(project, sources, translations, md, diagnostics, edition, cache.model)
         result.site = site
     if diagnostics.errors:
         return result
@@ -109,7 +111,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates,
                                    search_cache=cache.search, page_cache=cache.pages)
         if result.files:
-            result.files[MANIFEST] = manifest(result.files, source_revision(project.root))
+            result.files[MANIFEST] = manifest(result.files, source_revision(project.root), cache.manifest)
     if edition == PUBLIC:
         with _timed(timings, "leak check", progress):
             check_leaks(result.files, secrets, result.output_dir, diagnostics)

@@ -35,6 +35,7 @@ class SectionSource:
     file: SectionFile
     front: SectionFrontMatter
     parsed: markdown.ParsedMarkdown
+    title_text: str  # the title as plain text (a page's <title>, a list of sections)
 
     @property
     def path(self) -> Path:
@@ -53,15 +54,30 @@ class ReportSource:
 
 def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt,
                      diagnostics: Diagnostics, cache: dict | None = None) -> list[ReportSource]:
-    """``cache``: the section files the previous build found valid, by path and text; it is
-    replaced by this build's (a file unchanged since is not parsed again)."""
+    """``cache``: what the previous build found in each file, by path and text (the section files
+    it found valid, and the metrics files with what they were reported for); it is replaced by
+    this build's, so that a file unchanged since is not parsed again."""
     reports = []
-    valid: dict[tuple[Path, str], SectionSource] = {}
+    valid: dict[tuple, object] = {}
     for folder in folders:
         report = _validate_report(project, folder, md, diagnostics, cache or {}, valid)
         if report is not None:
             reports.append(report)
-    _check_figures(reports, project.languages, diagnostics)
+    every_id = frozenset(m.id for r in reports for m in r.metrics)
+    metrics_texts = {folder.id: folder.metrics.text if folder.metrics else None for folder in folders}
+    for report in reports:
+        # What a report's figures were reported for depends on its texts and figures, and on
+        # every report's figure ids (across-year charts): replayed while they are the same.
+        key = ("figures", report.id, every_id, tuple(project.languages), tuple(report.order),
+               tuple((t.path, t.file.source.text) for v in report.sections.values() for t in v.values()),
+               metrics_texts[report.id])
+        if key not in (cache or {}):
+            found = Diagnostics(diagnostics.root)
+            _check_figures(report, every_id, project.languages, found)
+            valid[key] = found.items
+        else:
+            valid[key] = cache[key]  # type: ignore[index]
+        diagnostics.items.extend(valid[key])  # type: ignore[arg-type]
     if cache is not None:
         cache.clear()
         cache.update(valid)
@@ -69,15 +85,14 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
 
 
 def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, diagnostics: Diagnostics,
-                     cache: dict[tuple[Path, str], SectionSource],
-                     valid: dict[tuple[Path, str], SectionSource]) -> ReportSource | None:
+                     cache: dict[tuple, object], valid: dict[tuple, object]) -> ReportSource | None:
     meta = _validate_meta(project, folder, diagnostics)
     texts = []
     for file in folder.sections:
-        key = (file.source.path, file.source.text)
+        key = ("section", file.source.path, file.source.text)
         # A file the previous build found valid has no error to report: only errors end validation.
         text = cache.get(key)
-        if text is None or text.file != file:
+        if not isinstance(text, SectionSource) or text.file != file:
             text = _validate_section(file, md, diagnostics)
         if text is not None:
             valid[key] = text
@@ -92,8 +107,17 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
     order = _section_order(meta, folder, sections, diagnostics)
     if meta is None or order is None:
         return None
-    metrics = load_metrics(folder.metrics, folder.id, meta.year, project.languages,
-                           set(folder.section_paths), diagnostics)
+    metrics: list[Metric] = []
+    if folder.metrics is not None:
+        key = ("metrics", folder.metrics.path, folder.metrics.text, folder.id, meta.year, tuple(project.languages),
+               tuple(sorted(folder.section_paths)))
+        if key not in cache:  # what it was reported for, replayed when it comes from the cache
+            found = Diagnostics(diagnostics.root)
+            cache[key] = (load_metrics(folder.metrics, folder.id, meta.year, project.languages,
+                                       set(folder.section_paths), found), found.items)
+        metrics, items = cache[key]  # type: ignore[misc]
+        diagnostics.items.extend(items)
+        valid[key] = cache[key]
     return ReportSource(folder.id, folder.folder, meta, order, sections, metrics)
 
 
@@ -134,7 +158,7 @@ def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostic
         diagnostics.error(path, "the section title is empty", line=document.line_of(("title",))[0],
                           hint="write the title after 'title:'")
         return None
-    return SectionSource(file, front, parsed)
+    return SectionSource(file, front, parsed, markdown.plain_text(md, front.title))
 
 
 def _group_sections(texts: list[SectionSource],
@@ -208,27 +232,26 @@ def _section_order(meta: ReportMeta | None, folder: ReportFolder,
     return list(meta.sections) if ok else None
 
 
-def _check_figures(reports: list[ReportSource], languages: list[str], diagnostics: Diagnostics) -> None:
+def _check_figures(report: ReportSource, every_id: frozenset[str], languages: list[str],
+                   diagnostics: Diagnostics) -> None:
     """Every ``{{ id }}`` names a metric of its report; every chart block is valid and drawable."""
-    every_id = {m.id for r in reports for m in r.metrics}
-    for report in reports:
-        metrics = {m.id: m for m in report.metrics}
-        for versions in report.sections.values():
-            for text in versions.values():
-                for reference in text.parsed.metrics:
-                    if reference.id not in metrics:
-                        diagnostics.error(text.path, f"the figure '{{{{ {reference.id} }}}}' is not defined "
-                                          f"in {report.id}/{METRICS_FILE}", line=reference.line,
-                                          hint=_did_you_mean(reference.id, metrics) or
-                                          f"add it to content/{report.id}/{METRICS_FILE}")
-                if len(text.parsed.charts) > MAX_CHARTS:
-                    diagnostics.error(text.path, f"a page has {len(text.parsed.charts)} charts (at most {MAX_CHARTS})",
-                                      line=text.parsed.charts[MAX_CHARTS].line,
-                                      hint="split the section, or put some figures in one chart")
-                    continue
-                for block in text.parsed.charts:
-                    block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
-            _check_mask_pairs(versions, metrics, languages, diagnostics)
+    metrics = {m.id: m for m in report.metrics}
+    for versions in report.sections.values():
+        for text in versions.values():
+            for reference in text.parsed.metrics:
+                if reference.id not in metrics:
+                    diagnostics.error(text.path, f"the figure '{{{{ {reference.id} }}}}' is not defined "
+                                      f"in {report.id}/{METRICS_FILE}", line=reference.line,
+                                      hint=_did_you_mean(reference.id, metrics) or
+                                      f"add it to content/{report.id}/{METRICS_FILE}")
+            if len(text.parsed.charts) > MAX_CHARTS:
+                diagnostics.error(text.path, f"a page has {len(text.parsed.charts)} charts (at most {MAX_CHARTS})",
+                                  line=text.parsed.charts[MAX_CHARTS].line,
+                                  hint="split the section, or put some figures in one chart")
+                continue
+            for block in text.parsed.charts:
+                block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
+        _check_mask_pairs(versions, metrics, languages, diagnostics)
 
 
 def _check_mask_pairs(versions: dict[str, SectionSource], metrics: dict[str, Metric], languages: list[str],

@@ -33,11 +33,30 @@ def source_revision(root: Path) -> str | None:
     return head.stdout.strip() + ("-modified" if status.stdout.strip() else "")
 
 
-def manifest(files: dict[str, bytes], revision: str | None) -> bytes:
-    entries = {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-               for name, data in sorted(files.items()) if name != MANIFEST}
-    document = {"generator": f"nianbao {__version__}", "source_revision": revision, "files": entries}
-    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+def manifest(files: dict[str, bytes], revision: str | None, cache: dict | None = None) -> bytes:
+    """The manifest, one line per file. ``cache`` keeps each file's line for the next build: a
+    file whose bytes are the very same object (a page kept from the previous build) is not
+    hashed again."""
+    previous = dict(cache) if cache is not None else {}
+    lines = []
+    for name, data in sorted(files.items()):
+        if name == MANIFEST:
+            continue
+        kept = previous.get(name)
+        if kept is not None and kept[0] is data:
+            line = kept[1]
+        else:
+            entry = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            line = f"  {json.dumps(name, ensure_ascii=False)}: {json.dumps(entry)}"
+        lines.append(line)
+        if cache is not None:
+            cache[name] = (data, line)
+    if cache is not None:
+        for name in set(previous) - set(files):
+            del cache[name]
+    return (f'{{\n "generator": {json.dumps(f"nianbao {__version__}")},\n'
+            f' "source_revision": {json.dumps(revision)},\n'
+            ' "files": {\n' + ",\n".join(lines) + "\n }\n}\n").encode("utf-8")
 
 
 def verify(folder: Path) -> int:

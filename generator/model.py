@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import os
 import re
 from urllib.parse import unquote
 from dataclasses import dataclass, field
@@ -111,6 +112,8 @@ class Page:
     figure_groups: list[FigureGroup] = field(default_factory=list)  # the figures page's tables
     parts: list[BodyPart] = field(default_factory=list)  # the full report's sections
     pairs: list[list[BodyPart]] = field(default_factory=list)  # the bilingual view's rows
+    # A digest of all the above, set by the render stage: a page kept from the previous build keeps it.
+    content_digest: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -150,20 +153,99 @@ def relative_url(from_output: str, to_output: str) -> str:
     return "/".join([".."] * (len(from_dirs) - common) + to_parts[common:])
 
 
+@dataclass
+class ModelCache:
+    """What the model stage keeps for the next build (the dev server's rebuilds)."""
+
+    texts: dict = field(default_factory=dict)  # (path, text, context) → RenderedText
+    reports: dict = field(default_factory=dict)  # a report's digest → _ReportPages
+    charts: dict = field(default_factory=dict)  # (context, metric id, lang) → its across-year Chart
+
+
 def build_site(project: Project, sources: list[ReportSource], translations: Translations,
                md: MarkdownIt, diagnostics: Diagnostics, edition: str = "public",
-               text_cache: dict | None = None) -> Site:
-    """``text_cache``: the section texts the previous build rendered; it is replaced by this build's."""
+               cache: ModelCache | None = None) -> Site:
+    """``cache``: what the previous build made, replaced by what this one made. A report none
+    of whose inputs changed keeps its pages as they were."""
+    cache = cache if cache is not None else ModelCache()
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
-    reports = [_report(source, md) for source in sources]
+    reports = [_report(source) for source in sources]
     history: dict[str, list[Metric]] = {}
     for report in reports:
         for metric in report.metrics:
             history.setdefault(metric.id, []).append(metric)
-    pages: dict[str, Page] = {}
-    config = project.config
+    by_source = {os.path.normpath(text.source): page_key(lang, report.id, section.slug)
+                 for report in reports for section in report.sections
+                 for lang, text in section.texts.items()}
+    # A text's rendering depends on it, on the figures, on which file is which page and on the strings;
+    # a report's pages on its texts and on the same.
+    context = hashlib.sha256(repr((edition, languages, translations.digest, [source.metrics for source in sources],
+                                   sorted(by_source.items()))).encode()).hexdigest()
+    previous = cache.reports
+    digests = [_report_digest(source, context) for source in sources]
+    kept = {source.id: previous[digest] for source, digest in zip(sources, digests) if digest in previous}
+    pages = _skeleton(project, reports, translations, kept)
 
+    across_years = {key: chart for key, chart in cache.charts.items() if key[0] == context}
+    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md, context, across_years)
+                  for s in sources}
+    bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics, cache.texts, context)
+    bodies.keep_texts(set(kept))
+    made: dict[str, _ReportPages] = {}  # by report id: the reports whose pages this build made
+    for source in sources:
+        if source.id in kept:
+            bodies.anchors.extend(kept[source.id].anchors)
+            continue
+        errors, anchors = len(diagnostics.errors), len(bodies.anchors)
+        for slug, versions in source.sections.items():
+            for lang, text in versions.items():
+                bodies.section_page(pages[page_key(lang, source.id, slug)], text, source.id)
+        if len(diagnostics.errors) == errors:  # a report with an error is not kept: it fails the build
+            made[source.id] = _ReportPages(bodies.anchors[anchors:])
+    bodies.check_anchors()
+    for report, source in zip(reports, sources):
+        if source.id in kept:
+            pages.update((page.key, page) for page in kept[source.id].views)
+            continue
+        views = len(pages)
+        _add_reading_views(report, source, pages, bodies, translations, languages)
+        if source.id in made:
+            made[source.id].views = list(pages.values())[views:]
+    for page in pages.values():
+        if page.pending_from:
+            page.title_html = pages[page.pending_from].title_html
+    for report, source in zip(reports, sources):
+        if source.id in kept:
+            continue
+        for lang in languages:
+            figures_key = page_key(lang, report.id, FIGURES_SLUG)
+            if figures_key in pages:
+                _fill_figures_page(pages[figures_key], report, source, pages, figures_of[report.id])
+    config = project.config
+    if config.search:
+        pages.update(_site_pages("search", SEARCH_SLUG, "search_title", "search_description", languages, translations))
+    if config.withheld_note:
+        notes = _site_pages("note", WITHHELD_NOTE_SLUG, "withheld_note_title", "withheld_note_title", languages,
+                            translations)
+        for note in notes.values():
+            env = {"mask_label": lambda n, lang=note.lang: translations.mask_label(lang, n)}
+            note.body_html = markdown.render(md, markdown.parse(md, config.withheld_note[note.lang]), env)
+        pages.update(notes)
+    cache.texts = bodies.rendered
+    cache.reports = {digest: kept.get(source.id) or made[source.id].collect(source.id, pages)
+                     for source, digest in zip(sources, digests) if source.id in kept or source.id in made}
+    cache.charts = across_years
+    return Site(project, translations, reports, pages, edition)
+
+
+def _skeleton(project: Project, reports: list[Report], translations: Translations,
+              kept: dict[str, "_ReportPages"]) -> dict[str, Page]:
+    """Every page but the reading views, in site order, before any text is placed on them;
+    a kept report's as they were."""
+    languages = project.languages
+    config = project.config
+    pages: dict[str, Page] = {}
     pages["index"] = Page("index", "root", languages[0], "index.html", config.title[languages[0]],
                           " / ".join(config.title[lang] for lang in languages))
     pages["404"] = Page("404", "not_found", languages[0], "404.html",
@@ -175,6 +257,9 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
                            config.organisation[lang],
                            alternates={other: page_key(other) for other in languages})
         for report in reports:
+            if report.id in kept:
+                pages.update((page.key, page) for page in kept[report.id].pages if page.lang == lang)
+                continue
             key = page_key(lang, report.id)
             pages[key] = Page(key, "report", lang, f"{lang}/{report.id}/index.html",
                               report.meta.title[lang], report.meta.summary[lang],
@@ -192,46 +277,30 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
                 pages[keys[index]] = _section_page(lang, report, section, languages, home, key)
                 pages[keys[index]].previous = keys[index - 1] if index else None
                 pages[keys[index]].next = keys[index + 1] if index + 1 < len(keys) else None
+    return pages
 
-    by_source = {text.source.resolve(): page_key(lang, report.id, section.slug)
-                 for report in reports for section in report.sections
-                 for lang, text in section.texts.items()}
-    across_years: dict[tuple[str, str], Chart] = {}
-    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md, across_years)
-                  for s in sources}
-    # A text's rendering depends on it, on the figures, on which file is which page and on the strings.
-    context = hashlib.sha256(repr((translations.digest, [source.metrics for source in sources],
-                                   sorted(by_source.items()))).encode()).hexdigest()
-    bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics,
-                           text_cache if text_cache is not None else {}, context)
-    for source in sources:
-        for slug, versions in source.sections.items():
-            for lang, text in versions.items():
-                bodies.section_page(pages[page_key(lang, source.id, slug)], text, source.id)
-    bodies.check_anchors()
-    for report, source in zip(reports, sources):
-        _add_reading_views(report, source, pages, bodies, translations, languages)
-    for page in pages.values():
-        if page.pending_from:
-            page.title_html = pages[page.pending_from].title_html
-    for report, source in zip(reports, sources):
-        for lang in languages:
-            figures_key = page_key(lang, report.id, FIGURES_SLUG)
-            if figures_key in pages:
-                _fill_figures_page(pages[figures_key], report, source, pages, figures_of[report.id])
-    if config.search:
-        pages.update(_site_pages("search", SEARCH_SLUG, "search_title", "search_description", languages, translations))
-    if config.withheld_note:
-        notes = _site_pages("note", WITHHELD_NOTE_SLUG, "withheld_note_title", "withheld_note_title", languages,
-                            translations)
-        for note in notes.values():
-            env = {"mask_label": lambda n, lang=note.lang: translations.mask_label(lang, n)}
-            note.body_html = markdown.render(md, markdown.parse(md, config.withheld_note[note.lang]), env)
-        pages.update(notes)
-    if text_cache is not None:
-        text_cache.clear()
-        text_cache.update(bodies.rendered)
-    return Site(project, translations, reports, pages, edition)
+
+@dataclass
+class _ReportPages:
+    """A report's pages as a build made them, for the next build to keep while its inputs are the same."""
+
+    anchors: list[tuple[Path, int | None, str, str]]  # its links with a #fragment, checked every build
+    views: list[Page] = field(default_factory=list)  # its full reports and bilingual views
+    pages: list[Page] = field(default_factory=list)  # its other pages: report, figures and sections
+
+    def collect(self, report_id: str, pages: dict[str, Page]) -> "_ReportPages":
+        views = {id(page) for page in self.views}
+        self.pages = [page for page in pages.values() if page.report_id == report_id and id(page) not in views]
+        return self
+
+
+def _report_digest(source: ReportSource, context: str) -> str:
+    """A digest of a report's sources and of ``context``, what else its pages depend on."""
+    digest = hashlib.sha256(f"{context}\0{source.id}\0{source.meta!r}\0{source.order!r}\0".encode())
+    for slug, versions in sorted(source.sections.items()):
+        for lang, text in sorted(versions.items()):
+            digest.update(f"{text.path}\0{text.file.source.text}\0".encode())
+    return digest.hexdigest()
 
 
 def _site_pages(kind: str, slug: str, title: str, description: str, languages: list[str],
@@ -244,12 +313,12 @@ def _site_pages(kind: str, slug: str, title: str, description: str, languages: l
             for lang in languages}
 
 
-def _report(source: ReportSource, md: MarkdownIt) -> Report:
+def _report(source: ReportSource) -> Report:
     sections = []
     for slug in source.order:
         versions = source.sections[slug]
         number = min(v.file.number for v in versions.values())
-        texts = {lang: SectionText(lang, markdown.plain_text(md, v.front.title), v.front.summary, v.path)
+        texts = {lang: SectionText(lang, v.title_text, v.front.summary, v.path)
                  for lang, v in versions.items()}
         sections.append(Section(source.id, number, slug, texts))
     return Report(source.id, source.meta, sections, source.metrics)
@@ -279,7 +348,8 @@ class _Figures:
     history: dict[str, list[Metric]]  # every report's, by id
     translations: Translations
     md: MarkdownIt
-    across_years: dict[tuple[str, str], Chart]  # (metric id, lang) → its chart: the same in every report
+    context: str  # what the figures depend on (see build_site)
+    across_years: dict[tuple[str, str, str], Chart]  # (context, metric id, lang) → its chart, the same in every report
 
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
         metric = self.metrics[metric_id]
@@ -290,7 +360,7 @@ class _Figures:
 
     def chart(self, spec: ChartSpec, lang: str) -> Chart:
         if spec.across_years and spec == ChartSpec(type="line", across_years=spec.across_years):
-            key = (spec.across_years, lang)
+            key = (self.context, spec.across_years, lang)
             if key not in self.across_years:
                 self.across_years[key] = build_chart(spec, "chart", lang, self.metrics, self.history,
                                                      self.translations)
@@ -332,7 +402,7 @@ class _BodyRenderer:
     places it on the pages that show it."""
 
     pages: dict[str, Page]
-    by_source: dict[Path, str]
+    by_source: dict[str, str]  # normalised file path → page key
     figures_of: dict[str, _Figures]  # by report id
     translations: Translations
     md: MarkdownIt
@@ -377,6 +447,12 @@ class _BodyRenderer:
         chart_ids = [add_chart(host, chart) for chart in rendered.charts]
         return [self._fill(block, rendered, host, chart_ids)
                 for block in (rendered.blocks_prefixed(prefix) if prefix else rendered.blocks)]
+
+    def keep_texts(self, reports: set[str]) -> None:
+        """Keep the previous build's renderings of the reports whose pages are reused whole."""
+        for key, rendered in self.cache.items():
+            if key[2] == self.context and key[0].parent.name in reports:
+                self.rendered[key] = rendered
 
     def text(self, text: SectionSource, report: str) -> RenderedText:
         key = (text.path, text.file.source.text, self.context)
@@ -433,12 +509,13 @@ def prefix_ids(html: str, prefix: str) -> str:
     return ID_ATTRIBUTE.sub(lambda m: m.group(0) + prefix, html)
 
 
-def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dict[Path, str]) -> str | None:
+def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dict[str, str]) -> str | None:
     """The page key a Markdown link names, "" for links that are not to a section, None if broken."""
     path, _, _fragment = href.partition("#")
     if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
         return ""
-    return by_source.get((source.parent / path).resolve())
+    # ``a/b/../c`` as ``a/c``: a link names a file where the editor sees it (and resolve() is slow).
+    return by_source.get(os.path.normpath(source.parent / path))
 
 
 def _fill_figures_page(page: Page, report: Report, source: ReportSource, pages: dict[str, Page],

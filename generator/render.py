@@ -179,14 +179,14 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                                   hint="build without search (search: false in site_config.yml) to publish meanwhile")
                 return {}
     # The internal edition is for review only: no sitemap, and robots are turned away.
-    extras = [("robots.txt", robots_context(site))]
+    extras = [("robots.txt", robots_context)]
     if site.edition == "public":
-        extras.insert(0, ("sitemap.xml", sitemap_context(site)))
+        extras.insert(0, ("sitemap.xml", sitemap_context))
     for name, context in extras:
         key = hashlib.sha256(site_digest + name.encode()).digest()  # they show nothing of a page's own
         if key not in previous:
             try:
-                previous[key] = (env.get_template(name).render(context).encode("utf-8"), {})
+                previous[key] = (env.get_template(name).render(context(site)).encode("utf-8"), {})
             except jinja2.TemplateError as exc:
                 _template_error(exc, name, diagnostics)
                 return {}
@@ -219,8 +219,14 @@ def _site_digest(site: Site, templates: bytes, assets: dict[str, Asset], injecte
 
 
 def _page_digest(site_digest: bytes, page: Page) -> bytes:
+    if not page.content_digest:
+        page.content_digest = _content_digest(page)
+    return hashlib.sha256(site_digest + page.content_digest).digest()
+
+
+def _content_digest(page: Page) -> bytes:
     """A digest of everything a page shows of its own (its texts hashed as bytes: faster than repr)."""
-    digest = hashlib.sha256(site_digest)
+    digest = hashlib.sha256()
     parts = [*page.parts, *(part for pair in page.pairs for part in pair)]
     for html in (page.body_html, *(part.html for part in parts)):
         digest.update(html.encode("utf-8") + b"\0")

@@ -49,10 +49,27 @@ class ReportFolder:
     section_paths: dict[str, dict[str, Path]] = field(default_factory=dict)
 
 
-def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None) -> str | None:
+def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None,
+              known: dict | None = None) -> str | None:
     """The file's text, or None with a diagnostic when it is unreadable, too large, outside
-    ``root`` (a symbolic link out of the content folder), not UTF-8 or empty."""
-    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+    ``root`` (a symbolic link out of the content folder), not UTF-8 or empty.
+
+    ``known`` keeps the texts read, by path, with the file's status when read: a file whose
+    status is the same (time, size, inode) is not read again."""
+    if known is not None:
+        try:
+            status = path.stat()
+        except OSError:
+            status = None
+        stamp = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino) if status else None
+        if stamp is not None and path in known and known[path][0] == stamp:
+            return known[path][1]
+        text = read_text(path, diagnostics, root)
+        if stamp is not None and text is not None:
+            known[path] = (stamp, text)
+        return text
+    # Only a link can lead out (its folder is checked by the caller); resolving every file is slow.
+    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         diagnostics.error(path, "the file is a link to a file outside the content folder",
                           hint="copy the file into the content folder instead of linking to it")
         return None
@@ -81,8 +98,9 @@ def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None) ->
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def discover_reports(content_dir: Path, languages: list[str],
-                     diagnostics: Diagnostics) -> list[ReportFolder]:
+def discover_reports(content_dir: Path, languages: list[str], diagnostics: Diagnostics,
+                     known: dict | None = None) -> list[ReportFolder]:
+    """The report folders of the content folder and their files' texts (``known``: see read_text)."""
     if not content_dir.is_dir():
         diagnostics.error(content_dir, "the content folder does not exist",
                           hint="create it, or set 'content:' in site_config.yml")
@@ -93,7 +111,7 @@ def discover_reports(content_dir: Path, languages: list[str],
             diagnostics.error(folder, "the report folder is a link to a folder outside the content folder",
                               hint="move the report into the content folder")
             continue
-        report = _discover_report(folder, languages, diagnostics, content_dir)
+        report = _discover_report(folder, languages, diagnostics, content_dir, known)
         if report is not None:
             reports.append(report)
     if not reports:
@@ -103,7 +121,7 @@ def discover_reports(content_dir: Path, languages: list[str],
 
 
 def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostics,
-                     content_dir: Path) -> ReportFolder | None:
+                     content_dir: Path, known: dict | None) -> ReportFolder | None:
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     markdown = [p for p in files if p.suffix == ".md"]
     meta_path = folder / REPORT_FILE
@@ -121,12 +139,12 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
                           hint="use lower-case letters, digits and '-', e.g. 2022")
         return None
     report = ReportFolder(folder.name, folder)
-    text = read_text(meta_path, diagnostics, content_dir)
+    text = read_text(meta_path, diagnostics, content_dir, known)
     if text is not None:
         report.meta = SourceFile(meta_path, text)
     metrics_path = folder / METRICS_FILE
     if metrics_path.is_file():
-        text = read_text(metrics_path, diagnostics, content_dir)
+        text = read_text(metrics_path, diagnostics, content_dir, known)
         if text is not None:
             report.metrics = SourceFile(metrics_path, text)
     for path in markdown:
@@ -142,7 +160,7 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
                               hint=f"the site's languages are {', '.join(languages)} (site_config.yml)")
             continue
         report.section_paths.setdefault(match["slug"], {}).setdefault(lang, path)
-        text = read_text(path, diagnostics, content_dir)
+        text = read_text(path, diagnostics, content_dir, known)
         if text is not None:
             report.sections.append(SectionFile(SourceFile(path, text), int(match["number"]),
                                                match["slug"], lang))

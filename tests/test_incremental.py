@@ -74,7 +74,7 @@ def test_every_edit_rebuilt_with_the_cache_gives_the_files_of_a_clean_build(thre
         changed = [f for f in clean if previous.get(f) != clean[f]]
         assert (changed == []) == (name == "nothing"), name  # each edit did change the site
         previous = incremental
-    assert cache.pages and cache.texts and cache.sections  # the caches were used
+    assert cache.pages and cache.model.texts and cache.model.reports and cache.validated  # the caches were used
 
 
 def test_editions_share_no_cache_entry(tmp_path):
