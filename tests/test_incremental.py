@@ -31,6 +31,7 @@ EDITS = {
     "a section title": lambda root: edit(root / "content/2021/01-visits.en.md", "title: ", "title: New "),
     "a link to another report": lambda root: append(
         root / "content/2022/01-visits.en.md", "\nSee [2020](../2020/01-visits.en.md#p1).\n"),
+    "a mask in one language only": lambda root: edit(root / "content/2021/01-visits.zh.md", "。", "，隐去**。"),
     "a figure": lambda root: edit(root / "content/2020/metrics.yml", "value: 118", "value: 119"),
     "a new section": lambda root: [
         (root / f"content/2022/02-outlook.{lang}.md").write_text(
@@ -50,9 +51,11 @@ EDITS = {
 
 
 def files_of(config: Path, cache: BuildCache | None, edition: str = PUBLIC) -> dict[str, bytes]:
+    """The files of a build, and what it reported (as a file of its own, to compare)."""
     result = build(config, write=False, cache=cache, edition=edition)
     assert not result.diagnostics.errors, result.diagnostics.errors
-    return result.files
+    reported = "\n".join(d.format() for d in result.diagnostics.sorted())
+    return result.files | {"(reported)": reported.encode()}
 
 
 @pytest.fixture
@@ -73,6 +76,8 @@ def test_every_edit_rebuilt_with_the_cache_gives_the_files_of_a_clean_build(thre
         assert [f for f in clean if incremental[f] != clean[f]] == [], name
         changed = [f for f in clean if previous.get(f) != clean[f]]
         assert (changed == []) == (name == "nothing"), name  # each edit did change the site
+        if name == "a mask in one language only":
+            assert b"0 mask(s) here but 1" in clean["(reported)"]
         previous = incremental
     assert cache.pages and cache.model.texts and cache.model.reports and cache.validated  # the caches were used
 
