@@ -128,6 +128,10 @@ class Site:
     reports: list[Report]
     pages: dict[str, Page]
     edition: str = "public"
+    # A digest of what every page's title, address and neighbours follow from: the reports'
+    # outlines (their metadata and their sections' front matter), the figures, the strings and
+    # the settings. The sections' texts are not in it: a page shows another's title, never its text.
+    digest: str = ""
 
     @property
     def languages(self) -> list[str]:
@@ -236,7 +240,11 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     cache.reports = {digest: kept.get(source.id) or made[source.id].collect(source.id, pages)
                      for source, digest in zip(sources, digests) if source.id in kept or source.id in made}
     cache.charts = across_years
-    return Site(project, translations, reports, pages, edition)
+    outlines = [(source.id, source.meta, source.order,
+                 [(text.path, text.front) for versions in source.sections.values() for text in versions.values()])
+                for source in sources]
+    site_digest = hashlib.sha256(repr((context, outlines, config)).encode()).hexdigest()
+    return Site(project, translations, reports, pages, edition, site_digest)
 
 
 def _skeleton(project: Project, reports: list[Report], translations: Translations,

@@ -126,7 +126,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     md = md or markdown.create_parser()
     inline_html: dict[tuple[str, str], Markup] = {}
     previous = page_cache if page_cache is not None else {}
-    rendered: dict[bytes, tuple[bytes, dict[str, bytes]]] = {}
+    rendered: dict[tuple[bytes, bytes], tuple[bytes, dict[str, bytes]]] = {}
     site_digest = _site_digest(site, templates, assets, injected_styles)
 
     def render_pages(pages: list[Page]) -> bool:
@@ -134,7 +134,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
             # A page is rendered again only if something it shows changed: its own fields, or what
             # every page may show of the site (the templates, strings, settings, reports, and the
             # titles and addresses of all pages).
-            key = _page_digest(site_digest, page)
+            key = _page_key(site_digest, page)
             if key in previous:
                 rendered[key] = previous[key]
                 files[page.output] = previous[key][0]
@@ -183,7 +183,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     if site.edition == "public":
         extras.insert(0, ("sitemap.xml", sitemap_context))
     for name, context in extras:
-        key = hashlib.sha256(site_digest + name.encode()).digest()  # they show nothing of a page's own
+        key = (site_digest, name.encode())  # they show nothing of a page's own
         if key not in previous:
             try:
                 previous[key] = (env.get_template(name).render(context(site)).encode("utf-8"), {})
@@ -209,19 +209,18 @@ def _templates_digest(folders: list[Path]) -> bytes:
 
 
 def _site_digest(site: Site, templates: bytes, assets: dict[str, Asset], injected_styles: list[str]) -> bytes:
-    """A digest of what any page may show besides its own fields."""
+    """A digest of what any page may show besides its own fields: the templates, the model's
+    sources (and so every page's title and address), the assets."""
     digest = hashlib.sha256(templates)
-    headers = [(p.key, p.kind, p.lang, p.output, p.title, p.description, p.title_html, p.alternates, p.report_id,
-                p.section_slug, p.pending_from) for p in site.pages.values()]
-    digest.update(repr((site.edition, site.project.config, site.translations.digest, site.reports, headers,
-                        sorted((a.name, a.output) for a in assets.values()), injected_styles)).encode("utf-8"))
+    digest.update(repr((site.digest, sorted((a.name, a.output) for a in assets.values()), injected_styles))
+                  .encode("utf-8"))
     return digest.digest()
 
 
-def _page_digest(site_digest: bytes, page: Page) -> bytes:
+def _page_key(site_digest: bytes, page: Page) -> tuple[bytes, bytes]:
     if not page.content_digest:
         page.content_digest = _content_digest(page)
-    return hashlib.sha256(site_digest + page.content_digest).digest()
+    return site_digest, page.content_digest
 
 
 def _content_digest(page: Page) -> bytes:

@@ -2,15 +2,17 @@
 
 The site is built in memory exactly as ``nianbao build`` would write it and
 served from there. A watcher (watchfiles) sees saves in the content, templates
-and config; each rebuild reuses the previous one's Plotly figures and leaves the
-search index to a background thread, so a saved section is back in the browser
-at once. Open pages reload by themselves and keep their scroll position. A
+and config; each rebuild reuses all of the previous build that the save left as
+it was (files unchanged are not read again, reports unchanged keep their pages)
+and leaves the search index to a background thread once saves pause, so a saved
+section is back in the browser at once. Open pages reload by themselves and keep their scroll position. A
 build with errors changes nothing that is served: the last good pages stay,
 and the errors show in the terminal and over the page until the file is fixed.
 """
 
 from __future__ import annotations
 
+import gc
 import http.server
 import json
 import mimetypes
@@ -32,6 +34,7 @@ from .render import searchable_pages
 from .search import SEARCH_FOLDER, build_index
 
 LIVE = "/__nianbao/"
+SEARCH_DELAY = 1.0  # seconds without a save before the search index is rebuilt
 LIVE_SCRIPT = f'<script src="{LIVE}live.js"></script>'
 
 
@@ -85,6 +88,11 @@ class Server:
             return
 
         def index(files=result.files, site=result.site, epoch=self.site.epoch):
+            # Indexing takes seconds on a big site: it waits for a pause in the saves, and a newer
+            # build's index replaces this one.
+            time.sleep(SEARCH_DELAY)
+            if self.site.epoch != epoch:
+                return
             bundle = build_index(searchable_pages(site, files), self.cache.search)
             with self.site.changed:
                 if self.site.epoch == epoch:  # no newer build meanwhile
@@ -109,6 +117,10 @@ class Server:
         from watchfiles import watch
 
         result = self.rebuild()
+        # The first build made most of what the server keeps (its caches): the garbage collector
+        # need not go through it again, which would pause a later rebuild for a good part of a second.
+        gc.collect()
+        gc.freeze()
         # The watcher yields nothing after each quiet timeout: the first such yield tells that it is
         # watching, so no save made from then on can be missed.
         for changes in watch(*self.watch_paths(result), stop_event=stop, debounce=10, step=5,
@@ -117,6 +129,8 @@ class Server:
                 if ready is not None:
                     ready.set()
                 continue
+            for _, path in changes:  # read these again, whatever their status says
+                self.cache.texts.pop(Path(path), None)
             names = sorted({Path(path).name for _, path in changes})
             self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
 

@@ -7,6 +7,8 @@ the file is UTF-8 and not empty.
 
 from __future__ import annotations
 
+import os
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,7 +124,9 @@ def discover_reports(content_dir: Path, languages: list[str], diagnostics: Diagn
 
 def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostics,
                      content_dir: Path, known: dict | None) -> ReportFolder | None:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    with os.scandir(folder) as entries:  # faster than Path.iterdir and is_file on a big archive
+        files = [folder / name for name in sorted(e.name for e in entries
+                                                   if e.is_file() and not e.name.startswith("."))]
     markdown = [p for p in files if p.suffix == ".md"]
     meta_path = folder / REPORT_FILE
     if not meta_path.is_file():
