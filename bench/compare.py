@@ -1,20 +1,22 @@
 """Benchmark nianbao against MkDocs (+ mkdocs-static-i18n) and Hugo on the same bilingual Markdown.
 
 Generates deterministic synthetic report projects (bench/generate.py) of 10, 100 and 1,000 sections,
-in yearly reports of 50, builds each with every tool several times and reports the median wall time
-of a full build, pages per second and peak memory, and for nianbao also a warm build (the dev
-server's cache) and the time from an edit to the rebuilt page in each tool's dev server.
+in yearly reports of 50, and builds each with every tool. For each it reports the median wall time
+of several full builds, the pages each writes per second, peak memory, and the time from saving one
+file to its rebuilt page in the tool's dev server. For nianbao it also reports a warm build: the
+same build run again with the content cache the previous one left (``.nianbao-cache/``).
 
-    .venv/bin/python bench/compare.py [--sizes 10 100 1000] [--runs 3]
+    .venv/bin/python bench/compare.py [--sizes 10 100 1000] [--runs 3] [--no-serve] [--markdown FILE]
 
-It installs nothing by itself on a machine that lacks the peers: `pip install mkdocs
-mkdocs-static-i18n` (the test extras have them) and Debian's `hugo` (`apt-get install hugo`).
+The peers are installed by the script itself when missing: MkDocs and mkdocs-static-i18n (pinned)
+in a virtual environment of their own under bench/.peers/, and Debian's hugo with apt-get (as root).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import shutil
 import socket
 import statistics
@@ -29,10 +31,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 PYTHON = sys.executable
+PEERS = Path(__file__).resolve().parent / ".peers"
+MKDOCS_PACKAGES = ["mkdocs==1.6.1", "mkdocs-static-i18n==1.3.1"]
+CACHE = ".nianbao-cache"
+
+
+def ensure_peers() -> tuple[str, str | None]:
+    """The Python that runs MkDocs, and the hugo command (None if it cannot be installed)."""
+    python = PEERS / "bin" / "python"
+    if not python.exists():
+        print(f"installing {' '.join(MKDOCS_PACKAGES)} into {PEERS} …", flush=True)
+        subprocess.run([PYTHON, "-m", "venv", str(PEERS)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *MKDOCS_PACKAGES], check=True)
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        print("installing Debian's hugo …", flush=True)
+        command = ["apt-get", "install", "-y", "-q", "hugo"]
+        if os.geteuid() != 0:
+            command = ["sudo", "-n", *command]
+        installed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        hugo = shutil.which("hugo")
+        if hugo is None:
+            print(f"hugo could not be installed, it is left out: {installed.stderr.strip()[-300:]}", flush=True)
+    return str(python), hugo
+
+
+def version(command: list[str]) -> str:
+    return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
 
 
 def timed_run(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time in seconds and peak memory in MB of one command."""
+    """Wall time in seconds and peak memory in MB of one command (the largest of the process and
+    the children it waited for, such as Pagefind's)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -40,6 +70,10 @@ def timed_run(command: list[str], cwd: Path) -> tuple[float, int]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{command[0]} failed in {cwd}: {process.stderr.read().decode()[-2000:]}")
     return elapsed, usage.ru_maxrss // 1024
+
+
+def html_pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
 
 
 def free_port() -> int:
@@ -53,7 +87,7 @@ def edit_latency(command: list[str], cwd: Path, port: int, url_path: str, source
     server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/{url_path}"
     try:
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 600
         while True:
             try:
                 urllib.request.urlopen(url, timeout=5).read()
@@ -68,17 +102,17 @@ def edit_latency(command: list[str], cwd: Path, port: int, url_path: str, source
             marker = f"BENCHMARKER{run}X"
             start = time.perf_counter()
             source.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
-            while marker.encode() not in urllib.request.urlopen(url, timeout=30).read():
+            while marker.encode() not in urllib.request.urlopen(url, timeout=60).read():
                 time.sleep(0.005)
-                if time.perf_counter() - start > 60:
+                if time.perf_counter() - start > 120:
                     raise RuntimeError(f"{command[0]}: the edit never showed")
             times.append((time.perf_counter() - start) * 1000)
-            time.sleep(0.5)
+            time.sleep(1.5)  # let the tool settle (nianbao's search index waits for a pause)
         source.write_text(original, encoding="utf-8")
         return statistics.median(times)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
 
 
 def main() -> None:
@@ -86,41 +120,64 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-serve", action="store_true", help="skip the dev-server measurements")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args()
+    mkdocs_python, hugo = ensure_peers()
     nianbao = [PYTHON, "-m", "generator"]
+    machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+               f"{version(nianbao + ['--version'])}, {version([mkdocs_python, '-m', 'mkdocs', '--version'])}"
+               + (f", {version([hugo, 'version'])}" if hugo else ""))
+    print(machine, flush=True)
     rows = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            paths = generate(root, size)
-            pages = 2 * size
-            tools = {
-                "nianbao": (nianbao + ["build", "-q", "--config", "site_config.yml"], paths["nianbao"]),
-                "MkDocs + static-i18n": ([PYTHON, "-m", "mkdocs", "build", "-q"], paths["mkdocs"]),
-            }
-            if shutil.which("hugo"):
-                tools["Hugo"] = (["hugo", "--quiet"], paths["hugo"])
-            for name, (command, cwd) in tools.items():
-                results = [timed_run(command, cwd) for _ in range(args.runs)]
-                wall = statistics.median(r[0] for r in results)
-                memory = max(r[1] for r in results)
-                rows.append((size, name, wall, pages / wall, memory))
-                print(f"{size:5d} sections  {name:22s} {wall:7.2f} s  {pages / wall:8.0f} pages/s  {memory:5d} MB",
-                      flush=True)
+            paths = generate(Path(tmp), size)
+            cache = paths["nianbao"] / CACHE
+
+            def cold() -> None:
+                shutil.rmtree(cache, ignore_errors=True)
+
+            tools = [("nianbao", nianbao + ["build", "-q"], paths["nianbao"], "site", cold),
+                     ("nianbao, warm", nianbao + ["build", "-q"], paths["nianbao"], "site", None),
+                     ("MkDocs + static-i18n", [mkdocs_python, "-m", "mkdocs", "build", "-q"], paths["mkdocs"],
+                      "site", None)]
+            if hugo:
+                tools.append(("Hugo", [hugo, "--quiet"], paths["hugo"], "public", None))
+            results = {}
+            for name, command, cwd, output, before in tools:
+                runs = []
+                for _ in range(args.runs):
+                    if before:
+                        before()
+                    runs.append(timed_run(command, cwd))
+                wall = statistics.median(r[0] for r in runs)
+                pages = html_pages(cwd / output)
+                results[name] = [size, name, wall, pages, pages / wall, max(r[1] for r in runs), None]
+                print(f"{size:5d} sections  {name:22s} {wall:7.2f} s  {pages:6d} pages  {pages / wall:7.0f} pages/s"
+                      f"  {results[name][5]:5d} MB", flush=True)
             if not args.no_serve:
                 section = paths["section"]
-                for name, command, cwd, url, source in (
-                        ("nianbao", nianbao + ["serve", "--port", "{port}"], paths["nianbao"], section["nianbao_url"],
-                         section["nianbao_file"]),
-                        ("MkDocs + static-i18n", [PYTHON, "-m", "mkdocs", "serve", "-a", "127.0.0.1:{port}"],
-                         paths["mkdocs"], section["mkdocs_url"], section["mkdocs_file"]),
-                        ("Hugo", ["hugo", "server", "--port", "{port}", "--bind", "127.0.0.1"], paths["hugo"],
-                         section["hugo_url"], section["hugo_file"])):
-                    if name == "Hugo" and not shutil.which("hugo"):
-                        continue
+                servers = [("nianbao", nianbao + ["serve", "--port", "{port}"], "nianbao"),
+                           ("MkDocs + static-i18n", [mkdocs_python, "-m", "mkdocs", "serve", "-a", "127.0.0.1:{port}"],
+                            "mkdocs")]
+                if hugo:
+                    servers.append(("Hugo", [hugo, "server", "--port", "{port}", "--bind", "127.0.0.1"], "hugo"))
+                for name, command, key in servers:
                     port = free_port()
-                    latency = edit_latency([c.replace("{port}", str(port)) for c in command], cwd, port, url, source)
+                    latency = edit_latency([c.replace("{port}", str(port)) for c in command], paths[key], port,
+                                           section[f"{key}_url"], section[f"{key}_file"])
+                    results[name][6] = latency
                     print(f"{size:5d} sections  {name:22s} edit → rebuilt page {latency:7.0f} ms", flush=True)
+            rows += results.values()
+    table = ["| sections | tool | full build | pages | pages/s | peak memory | edit → rebuilt page |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for size, name, wall, pages, rate, memory, latency in rows:
+        table.append(f"| {size:,} | {name} | {wall:.2f} s | {pages:,} | {rate:,.0f} | {memory} MB | "
+                     + (f"{latency:,.0f} ms |" if latency is not None else "– |"))
+    text = f"{time.strftime('%Y-%m-%d')}, {machine}\n\n" + "\n".join(table) + "\n"
+    print("\n" + text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

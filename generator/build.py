@@ -15,11 +15,12 @@ from typing import Iterator
 
 from . import markdown
 from .config import check_government_site_fields, load_project
-from .content import review_reports, validate_reports
+from .content import drop_tokens, review_reports, validate_reports
 from .diagnostics import Diagnostics
 from .i18n import load_translations
 from .manifest import MANIFEST, manifest, source_revision
-from .model import ModelCache, Site, build_site
+from .cache import BuildCache
+from .model import Site, build_site
 from .render import render_site, template_folders
 from .sources import discover_reports
 from .withheld import PUBLIC, Secrets, describe, find_leaks, prepare_edition, withhold_figures
@@ -38,19 +39,6 @@ class BuildResult:
     @property
     def page_count(self) -> int:
         return sum(1 for name in self.files if name.endswith(".html"))
-
-
-@dataclass
-class BuildCache:
-    """What a build keeps for the next one (the dev server's rebuilds)."""
-
-    texts: dict = field(default_factory=dict)  # the content files' texts, by path, with their status when read
-    templates: dict = field(default_factory=dict)  # the Jinja environment, by the templates' digest
-    validated: dict = field(default_factory=dict)  # what each file was found to hold, by path and text
-    model: ModelCache = field(default_factory=ModelCache)  # texts rendered, reports' pages, charts
-    search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes
-    pages: dict = field(default_factory=dict)  # pages rendered, by a digest of what they show
-    manifest: dict = field(default_factory=dict)  # each file's manifest entry, with the bytes it is of
 
 
 @contextmanager
@@ -90,7 +78,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         sources = validate_reports(project, folders, md, diagnostics, cache.validated)
         withhold_figures(sources, edition, fixed_masks, secrets)
         if review and not diagnostics.errors:  # what reviewers usually miss
-            review_reports(sources, project.languages, diagnostics)
+            review_reports(sources, project.languages, md, diagnostics)
     if diagnostics.errors or not sources:
         return result
     with _timed(timings, "model", progress):
@@ -100,6 +88,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         if diagnostics.errors:
             return result
         site = build_site(project, sources, translations, md, diagnostics, edition, cache.model)
+        drop_tokens(sources)
         result.site = site
     if diagnostics.errors:
         return result
@@ -118,7 +107,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     if not write or diagnostics.has_errors(strict):
         return result
     with _timed(timings, "write", progress):
-        write_site(result.files, result.output_dir)
+        write_site(result.files, result.output_dir, {name: entry[1] for name, entry in cache.manifest.items()},
+                   cache.written)
         result.written = True
     return result
 

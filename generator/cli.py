@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildResult, build
+from .cache import BuildCache, load_cache, save_cache
 from .diagnostics import Severity
 from .messages import LANGUAGES, system_language, translate
 from .withheld import EDITIONS, PUBLIC
@@ -54,6 +55,8 @@ def make_parser() -> argparse.ArgumentParser:
     common(build_cmd)
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="output folder (default: 'output' of the site config, normally site/)")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="build everything anew, without the cache the last build left in .nianbao-cache/")
     check_cmd = commands.add_parser("check", help="check the content and templates, write nothing",
                                     description="Run every stage of a build except writing, "
                                                 "and report every problem found.")
@@ -107,10 +110,17 @@ def main(argv: list[str] | None = None) -> int:
             from .new import new_report
 
             return new_report(args.config, args.id, args.source)
+        # A build starts from what the last good build of the same edition left; check starts clean.
+        root = args.config.resolve().parent
+        persist = args.command == "build"
+        cache = load_cache(root, args.edition) if persist and not args.clean else BuildCache()
+        loaded = cache.fingerprint()
         with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             result = build(args.config, output_dir=getattr(args, "out", None), write=args.command == "build",
                            strict=args.strict, edition=args.edition, review=args.command == "check",
-                           progress=progress.stage)
+                           progress=progress.stage, cache=cache)
+        if persist and result.written and cache.fingerprint() != loaded:
+            save_cache(cache, root, args.edition)
     except KeyboardInterrupt:
         print(translate("nianbao: interrupted; the output folder was left as it was", lang), file=sys.stderr)
         return 130

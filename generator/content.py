@@ -73,7 +73,7 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
                metrics_texts[report.id])
         if key not in (cache or {}):
             found = Diagnostics(diagnostics.root)
-            _check_figures(report, every_id, project.languages, found)
+            _check_figures(report, every_id, project.languages, md, found)
             valid[key] = found.items
         else:
             valid[key] = cache[key]  # type: ignore[index]
@@ -161,6 +161,28 @@ def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostic
     return SectionSource(file, front, parsed, markdown.plain_text(md, front.title))
 
 
+def with_tokens(text: SectionSource, md: MarkdownIt) -> markdown.ParsedMarkdown:
+    """The text's parse with its tokens, made again if it came from the cache on disk without them."""
+    parsed = text.parsed
+    if parsed.tokens is None:
+        fresh = markdown.parse(md, text.file.source.text)
+        for old, new in zip(parsed.charts, fresh.charts):
+            new.spec = old.spec
+        parsed.tokens, parsed.charts, parsed.metrics = fresh.tokens, fresh.charts, fresh.metrics
+    return parsed
+
+
+def drop_tokens(reports: list[ReportSource]) -> None:
+    """Free the sections' tokens once the model is made (a tenth of a build's memory on a big
+    site); ``with_tokens`` makes them again for a later build that needs them."""
+    for report in reports:
+        for versions in report.sections.values():
+            for text in versions.values():
+                text.parsed.tokens = None
+                for item in (*text.parsed.charts, *text.parsed.metrics):
+                    item.token = None
+
+
 def _group_sections(texts: list[SectionSource],
                     diagnostics: Diagnostics) -> dict[str, dict[str, SectionSource]]:
     by_slug: dict[str, dict[str, SectionSource]] = defaultdict(dict)
@@ -232,7 +254,7 @@ def _section_order(meta: ReportMeta | None, folder: ReportFolder,
     return list(meta.sections) if ok else None
 
 
-def _check_figures(report: ReportSource, every_id: frozenset[str], languages: list[str],
+def _check_figures(report: ReportSource, every_id: frozenset[str], languages: list[str], md: MarkdownIt,
                    diagnostics: Diagnostics) -> None:
     """Every ``{{ id }}`` names a metric of its report; every chart block is valid and drawable."""
     metrics = {m.id: m for m in report.metrics}
@@ -251,21 +273,21 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                 continue
             for block in text.parsed.charts:
                 block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
-        _check_mask_pairs(versions, metrics, languages, diagnostics)
+        _check_mask_pairs(versions, metrics, languages, md, diagnostics)
 
 
 def _check_mask_pairs(versions: dict[str, SectionSource], metrics: dict[str, Metric], languages: list[str],
-                      diagnostics: Diagnostics) -> None:
+                      md: MarkdownIt, diagnostics: Diagnostics) -> None:
     """A paragraph and its translation withhold as much: where a translation has fewer masks,
     it may state in clear what the original withholds."""
     original_lang = next((lang for lang in languages if lang in versions), None)
     if original_lang is None:
         return
-    original = _masks_per_block(versions[original_lang], metrics)
+    original = _masks_per_block(versions[original_lang], metrics, md)
     for lang, text in versions.items():
         if lang == original_lang:
             continue
-        for index, (count, line) in enumerate(_masks_per_block(text, metrics)):
+        for index, (count, line) in enumerate(_masks_per_block(text, metrics, md)):
             if index < len(original) and count != original[index][0]:
                 diagnostics.warning(text.path, f"paragraph {index + 1} has {count} mask(s) here but "
                                     f"{original[index][0]} in its '{original_lang}' original "
@@ -274,10 +296,11 @@ def _check_mask_pairs(versions: dict[str, SectionSource], metrics: dict[str, Met
                                     "check that nothing masked there is stated in clear here")
 
 
-def _masks_per_block(text: SectionSource, metrics: dict[str, Metric]) -> list[tuple[int, int | None]]:
+def _masks_per_block(text: SectionSource, metrics: dict[str, Metric],
+                     md: MarkdownIt) -> list[tuple[int, int | None]]:
     """(masks, line) for each paragraph or list item, in order: the blocks the p1, p2 … ids pair."""
     blocks: list[tuple[int, int | None]] = []
-    tokens = text.parsed.tokens
+    tokens = with_tokens(text, md).tokens or []
     for index, token in enumerate(tokens):
         if (token.type == "paragraph_open" and not token.hidden) or token.type == "list_item_open":
             blocks.append((0, token.map[0] + 1 if token.map else None))
@@ -326,7 +349,8 @@ def _did_you_mean(name: str, known: dict[str, Metric]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def review_reports(reports: list[ReportSource], languages: list[str], diagnostics: Diagnostics) -> None:
+def review_reports(reports: list[ReportSource], languages: list[str], md: MarkdownIt,
+                   diagnostics: Diagnostics) -> None:
     """What reviewers usually miss, for ``nianbao check``: stale or unrecorded translations,
     figures never shown, images without alt text, sections without a summary."""
     for report in reports:
@@ -352,11 +376,12 @@ def review_reports(reports: list[ReportSource], languages: list[str], diagnostic
                     diagnostics.warning(text.path, f"the image '{src}' has no alternative text", line=line,
                                         hint="describe it between the brackets: ![what it shows](…)")
                 if lang != original_lang:
-                    _check_translation(text, original, diagnostics)
+                    _check_translation(text, original, md, diagnostics)
 
 
-def _check_translation(text: SectionSource, original: SectionSource, diagnostics: Diagnostics) -> None:
-    current = markdown.block_fingerprints(original.parsed, original.file.source.text)
+def _check_translation(text: SectionSource, original: SectionSource, md: MarkdownIt,
+                       diagnostics: Diagnostics) -> None:
+    current = markdown.block_fingerprints(with_tokens(original, md), original.file.source.text)
     recorded = text.front.translated_from
     if recorded is None:
         diagnostics.warning(text.path, f"nothing records which version of {original.path.name} this translates",

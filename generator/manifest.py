@@ -34,9 +34,9 @@ def source_revision(root: Path) -> str | None:
 
 
 def manifest(files: dict[str, bytes], revision: str | None, cache: dict | None = None) -> bytes:
-    """The manifest, one line per file. ``cache`` keeps each file's line for the next build: a
-    file whose bytes are the very same object (a page kept from the previous build) is not
-    hashed again."""
+    """The manifest, one line per file. ``cache`` keeps each file's bytes, digest and line for the
+    next build: a file whose bytes are the very same object (a page kept from the previous
+    build) is not hashed again."""
     previous = dict(cache) if cache is not None else {}
     lines = []
     for name, data in sorted(files.items()):
@@ -44,13 +44,13 @@ def manifest(files: dict[str, bytes], revision: str | None, cache: dict | None =
             continue
         kept = previous.get(name)
         if kept is not None and kept[0] is data:
-            line = kept[1]
+            digest, line = kept[1], kept[2]
         else:
-            entry = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            line = f"  {json.dumps(name, ensure_ascii=False)}: {json.dumps(entry)}"
+            digest = hashlib.sha256(data).hexdigest()
+            line = f"  {json.dumps(name, ensure_ascii=False)}: {json.dumps({'sha256': digest, 'size': len(data)})}"
         lines.append(line)
         if cache is not None:
-            cache[name] = (data, line)
+            cache[name] = (data, digest, line)
     if cache is not None:
         for name in set(previous) - set(files):
             del cache[name]

@@ -42,26 +42,34 @@ class Heading:
     text: str
 
 
+class _WithoutTokens:
+    """Pickled without its tokens: the build cache on disk keeps what a parse found, not the
+    tokens, which are many and slow to load (``content.with_tokens`` makes them again)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, **{name: None for name in ("token", "tokens") if name in self.__dict__}}
+
+
 @dataclass
-class MetricReference:
+class MetricReference(_WithoutTokens):
     id: str
     line: int | None
-    token: Token
+    token: Token | None
 
 
 @dataclass
-class ChartBlock:
+class ChartBlock(_WithoutTokens):
     source: str  # the YAML between the fences
     line: int  # 1-based line of the first YAML line
-    token: Token
+    token: Token | None
     spec: Any = None  # the checked ChartSpec, set by the validate stage
 
 
 @dataclass
-class ParsedMarkdown:
+class ParsedMarkdown(_WithoutTokens):
     front_matter: str | None
     front_matter_line: int  # 1-based line of the first front matter line
-    tokens: list[Token]
+    tokens: list[Token] | None  # None when it comes from the cache on disk
     headings: list[Heading] = field(default_factory=list)
     links: list[tuple[str, int | None]] = field(default_factory=list)  # (href, line)
     metrics: list[MetricReference] = field(default_factory=list)

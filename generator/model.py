@@ -23,7 +23,7 @@ from . import markdown
 from .charts import Chart, build_chart
 from .config import Project
 from .content import RESERVED_SLUG as FIGURES_SLUG  # each report's figures page
-from .content import ReportSource, SectionSource
+from .content import ReportSource, SectionSource, with_tokens
 from .diagnostics import Diagnostics
 from .i18n import Translations
 from .metrics import Metric, display
@@ -392,12 +392,6 @@ class RenderedText:
     blocks: list[str]  # the top-level blocks: paragraphs, lists, tables, charts
     links: list[tuple[str, str]]  # by slot number: (page key, #fragment)
     charts: list[Chart]  # by slot number
-    prefixed: dict[str, list[str]] = field(default_factory=dict)  # the blocks with ids prefixed, by prefix
-
-    def blocks_prefixed(self, prefix: str) -> list[str]:
-        if prefix not in self.prefixed:
-            self.prefixed[prefix] = [prefix_ids(block, prefix) for block in self.blocks]
-        return self.prefixed[prefix]
 
 
 # NUL never reaches rendered HTML from a text (markdown-it replaces it), so a slot cannot be forged.
@@ -453,8 +447,8 @@ class _BodyRenderer:
         unique on it by ``prefix``."""
         rendered = self.text(text, report)
         chart_ids = [add_chart(host, chart) for chart in rendered.charts]
-        return [self._fill(block, rendered, host, chart_ids)
-                for block in (rendered.blocks_prefixed(prefix) if prefix else rendered.blocks)]
+        blocks = [self._fill(block, rendered, host, chart_ids) for block in rendered.blocks]
+        return [prefix_ids(block, prefix) for block in blocks] if prefix else blocks
 
     def keep_texts(self, reports: set[str]) -> None:
         """Keep the previous build's renderings of the reports whose pages are reused whole."""
@@ -468,14 +462,14 @@ class _BodyRenderer:
         if rendered is None:
             links: list[tuple[str, str]] = []
             charts: list[Chart] = []
-            blocks = markdown.render_blocks(self.md, text.parsed, self._env(text, report, links, charts))
+            blocks = markdown.render_blocks(self.md, with_tokens(text, self.md), self._env(text, report, links, charts))
             rendered = RenderedText(blocks, links, charts)
         self.rendered[key] = rendered
         return rendered
 
     def _env(self, text: SectionSource, report: str, links: list[tuple[str, str]], charts: list[Chart]) -> dict:
         lang, figures = text.file.lang, self.figures_of[report]
-        specs = {id(block.token): block.spec for block in text.parsed.charts}
+        specs = {id(block.token): block.spec for block in with_tokens(text, self.md).charts}
 
         def link_slot(href: str) -> str | None:
             target = _link_target(href, text.path, self.pages, self.by_source)
@@ -514,7 +508,7 @@ ID_ATTRIBUTE = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby|for)=")|(\
 
 def prefix_ids(html: str, prefix: str) -> str:
     """Make the ids of a rendered body unique where several bodies share a page."""
-    return ID_ATTRIBUTE.sub(lambda m: m.group(0) + prefix, html)
+    return ID_ATTRIBUTE.sub(lambda m: m.group(0) + prefix, html) if prefix else html
 
 
 def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dict[str, str]) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from generator.build import BuildCache, build
 from generator.withheld import INTERNAL, PUBLIC
 
@@ -90,3 +90,47 @@ def test_editions_share_no_cache_entry(tmp_path):
     cache = BuildCache()
     for edition in (INTERNAL, PUBLIC, INTERNAL, PUBLIC):
         assert files_of(config, cache, edition) == files_of(config, None, edition)
+
+
+# --- the cache on disk (nianbao build) ----------------------------------------
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_from_the_cache_on_disk_writes_what_a_clean_build_writes(three_years):
+    root = three_years.parent
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    cache = root / ".nianbao-cache"
+    assert (cache / "public.pickle").is_file()
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"  # never committed
+    edit(root / "content/2022/01-visits.en.md", "title: ", "title: Cached ")
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    warm = site_files(root / "site")
+    assert run_cli("build", "--clean", "--config", str(three_years), "--out", str(root / "clean"))[0] == 0
+    clean = site_files(root / "clean")
+    assert warm.keys() == clean.keys()
+    assert [name for name in clean if warm[name] != clean[name] and name != "manifest.json"] == []
+
+
+def test_a_file_changed_by_hand_in_the_site_is_written_again(three_years):
+    # Unchanged files are linked from the last site into the new one, but only files nobody touched.
+    root = three_years.parent
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    page = root / "site/en/2022/visits/index.html"
+    published = page.read_bytes()
+    page.write_bytes(b"defaced")
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    assert page.read_bytes() == published
+    assert run_cli("verify", str(root / "site"))[0] == 0
+
+
+def test_a_damaged_cache_is_ignored(three_years):
+    root = three_years.parent
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    before = site_files(root / "site")
+    (root / ".nianbao-cache/public.pickle").write_bytes(b"not a cache")
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    assert site_files(root / "site").keys() == before.keys()
+    assert run_cli("verify", str(root / "site"))[0] == 0

@@ -1,0 +1,93 @@
+"""What a build keeps for the next one: in memory for the dev server, on disk for ``nianbao build``.
+
+Every entry is keyed by the content it was made from (a file's path and text, a digest of a
+report's sources, of a page's fields), never by time, so a build that takes it from the cache
+makes the same files as a clean build (``tests/test_incremental.py`` checks this edit by edit).
+
+On disk the cache is one pickle per edition in ``.nianbao-cache/`` beside the site config,
+written atomically after a good build, and used only by the same version of nianbao on the
+same Python. It holds the edition's pages and texts as published, not the sources' withheld
+text; the folder carries a ``.gitignore`` of its own so it is never committed. A cache that
+cannot be read is ignored: the build is then a clean one.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .model import ModelCache
+
+CACHE_FOLDER = ".nianbao-cache"
+FORMAT = 2  # raised whenever what is kept changes shape
+
+
+@dataclass
+class BuildCache:
+    texts: dict = field(default_factory=dict)  # the content files' texts, by path, with their status when read
+    templates: dict = field(default_factory=dict)  # the Jinja environment, by the templates' digest
+    validated: dict = field(default_factory=dict)  # what each file was found to hold, by path and text
+    model: ModelCache = field(default_factory=ModelCache)  # texts rendered, reports' pages, charts
+    search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes
+    pages: dict = field(default_factory=dict)  # pages rendered, by a digest of what they show
+    manifest: dict = field(default_factory=dict)  # each file's bytes, digest and manifest line
+    written: dict = field(default_factory=dict)  # each file written: its digest, and its status then
+
+    # Not kept on disk: the sources' own texts (they hold what an edition withholds) and the
+    # compiled templates (not picklable, and quick to compile).
+    MEMORY_ONLY = ("texts", "templates")
+
+    def fingerprint(self) -> int:
+        """Equal for two caches that hold the same entries (every entry is keyed by its content):
+        a build that changed nothing need not write the cache again."""
+        return hash((frozenset(self.validated), frozenset(self.model.texts), frozenset(self.model.reports),
+                     frozenset(self.model.charts), frozenset(self.pages), frozenset((lang, entry[0]) for lang, entry in self.search.items()),
+                     frozenset((name, entry[1]) for name, entry in self.manifest.items()),
+                     frozenset(self.written.items())))
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name not in self.MEMORY_ONLY}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(BuildCache().__dict__ | state)
+
+
+def cache_path(project_root: Path, edition: str) -> Path:
+    return project_root / CACHE_FOLDER / f"{edition}.pickle"
+
+
+def _stamp() -> tuple:
+    return FORMAT, __version__, sys.version_info[:2]
+
+
+def load_cache(project_root: Path, edition: str) -> BuildCache:
+    """The cache the last build of this edition left, or an empty one."""
+    try:
+        with cache_path(project_root, edition).open("rb") as file:  # read as it goes: it can be large
+            stamp, cache = pickle.load(file)
+    except Exception:  # missing, from another version, damaged: a clean build then
+        return BuildCache()
+    return cache if stamp == _stamp() and isinstance(cache, BuildCache) else BuildCache()
+
+
+def save_cache(cache: BuildCache, project_root: Path, edition: str) -> None:
+    path = cache_path(project_root, edition)
+    path.parent.mkdir(exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# nianbao's build cache: never committed\n*\n", encoding="utf-8")
+    for stale in path.parent.glob(".tmp-*"):  # what a build killed while saving left
+        stale.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump((_stamp(), cache), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
