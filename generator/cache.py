@@ -81,9 +81,9 @@ def save_cache(cache: BuildCache, project_root: Path, edition: str) -> None:
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# nianbao's build cache: never committed\n*\n", encoding="utf-8")
-    for stale in path.parent.glob(".tmp-*"):  # what a build killed while saving left
+    for stale in path.parent.glob(f".tmp-{edition}-*"):  # what a build killed while saving left
         stale.unlink(missing_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".tmp-{edition}-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             pickle.dump((_stamp(), cache), out, protocol=pickle.HIGHEST_PROTOCOL)
