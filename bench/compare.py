@@ -46,10 +46,9 @@ def ensure_peers() -> tuple[str, str | None]:
     hugo = shutil.which("hugo")
     if hugo is None:
         print("installing Debian's hugo …", flush=True)
-        command = ["apt-get", "install", "-y", "-q", "hugo"]
-        if os.geteuid() != 0:
-            command = ["sudo", "-n", *command]
-        installed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+        for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "hugo"]):
+            installed = subprocess.run(sudo + command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         hugo = shutil.which("hugo")
         if hugo is None:
             print(f"hugo could not be installed, it is left out: {installed.stderr.strip()[-300:]}", flush=True)
@@ -125,7 +124,7 @@ def main() -> None:
     mkdocs_python, hugo = ensure_peers()
     nianbao = [PYTHON, "-m", "generator"]
     machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-               f"{version(nianbao + ['--version'])}, {version([mkdocs_python, '-m', 'mkdocs', '--version'])}"
+               f"{version(nianbao + ['--version'])}, {' + '.join(MKDOCS_PACKAGES)}"
                + (f", {version([hugo, 'version'])}" if hugo else ""))
     print(machine, flush=True)
     rows = []

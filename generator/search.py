@@ -19,6 +19,7 @@ gives the measurements).
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import shutil
 import subprocess
@@ -44,7 +45,8 @@ class SearchIndexing:
     each language's bundle by the pages it indexed, for the next build (the dev server's).
     """
 
-    def __init__(self, pages: dict[str, dict[str, bytes]], cache: dict | None = None) -> None:
+    def __init__(self, pages: dict[str, dict[str, bytes]], cache: dict | None = None,
+                 background: bool = False) -> None:
         self.cache = cache if cache is not None else {}
         self.languages = list(pages)
         self.bundles: dict[str, dict[str, bytes]] = {}
@@ -56,7 +58,7 @@ class SearchIndexing:
                 if self.cache.get(lang, ("", {}))[0] == digest:
                     self.bundles[lang] = self.cache[lang][1]
                 elif lang_pages:
-                    self.running[lang] = (digest, *_start(lang_pages))
+                    self.running[lang] = (digest, *_start(lang_pages, background))
         except BaseException:
             self.close()
             raise
@@ -96,8 +98,9 @@ class SearchIndexing:
         self.close()
 
 
-def _start(pages: dict[str, bytes]) -> tuple[Path, subprocess.Popen]:
-    """Pagefind started on a private temporary folder holding ``pages``."""
+def _start(pages: dict[str, bytes], background: bool) -> tuple[Path, subprocess.Popen]:
+    """Pagefind started on a private temporary folder holding ``pages``; in the ``background``
+    (the dev server's index) at the lowest priority, so that it never slows a rebuild."""
     from pagefind_bin_extended import get_executable  # imported here: only builds with search need it
 
     folder = Path(tempfile.mkdtemp(prefix="nianbao-search-"))
@@ -109,14 +112,16 @@ def _start(pages: dict[str, bytes]) -> tuple[Path, subprocess.Popen]:
         # The folder is the working directory too, so no pagefind.yml of the user's is read.
         process = subprocess.Popen(
             [str(get_executable()), "--site", ".", "--output-subdir", SEARCH_FOLDER, "--keep-index-url", "--silent"],
-            cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: os.nice(19)) if background and os.name == "posix" else None)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder, process
 
 
-def build_index(pages: dict[str, dict[str, bytes]], cache: dict | None = None) -> dict[str, bytes]:
+def build_index(pages: dict[str, dict[str, bytes]], cache: dict | None = None,
+                background: bool = False) -> dict[str, bytes]:
     """The Pagefind bundle for ``pages`` (language → output path → HTML), as output path → bytes."""
-    with SearchIndexing(pages, cache) as indexing:
+    with SearchIndexing(pages, cache, background) as indexing:
         return indexing.files()

@@ -62,6 +62,7 @@ class Server:
         self.site = ServedSite()
         self.cache = BuildCache()
         self.search_thread: threading.Thread | None = None
+        self.served_manifest: dict = {}  # the served manifest's lines, kept as the build's are
 
     # --- building -----------------------------------------------------------
 
@@ -93,14 +94,14 @@ class Server:
             time.sleep(SEARCH_DELAY)
             if self.site.epoch != epoch:
                 return
-            bundle = build_index(searchable_pages(site, files), self.cache.search)
+            bundle = build_index(searchable_pages(site, files), self.cache.search, background=True)
             with self.site.changed:
                 if self.site.epoch == epoch:  # no newer build meanwhile
                     served = {k: v for k, v in self.site.files.items()
                               if not k.startswith(SEARCH_FOLDER + "/")} | bundle
                     # the manifest lists what is served, the search index included, as a build's does
                     revision = json.loads(files[MANIFEST])["source_revision"] if MANIFEST in files else None
-                    served[MANIFEST] = manifest(served, revision)
+                    served[MANIFEST] = manifest(served, revision, self.served_manifest)
                     self.site.files = served
 
         self.search_thread = threading.Thread(target=index, daemon=True)
