@@ -73,7 +73,7 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
                metrics_texts[report.id])
         if key not in (cache or {}):
             found = Diagnostics(diagnostics.root)
-            _check_figures(report, every_id, project.languages, md, found)
+            _check_figures(report, every_id, project.languages, found)
             valid[key] = found.items
         else:
             valid[key] = cache[key]  # type: ignore[index]
@@ -254,7 +254,7 @@ def _section_order(meta: ReportMeta | None, folder: ReportFolder,
     return list(meta.sections) if ok else None
 
 
-def _check_figures(report: ReportSource, every_id: frozenset[str], languages: list[str], md: MarkdownIt,
+def _check_figures(report: ReportSource, every_id: frozenset[str], languages: list[str],
                    diagnostics: Diagnostics) -> None:
     """Every ``{{ id }}`` names a metric of its report; every chart block is valid and drawable."""
     metrics = {m.id: m for m in report.metrics}
@@ -273,21 +273,21 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                 continue
             for block in text.parsed.charts:
                 block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
-        _check_mask_pairs(versions, metrics, languages, md, diagnostics)
+        _check_mask_pairs(versions, metrics, languages, diagnostics)
 
 
 def _check_mask_pairs(versions: dict[str, SectionSource], metrics: dict[str, Metric], languages: list[str],
-                      md: MarkdownIt, diagnostics: Diagnostics) -> None:
+                      diagnostics: Diagnostics) -> None:
     """A paragraph and its translation withhold as much: where a translation has fewer masks,
     it may state in clear what the original withholds."""
     original_lang = next((lang for lang in languages if lang in versions), None)
     if original_lang is None:
         return
-    original = _masks_per_block(versions[original_lang], metrics, md)
+    original = _masks_per_block(versions[original_lang], metrics)
     for lang, text in versions.items():
         if lang == original_lang:
             continue
-        for index, (count, line) in enumerate(_masks_per_block(text, metrics, md)):
+        for index, (count, line) in enumerate(_masks_per_block(text, metrics)):
             if index < len(original) and count != original[index][0]:
                 diagnostics.warning(text.path, f"paragraph {index + 1} has {count} mask(s) here but "
                                     f"{original[index][0]} in its '{original_lang}' original "
@@ -296,23 +296,10 @@ def _check_mask_pairs(versions: dict[str, SectionSource], metrics: dict[str, Met
                                     "check that nothing masked there is stated in clear here")
 
 
-def _masks_per_block(text: SectionSource, metrics: dict[str, Metric],
-                     md: MarkdownIt) -> list[tuple[int, int | None]]:
+def _masks_per_block(text: SectionSource, metrics: dict[str, Metric]) -> list[tuple[int, int | None]]:
     """(masks, line) for each paragraph or list item, in order: the blocks the p1, p2 … ids pair."""
-    blocks: list[tuple[int, int | None]] = []
-    tokens = with_tokens(text, md).tokens or []
-    for index, token in enumerate(tokens):
-        if (token.type == "paragraph_open" and not token.hidden) or token.type == "list_item_open":
-            blocks.append((0, token.map[0] + 1 if token.map else None))
-        elif token.type == "inline" and blocks:
-            count = 0
-            for child in token.children or []:
-                if child.type == "mask" or (child.type == "span_open" and "withheld" in str(child.attrGet("class"))):
-                    count += 1
-                elif child.type == "substitution_inline" and child.content in metrics:
-                    count += metrics[child.content].mask is not None or not metrics[child.content].public
-            blocks[-1] = (blocks[-1][0] + count, blocks[-1][1])
-    return blocks
+    return [(count + sum(metrics[m].mask is not None or not metrics[m].public for m in quoted if m in metrics), line)
+            for line, count, quoted in text.parsed.mask_blocks]
 
 
 def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metric], every_id: set[str],

@@ -75,6 +75,9 @@ class ParsedMarkdown(_WithoutTokens):
     metrics: list[MetricReference] = field(default_factory=list)
     charts: list[ChartBlock] = field(default_factory=list)
     images_without_alt: list[tuple[str, int | None]] = field(default_factory=list)
+    # Each paragraph or list item in order (the blocks the p1, p2 … ids pair): its line, how many
+    # masks and withheld spans it has, and the figures it quotes (which may be masked).
+    mask_blocks: list[tuple[int | None, int, list[str]]] = field(default_factory=list)
 
 
 def create_parser() -> MarkdownIt:
@@ -221,6 +224,16 @@ def _collect(parsed: ParsedMarkdown) -> None:
     tokens = parsed.tokens
     items: list[Heading] = []
     for index, token in enumerate(tokens):
+        if (token.type == "paragraph_open" and not token.hidden) or token.type == "list_item_open":
+            parsed.mask_blocks.append((token.map[0] + 1 if token.map else None, 0, []))
+        elif token.type == "inline" and parsed.mask_blocks:
+            line, count, quoted = parsed.mask_blocks[-1]
+            for child in token.children or []:
+                if child.type == "mask" or (child.type == "span_open" and "withheld" in str(child.attrGet("class"))):
+                    count += 1
+                elif child.type == "substitution_inline":
+                    quoted = [*quoted, child.content]
+            parsed.mask_blocks[-1] = (line, count, quoted)
         if token.type == "paragraph_open" and token.attrGet("id") and index + 1 < len(tokens):
             lead = SUB_ITEM.match(tokens[index + 1].content)
             if lead:

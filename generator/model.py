@@ -469,7 +469,6 @@ class _BodyRenderer:
 
     def _env(self, text: SectionSource, report: str, links: list[tuple[str, str]], charts: list[Chart]) -> dict:
         lang, figures = text.file.lang, self.figures_of[report]
-        specs = {id(block.token): block.spec for block in with_tokens(text, self.md).charts}
 
         def link_slot(href: str) -> str | None:
             target = _link_target(href, text.path, self.pages, self.by_source)
@@ -479,7 +478,8 @@ class _BodyRenderer:
             return f"\x00link{len(links) - 1}\x00"
 
         def chart_slot(token) -> str:
-            charts.append(figures.chart(specs[id(token)], lang))
+            spec = next(block.spec for block in text.parsed.charts if block.token is token)
+            charts.append(figures.chart(spec, lang))
             return f"\x00chart{len(charts) - 1}\x00"
 
         env: dict = {
@@ -503,12 +503,16 @@ class _BodyRenderer:
 
 
 ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
-ID_ATTRIBUTE = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby|for)=")|(\shref="#)')
+ID_ATTRIBUTES = (' id="', ' for="', ' aria-labelledby="', ' aria-describedby="', ' href="#')
 
 
 def prefix_ids(html: str, prefix: str) -> str:
-    """Make the ids of a rendered body unique where several bodies share a page."""
-    return ID_ATTRIBUTE.sub(lambda m: m.group(0) + prefix, html) if prefix else html
+    """Make the ids of a rendered body unique where several bodies share a page. (The renderer
+    writes one space before each attribute, and escapes quotes in text: plain replacing is safe,
+    and many times faster than a regular expression.)"""
+    for attribute in ID_ATTRIBUTES:
+        html = html.replace(attribute, attribute + prefix)
+    return html
 
 
 def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dict[str, str]) -> str | None:

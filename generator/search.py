@@ -19,10 +19,12 @@ gives the measurements).
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
+import pickle
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -45,8 +47,7 @@ class SearchIndexing:
     each language's bundle by the pages it indexed, for the next build (the dev server's).
     """
 
-    def __init__(self, pages: dict[str, dict[str, bytes]], cache: dict | None = None,
-                 background: bool = False) -> None:
+    def __init__(self, pages: dict[str, dict[str, bytes]], cache: dict | None = None) -> None:
         self.cache = cache if cache is not None else {}
         self.languages = list(pages)
         self.bundles: dict[str, dict[str, bytes]] = {}
@@ -58,7 +59,7 @@ class SearchIndexing:
                 if self.cache.get(lang, ("", {}))[0] == digest:
                     self.bundles[lang] = self.cache[lang][1]
                 elif lang_pages:
-                    self.running[lang] = (digest, *_start(lang_pages, background))
+                    self.running[lang] = (digest, *_start(lang_pages))
         except BaseException:
             self.close()
             raise
@@ -98,9 +99,8 @@ class SearchIndexing:
         self.close()
 
 
-def _start(pages: dict[str, bytes], background: bool) -> tuple[Path, subprocess.Popen]:
-    """Pagefind started on a private temporary folder holding ``pages``; in the ``background``
-    (the dev server's index) at the lowest priority, so that it never slows a rebuild."""
+def _start(pages: dict[str, bytes]) -> tuple[Path, subprocess.Popen]:
+    """Pagefind started on a private temporary folder holding ``pages``."""
     from pagefind_bin_extended import get_executable  # imported here: only builds with search need it
 
     folder = Path(tempfile.mkdtemp(prefix="nianbao-search-"))
@@ -112,16 +112,34 @@ def _start(pages: dict[str, bytes], background: bool) -> tuple[Path, subprocess.
         # The folder is the working directory too, so no pagefind.yml of the user's is read.
         process = subprocess.Popen(
             [str(get_executable()), "--site", ".", "--output-subdir", SEARCH_FOLDER, "--keep-index-url", "--silent"],
-            cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            preexec_fn=(lambda: os.nice(19)) if background and os.name == "posix" else None)
+            cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder, process
 
 
-def build_index(pages: dict[str, dict[str, bytes]], cache: dict | None = None,
-                background: bool = False) -> dict[str, bytes]:
+def build_index(pages: dict[str, dict[str, bytes]], cache: dict | None = None) -> dict[str, bytes]:
     """The Pagefind bundle for ``pages`` (language → output path → HTML), as output path → bytes."""
-    with SearchIndexing(pages, cache, background) as indexing:
+    with SearchIndexing(pages, cache) as indexing:
         return indexing.files()
+
+
+def build_index_apart(pages: dict[str, dict[str, bytes]], cache: dict) -> dict[str, bytes]:
+    """``build_index`` in a child process at the lowest priority (the dev server's index): the
+    pages it writes out and the bundle it reads back would otherwise hold the server's own
+    process, and slow the rebuild of the next save."""
+    child = subprocess.run([sys.executable, "-m", "generator.search"], input=pickle.dumps((pages, cache)),
+                           capture_output=True,
+                           preexec_fn=(lambda: os.nice(19)) if os.name == "posix" else None)
+    if child.returncode != 0:
+        raise SearchError(child.stderr.decode("utf-8", "replace").strip()[-2000:])
+    files, new_cache = pickle.loads(child.stdout)
+    cache.clear()
+    cache.update(new_cache)
+    return files
+
+
+if __name__ == "__main__":  # the child of build_index_apart
+    _pages, _cache = pickle.load(sys.stdin.buffer)
+    pickle.dump((build_index(_pages, _cache), _cache), sys.stdout.buffer)

@@ -16,10 +16,12 @@ import gc
 import http.server
 import json
 import mimetypes
+import os
 import posixpath
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 import webbrowser
 from contextlib import contextmanager
@@ -31,7 +33,7 @@ from .config import theme_dir
 from .manifest import MANIFEST, manifest
 from .messages import translate
 from .render import searchable_pages
-from .search import SEARCH_FOLDER, build_index
+from .search import SEARCH_FOLDER, build_index_apart
 
 LIVE = "/__nianbao/"
 SEARCH_DELAY = 1.0  # seconds without a save before the search index is rebuilt
@@ -63,12 +65,25 @@ class Server:
         self.cache = BuildCache()
         self.search_thread: threading.Thread | None = None
         self.served_manifest: dict = {}  # the served manifest's lines, kept as the build's are
+        self.built: dict[str, bytes] = {}  # the last good build's files
 
     # --- building -----------------------------------------------------------
 
-    def rebuild(self, reason: str = "") -> BuildResult:
+    def rebuild(self, reason: str = "", quiet: bool = False) -> BuildResult | None:
+        """Build and serve the result; ``quiet``: say nothing unless something changed."""
         start = time.perf_counter()
-        result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False)
+        try:
+            result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False)
+        except Exception as exc:  # a bug in nianbao: say so, and keep serving and watching
+            self.cache = BuildCache()  # the next build starts clean
+            self.site.publish(None, [f"nianbao: internal error: {type(exc).__name__}: {exc}"])
+            self._print(reason + f"internal error: {type(exc).__name__}: {exc} (set NIANBAO_DEBUG=1 for details)")
+            if os.environ.get("NIANBAO_DEBUG"):
+                traceback.print_exc()
+            return None
+        if quiet and not result.diagnostics.errors and result.files == self.built:
+            return result
+        self.built = result.files
         elapsed = (time.perf_counter() - start) * 1000
         problems = [item.format(self.lang) for item in result.diagnostics.sorted()]
         if result.diagnostics.errors or not result.files:
@@ -94,7 +109,7 @@ class Server:
             time.sleep(SEARCH_DELAY)
             if self.site.epoch != epoch:
                 return
-            bundle = build_index(searchable_pages(site, files), self.cache.search, background=True)
+            bundle = build_index_apart(searchable_pages(site, files), self.cache.search)
             with self.site.changed:
                 if self.site.epoch == epoch:  # no newer build meanwhile
                     served = {k: v for k, v in self.site.files.items()
@@ -107,8 +122,8 @@ class Server:
         self.search_thread = threading.Thread(target=index, daemon=True)
         self.search_thread.start()
 
-    def watch_paths(self, result: BuildResult) -> list[Path]:
-        project = result.site.project if result.site else None
+    def watch_paths(self, result: BuildResult | None) -> list[Path]:
+        project = result.site.project if result is not None and result.site else None
         paths = [self.config.resolve().parent / "content", self.config.resolve().parent / "templates"]
         if project is not None:
             paths = [project.content_dir, project.templates_dir]
@@ -123,12 +138,17 @@ class Server:
         gc.collect()
         gc.freeze()
         # The watcher yields nothing after each quiet timeout: the first such yield tells that it is
-        # watching, so no save made from then on can be missed.
+        # watching, so no save made from then on can be missed. A save made before (while the first
+        # build ran) is caught by building once more then: quick, as nothing else changed.
+        watching = False
         for changes in watch(*self.watch_paths(result), stop_event=stop, debounce=10, step=5,
                              rust_timeout=100, yield_on_timeout=True):
             if not changes:
-                if ready is not None:
-                    ready.set()
+                if not watching:
+                    watching = True
+                    self.rebuild(quiet=True)
+                    if ready is not None:
+                        ready.set()
                 continue
             for _, path in changes:  # read these again, whatever their status says
                 self.cache.texts.pop(Path(path), None)

@@ -100,3 +100,25 @@ def test_serve_reports_a_taken_port(project, capsys):
         port = url.rsplit(":", 1)[1].strip("/")
         code, _, err = run_cli("serve", "--config", str(project / "site_config.yml"), "--port", port)
         assert code == 2 and f"cannot serve on 127.0.0.1:{port}" in err
+
+
+def test_an_internal_error_is_reported_and_the_server_keeps_watching(project, monkeypatch):
+    from generator import serve as serve_module
+
+    real, calls = serve_module.build, {"n": 0}
+
+    def failing_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:  # the first build, the one once watching, then the first save's
+            raise RuntimeError("boom")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", failing_once)
+    section = project / "content/2022/01-visits.zh.md"
+    text = section.read_text(encoding="utf-8")
+    log = io.StringIO()
+    with running(project / "site_config.yml", 0, out=log) as (url, server):
+        section.write_text(text.replace("展览吸引", "第一次展览吸引"), encoding="utf-8")
+        wait_for(lambda: "internal error: RuntimeError: boom" in log.getvalue())
+        section.write_text(text.replace("展览吸引", "第二次展览吸引"), encoding="utf-8")
+        wait_for(lambda: "第二次展览吸引".encode() in get(url + "zh/2022/visits/index.html")[1])
