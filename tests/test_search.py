@@ -2,6 +2,7 @@
 withheld values are never results. Recall is measured, not assumed."""
 
 import re
+import shutil
 
 import pytest
 
@@ -87,3 +88,24 @@ def test_recall_of_chinese_terms(search, shipped_site):
     print(f"recall: {found} of {expected} pages")
     assert expected >= 25
     assert missed == []
+
+
+def test_languages_indexed_apart_give_the_bundle_of_one_run(shipped_site):
+    # The build runs Pagefind once per language, side by side, and merges their entries: the
+    # bundle must be the one a single run over every language gives.
+    from generator.search import SEARCH_FOLDER, UNWANTED, _start, build_index
+
+    pages = {lang: {p.relative_to(shipped_site).as_posix(): p.read_bytes()
+                    for p in sorted((shipped_site / lang / "2022").glob("*/index.html")) if p.parent.name != "figures"}
+             for lang in ("zh", "en")}
+    apart = build_index(pages)
+    folder, process = _start({path: data for lang_pages in pages.values() for path, data in lang_pages.items()})
+    try:
+        assert process.wait(timeout=120) == 0
+        bundle = folder / SEARCH_FOLDER
+        together = {f"{SEARCH_FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes() for p in bundle.rglob("*")
+                    if p.is_file() and not p.relative_to(bundle).as_posix().startswith(UNWANTED)}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert len(apart) > 20 and apart.keys() == together.keys()
+    assert [name for name in together if apart[name] != together[name]] == []
