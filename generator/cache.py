@@ -5,14 +5,15 @@ report's sources, of a page's fields), never by time, so a build that takes it f
 makes the same files as a clean build (``tests/test_incremental.py`` checks this edit by edit).
 
 On disk the cache is one pickle per edition in ``.nianbao-cache/`` beside the site config,
-written atomically after a good build, and used only by the same version of nianbao on the
-same Python. It holds the edition's pages and texts as published, not the sources' withheld
+written atomically after a good build, and used only by the very same code of nianbao on the
+same Python (a digest of its code is part of the file). It holds the edition's pages and texts as published, not the sources' withheld
 text; the folder carries a ``.gitignore`` of its own so it is never committed. A cache that
 cannot be read is ignored: the build is then a clean one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import sys
@@ -24,7 +25,6 @@ from . import __version__
 from .model import ModelCache
 
 CACHE_FOLDER = ".nianbao-cache"
-FORMAT = 2  # raised whenever what is kept changes shape
 
 
 @dataclass
@@ -62,7 +62,12 @@ def cache_path(project_root: Path, edition: str) -> Path:
 
 
 def _stamp() -> tuple:
-    return FORMAT, __version__, sys.version_info[:2]
+    """What a cache is valid for: this very code (any change to it may change what is kept, or
+    how), on this Python."""
+    code = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(path.read_bytes())
+    return __version__, code.hexdigest(), sys.version_info[:2]
 
 
 def load_cache(project_root: Path, edition: str) -> BuildCache:

@@ -134,3 +134,14 @@ def test_a_damaged_cache_is_ignored(three_years):
     assert run_cli("build", "--config", str(three_years))[0] == 0
     assert site_files(root / "site").keys() == before.keys()
     assert run_cli("verify", str(root / "site"))[0] == 0
+
+
+def test_a_cache_from_other_code_is_not_used(three_years, monkeypatch):
+    # What is kept, and how, changes with the code: a cache is used only by the very code that wrote it.
+    from generator import cache as cache_module
+
+    root = three_years.parent
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    assert cache_module.load_cache(root, PUBLIC).pages
+    monkeypatch.setattr(cache_module, "_stamp", lambda: ("another version of the code",))
+    assert not cache_module.load_cache(root, PUBLIC).pages
