@@ -1,14 +1,15 @@
 """What a build keeps for the next one: in memory for the dev server, on disk for ``nianbao build``.
 
 Every entry is keyed by the content it was made from (a file's path and text, a digest of a
-report's sources, of a page's fields), never by time, so a build that takes it from the cache
-makes the same files as a clean build (``tests/test_incremental.py`` checks this edit by edit).
+report's sources, of a page's fields), never by time (but for a file's status, which only spares
+reading it again), so a build that takes it from the cache makes the same files as a clean build
+(``tests/test_incremental.py`` checks this edit by edit).
 
 On disk the cache is one pickle per edition in ``.nianbao-cache/`` beside the site config,
 written atomically after a good build, and used only by the very same code of nianbao on the
-same Python (a digest of its code is part of the file). It holds the edition's pages and texts as published, not the sources' withheld
-text; the folder carries a ``.gitignore`` of its own so it is never committed. A cache that
-cannot be read is ignored: the build is then a clean one.
+same Python (a digest of its code is part of the file). It holds the edition's pages and texts
+as published, not the sources' withheld text; the folder carries a ``.gitignore`` of its own so
+it is never committed. A cache that cannot be read is ignored: the build is then a clean one.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ class BuildCache:
         """Equal for two caches that hold the same entries (every entry is keyed by its content):
         a build that changed nothing need not write the cache again."""
         return hash((frozenset(self.validated), frozenset(self.model.texts), frozenset(self.model.reports),
-                     frozenset(self.model.charts), frozenset(self.pages), frozenset((lang, entry[0]) for lang, entry in self.search.items()),
+                     frozenset(self.model.charts), frozenset(self.pages),
+                     frozenset((lang, entry[0]) for lang, entry in self.search.items()),
                      frozenset((name, entry[1]) for name, entry in self.manifest.items()),
                      frozenset(self.written.items())))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import Translations
-from .metrics import Metric, display, format_number, plain_number, plain_value
+from .metrics import Metric, display, format_number, plain_number
 from .schema import ChartSpec
 
 # The UK Government Analysis Function's categorical palette: each colour contrasts at

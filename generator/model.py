@@ -576,7 +576,8 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
                 pages[section_key].description,
                 alternates={o: page_key(o, report.id, section.slug, BILINGUAL) for o in languages},
                 report_id=report.id, section_slug=section.slug, breadcrumbs=[home, report_key, section_key])
-            columns = [(translations.get("html_lang", other), bodies.place(view, versions[other], report.id, f"{other}-"))
+            columns = [(translations.get("html_lang", other),
+                        bodies.place(view, versions[other], report.id, f"{other}-"))
                        for other in languages]
             for index in range(max(len(blocks) for _, blocks in columns)):
                 view.pairs.append([BodyPart(code, blocks[index] if index < len(blocks) else "")

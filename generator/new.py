@@ -51,7 +51,7 @@ def new_report(config_path: Path, report_id: str, source_id: str | None = None) 
     print(f"nianbao: created {target.relative_to(project.root)}/ from {source.id}: "
           f"{len(source.sections)} section files, {REPORT_FILE}"
           + (f", {METRICS_FILE} (no values yet)" if source.metrics else "")
-          + f"\n    next: write the sections and the figures, then run nianbao check")
+          + "\n    next: write the sections and the figures, then run nianbao check")
     return 0
 
 

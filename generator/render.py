@@ -105,7 +105,7 @@ def plotly_asset() -> tuple[Asset, list[str]]:
 def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: MarkdownIt | None = None,
                 environments: dict | None = None, search_cache: dict | None = None,
                 page_cache: dict | None = None) -> dict[str, bytes]:
-    """What the caches keep for the next build (the dev server's): ``environments`` the Jinja
+    """What the caches keep for the next build: ``environments`` the Jinja
     environment of the templates as they are (a new one when any template file is added, removed
     or changed: Jinja's own check would miss a new file that overrides a theme's), ``search_cache``
     each language's search index until its pages change, and ``page_cache`` the pages rendered,

@@ -192,7 +192,8 @@ def test_build_that_dies_while_writing_leaves_the_previous_site(project, tmp_pat
     monkeypatch.undo()
     assert calls["n"] == 5
     assert snapshot(tmp_path / "site") == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith((write_stage.TEMP_PREFIX, write_stage.OLD_PREFIX))]
+    temporaries = (write_stage.TEMP_PREFIX, write_stage.OLD_PREFIX)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(temporaries)]
 
 
 def test_disk_full_is_reported_without_a_traceback(project, tmp_path, monkeypatch):

@@ -51,7 +51,8 @@ def test_killed_builds_never_leave_a_partial_site(tmp_path):
         write_stage.remove_stale_temporaries(tmp_path / "site")  # what the next build does first
         after = snapshot(tmp_path / "site")
         assert after in (before, sites[attempt % 2]), f"attempt {attempt}: a partial site"
-        assert not [p for p in tmp_path.iterdir() if p.name.startswith((write_stage.TEMP_PREFIX, write_stage.OLD_PREFIX))]
+        temporaries = (write_stage.TEMP_PREFIX, write_stage.OLD_PREFIX)
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(temporaries)]
     assert killed >= 4  # the kills did land during builds
 
 

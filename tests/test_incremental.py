@@ -24,6 +24,11 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 # Each edit is applied in turn to the same project, cache kept from the build before.
 EDITS = {
     "nothing": lambda root: None,
@@ -34,16 +39,15 @@ EDITS = {
     "a mask in one language only": lambda root: edit(root / "content/2021/01-visits.zh.md", "。", "，隐去**。"),
     "a figure": lambda root: edit(root / "content/2020/metrics.yml", "value: 118", "value: 119"),
     "a new section": lambda root: [
-        (root / f"content/2022/02-outlook.{lang}.md").write_text(
-            f"---\ntitle: {title}\n---\n\n{body}\n", encoding="utf-8")
+        write(root / f"content/2022/02-outlook.{lang}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
         for lang, title, body in (("zh", "展望", "明年{{ agreements }}项。"), ("en", "Outlook", "Next year."))],
     "a deleted section": lambda root: [(root / f"content/2022/02-outlook.{lang}.md").unlink() for lang in ("zh", "en")],
-    "an interface string": lambda root: (root / "templates").mkdir() or (root / "templates/translations.yml").write_text(
-        'skip_link: {zh: 跳到正文, en: Skip to the text}\nreport_year: {zh: "{year}年", en: "Year {year}"}\n',
-        encoding="utf-8"),
-    "a template": lambda root: (root / "templates/partials").mkdir() or shutil.copy(
-        REPO / "templates/partials/footer.html", root / "templates/partials/footer.html") and append(
-        root / "templates/partials/footer.html", "<!-- a designer's note -->\n"),
+    "an interface string": lambda root: write(
+        root / "templates/translations.yml",
+        'skip_link: {zh: 跳到正文, en: Skip to the text}\nreport_year: {zh: "{year}年", en: "Year {year}"}\n'),
+    "a template": lambda root: write(  # a project's template overriding the theme's
+        root / "templates/partials/footer.html",
+        (REPO / "templates/partials/footer.html").read_text(encoding="utf-8") + "<!-- a designer's note -->\n"),
     "a report title": lambda root: edit(root / "content/2020/report.yml", "title: {zh: ", "title: {zh: 新"),
     "a report date": lambda root: edit(root / "content/2020/report.yml", "date: 2021-02-01", "date: 2021-02-02"),
     "the site config": lambda root: append(root / "site_config.yml", "footer: {zh: 页脚, en: Footer}\n"),

@@ -7,7 +7,7 @@ import pytest
 from conftest import REPO, run_cli, section
 from generator.diagnostics import Diagnostics
 from generator.i18n import load_translations
-from generator.metrics import Metric, display, load_metrics, plain_value
+from generator.metrics import Metric, display, plain_value
 
 TRANSLATIONS = load_translations([REPO / "templates"], ["zh", "en"], Diagnostics(REPO))
 

@@ -5,7 +5,6 @@ from xml.etree import ElementTree
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
 
 from conftest import REPO, run_cli, run_vnu
