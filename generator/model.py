@@ -240,8 +240,9 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     cache.reports = {digest: kept.get(source.id) or made[source.id].collect(source.id, pages)
                      for source, digest in zip(sources, digests) if source.id in kept or source.id in made}
     cache.charts = across_years
-    outlines = [(source.id, source.meta, source.order,
-                 [(text.path, text.front) for versions in source.sections.values() for text in versions.values()])
+    outlines = [(source.id, source.meta, source.order,  # another page shows a section's title and summary
+                 [(text.path, text.front.title, text.front.summary)
+                  for versions in source.sections.values() for text in versions.values()])
                 for source in sources]
     site_digest = hashlib.sha256(repr((context, outlines, config)).encode()).hexdigest()
     return Site(project, translations, reports, pages, edition, site_digest)

@@ -151,7 +151,7 @@ class Server:
                         ready.set()
                 continue
             for _, path in changes:  # read these again, whatever their status says
-                self.cache.texts.pop(Path(path), None)
+                self.cache.texts.pop(os.fspath(Path(path)), None)
             names = sorted({Path(path).name for _, path in changes})
             self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
 

@@ -56,19 +56,20 @@ def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None,
     """The file's text, or None with a diagnostic when it is unreadable, too large, outside
     ``root`` (a symbolic link out of the content folder), not UTF-8 or empty.
 
-    ``known`` keeps the texts read, by path, with the file's status when read: a file whose
-    status is the same (time, size, inode) is not read again."""
+    ``known`` keeps the texts read, by path (a string), with the file's status when read: a file
+    whose status is the same (time, size, inode) is not read again."""
     if known is not None:
         try:
             status = path.stat()
         except OSError:
             status = None
         stamp = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino) if status else None
-        if stamp is not None and path in known and known[path][0] == stamp:
-            return known[path][1]
+        key = os.fspath(path)  # a string: hashing a new Path object again and again is slow
+        if stamp is not None and key in known and known[key][0] == stamp:
+            return known[key][1]
         text = read_text(path, diagnostics, root)
         if stamp is not None and text is not None:
-            known[path] = (stamp, text)
+            known[key] = (stamp, text)
         return text
     # Only a link can lead out (its folder is checked by the caller); resolving every file is slow.
     if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):

@@ -34,6 +34,8 @@ EDITS = {
     "nothing": lambda root: None,
     "a paragraph": lambda root: edit(root / "content/2022/01-visits.zh.md", "展览吸引", "新展览吸引"),
     "a section title": lambda root: edit(root / "content/2021/01-visits.en.md", "title: ", "title: New "),
+    "a section summary": lambda root: edit(root / "content/2022/01-visits.zh.md", "title: 来访与合作",
+                                           "title: 来访与合作\nsummary: 一年的来访。"),
     "a link to another report": lambda root: append(
         root / "content/2022/01-visits.en.md", "\nSee [2020](../2020/01-visits.en.md#p1).\n"),
     "a mask in one language only": lambda root: edit(root / "content/2021/01-visits.zh.md", "。", "，隐去**。"),
