@@ -44,7 +44,7 @@ class SearchIndexing:
     ``pages``: language → output path → HTML. Pagefind indexes each language on its own (its
     files for one language are the same whichever other languages it indexes alongside), so the
     bundles are joined by merging the languages of their ``pagefind-entry.json``. ``cache`` keeps
-    each language's bundle by the pages it indexed, for the next build (the dev server's).
+    each language's bundle by the pages it indexed, for the next build.
     """
 
     def __init__(self, pages: dict[str, dict[str, bytes]], cache: dict | None = None) -> None:
