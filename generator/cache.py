@@ -8,7 +8,8 @@ reading it again), so a build that takes it from the cache makes the same files 
 On disk the cache is one pickle per edition in ``.nianbao-cache/`` beside the site config,
 written atomically after a good build, and used only by the very same code of nianbao on the
 same Python (a digest of its code is part of the file). It holds the edition's pages and texts
-as published, not the sources' withheld text; the folder carries a ``.gitignore`` of its own so
+as that edition publishes them: the public edition's cache holds no withheld text, the internal
+edition's holds what ``site-internal/`` shows. The folder carries a ``.gitignore`` of its own so
 it is never committed. A cache that cannot be read is ignored: the build is then a clean one.
 """
 
