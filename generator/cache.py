@@ -7,10 +7,10 @@ reading it again), so a build that takes it from the cache makes the same files 
 
 On disk the cache is one pickle per edition in ``.nianbao-cache/`` beside the site config,
 written atomically after a good build, and used only by the very same code of nianbao on the
-same Python (a digest of its code is part of the file). It holds the edition's pages and texts
-as that edition publishes them: the public edition's cache holds no withheld text, the internal
-edition's holds what ``site-internal/`` shows. The folder carries a ``.gitignore`` of its own so
-it is never committed. A cache that cannot be read is ignored: the build is then a clean one.
+same Python (a digest of its code is part of the file). It is never part of the output: like the
+sources beside it, it holds what they withhold (the metrics files it keeps hold the real values of
+withheld figures), so the folder carries a ``.gitignore`` of its own and is never committed. A
+cache that cannot be read is ignored: the build is then a clean one.
 """
 
 from __future__ import annotations
