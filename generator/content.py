@@ -71,13 +71,8 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
         key = ("figures", report.id, every_id, tuple(project.languages), tuple(report.order),
                tuple((t.path, t.file.source.text) for v in report.sections.values() for t in v.values()),
                metrics_texts[report.id])
-        if key not in (cache or {}):
-            found = Diagnostics(diagnostics.root)
-            _check_figures(report, every_id, project.languages, found)
-            valid[key] = found.items
-        else:
-            valid[key] = cache[key]  # type: ignore[index]
-        diagnostics.items.extend(valid[key])  # type: ignore[arg-type]
+        _replayed(key, cache or {}, valid, diagnostics,
+                  lambda found, report=report: _check_figures(report, every_id, project.languages, found))
     if cache is not None:
         cache.clear()
         cache.update(valid)
@@ -111,14 +106,22 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
     if folder.metrics is not None:
         key = ("metrics", folder.metrics.path, folder.metrics.text, folder.id, meta.year, tuple(project.languages),
                tuple(sorted(folder.section_paths)))
-        if key not in cache:  # what it was reported for, replayed when it comes from the cache
-            found = Diagnostics(diagnostics.root)
-            cache[key] = (load_metrics(folder.metrics, folder.id, meta.year, project.languages,
-                                       set(folder.section_paths), found), found.items)
-        metrics, items = cache[key]  # type: ignore[misc]
-        diagnostics.items.extend(items)
-        valid[key] = cache[key]
+        metrics = _replayed(key, cache, valid, diagnostics,
+                            lambda found: load_metrics(folder.metrics, folder.id, meta.year, project.languages,
+                                                       set(folder.section_paths), found))
     return ReportSource(folder.id, folder.folder, meta, order, sections, metrics)
+
+
+def _replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, make) -> object:
+    """What ``make(diagnostics)`` gives, and what it reports, kept in ``valid`` by ``key``: taken
+    from the previous build's ``cache`` while ``key`` is the same, and its report replayed."""
+    if key not in cache:
+        found = Diagnostics(diagnostics.root)
+        cache[key] = (make(found), found.items)
+    result, items = cache[key]
+    diagnostics.items.extend(items)
+    valid[key] = cache[key]
+    return result
 
 
 def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnostics) -> ReportMeta | None:

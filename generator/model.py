@@ -159,7 +159,7 @@ def relative_url(from_output: str, to_output: str) -> str:
 
 @dataclass
 class ModelCache:
-    """What the model stage keeps for the next build (the dev server's rebuilds)."""
+    """What the model stage keeps for the next build."""
 
     texts: dict = field(default_factory=dict)  # (path, text, context) → RenderedText
     reports: dict = field(default_factory=dict)  # a report's digest → _ReportPages
@@ -429,7 +429,7 @@ class _BodyRenderer:
 
     def section_page(self, page: Page, text: SectionSource, report: str) -> None:
         for href, line in text.parsed.links:
-            target = _link_target(href, text.path, self.pages, self.by_source)
+            target = _link_target(href, text.path, self.by_source)
             if target is None:
                 self.diagnostics.error(text.path, f"the link '{href}' points to no section of the site", line=line,
                                        hint="link to a section by its file name, e.g. (02-outlook.zh.md) or "
@@ -472,7 +472,7 @@ class _BodyRenderer:
         lang, figures = text.file.lang, self.figures_of[report]
 
         def link_slot(href: str) -> str | None:
-            target = _link_target(href, text.path, self.pages, self.by_source)
+            target = _link_target(href, text.path, self.by_source)
             if not target:
                 return None
             links.append((target, href.partition("#")[2]))
@@ -516,7 +516,7 @@ def prefix_ids(html: str, prefix: str) -> str:
     return html
 
 
-def _link_target(href: str, source: Path, pages: dict[str, Page], by_source: dict[str, str]) -> str | None:
+def _link_target(href: str, source: Path, by_source: dict[str, str]) -> str | None:
     """The page key a Markdown link names, "" for links that are not to a section, None if broken."""
     path, _, _fragment = href.partition("#")
     if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
