@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostics
 from .schema import SiteConfig, display_name, parse_and_validate
@@ -47,7 +48,9 @@ def theme_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
-def load_project(config_path: Path, diagnostics: Diagnostics) -> Project | None:
+def load_project(config_path: Path, diagnostics: Diagnostics, withholding: Any = None) -> Project | None:
+    """The project of ``config_path``; ``withholding`` (a ``withheld.Withholding``) learns from
+    it whether masks are fixed, and masks what its texts withhold."""
     if not config_path.is_file():
         diagnostics.error(config_path, "the site config file does not exist",
                           hint="run nianbao in the project folder, or name the file with --config PATH")
@@ -55,7 +58,13 @@ def load_project(config_path: Path, diagnostics: Diagnostics) -> Project | None:
     text = read_text(config_path, diagnostics)
     if text is None:
         return None
-    config, document = parse_and_validate(SiteConfig, text, config_path, diagnostics, "site_config.yml")
+    def values(document: YamlDocument, path: Path, diagnostics: Diagnostics) -> None:
+        if withholding is not None:  # how masks are written decides how its own texts are masked
+            withholding.fixed_masks = isinstance(document.data, dict) and document.data.get("masks") == "fixed"
+            withholding.values(document, path, diagnostics)
+
+    config, document = parse_and_validate(SiteConfig, text, config_path, diagnostics, "site_config.yml",
+                                          values=values)
     if config is None or document is None:
         return None
     before = len(diagnostics.errors)

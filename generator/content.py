@@ -10,6 +10,7 @@ gets a "translation pending" page.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from .diagnostics import Diagnostics
 from .metrics import METRICS_FILE, Metric, load_metrics
 from .schema import ChartSpec, ReportMeta, SectionFrontMatter, parse_and_validate, validate
 from .sources import ReportFolder, SectionFile
+from .withheld import Secret, Withholding
 from .yamlfile import YamlError, parse_yaml
 
 RESERVED_SLUG = "figures"  # the figures page of each report
@@ -36,6 +38,7 @@ class SectionSource:
     front: SectionFrontMatter
     parsed: markdown.ParsedMarkdown
     title_text: str  # the title as plain text (a page's <title>, a list of sections)
+    withheld: list[Secret] = field(default_factory=list)  # what its front matter and text withhold
 
     @property
     def path(self) -> Path:
@@ -52,15 +55,17 @@ class ReportSource:
     metrics: list[Metric] = field(default_factory=list)
 
 
-def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt,
-                     diagnostics: Diagnostics, cache: dict | None = None) -> list[ReportSource]:
-    """``cache``: what the previous build found in each file, by path and text (the section files
-    it found valid, and the metrics files with what they were reported for); it is replaced by
-    this build's, so that a file unchanged since is not parsed again."""
+def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt, diagnostics: Diagnostics,
+                     withholding: Withholding, cache: dict | None = None) -> list[ReportSource]:
+    """``md`` is the edition's parser and ``withholding`` the edition's treatment of the YAML
+    values; what the texts withhold is added to ``withholding.secrets``. ``cache``: what the
+    previous build found in each file, by path and text (the section files it found valid, and the
+    metrics files with what they were reported for); it is replaced by this build's, so that a file
+    unchanged since is not parsed again."""
     reports = []
     valid: dict[tuple, object] = {}
     for folder in folders:
-        report = _validate_report(project, folder, md, diagnostics, cache or {}, valid)
+        report = _validate_report(project, folder, md, diagnostics, withholding, cache or {}, valid)
         if report is not None:
             reports.append(report)
     every_id = frozenset(m.id for r in reports for m in r.metrics)
@@ -68,11 +73,12 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
     for report in reports:
         # What a report's figures were reported for depends on its texts and figures, and on
         # every report's figure ids (across-year charts): replayed while they are the same.
-        key = ("figures", report.id, every_id, tuple(project.languages), tuple(report.order),
+        key = ("figures", withholding.key, report.id, repr(report.meta), every_id, tuple(project.languages), tuple(report.order),
                tuple((t.path, t.file.source.text) for v in report.sections.values() for t in v.values()),
                metrics_texts[report.id])
-        _replayed(key, cache or {}, valid, diagnostics,
-                  lambda found, report=report: _check_figures(report, every_id, project.languages, found))
+        _replayed(key, cache or {}, valid, diagnostics, withholding,
+                  lambda found, report=report: _check_figures(report, every_id, project.languages, found,
+                                                              withholding))
     if cache is not None:
         cache.clear()
         cache.update(valid)
@@ -80,18 +86,20 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
 
 
 def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, diagnostics: Diagnostics,
-                     cache: dict[tuple, object], valid: dict[tuple, object]) -> ReportSource | None:
-    meta = _validate_meta(project, folder, diagnostics)
+                     withholding: Withholding, cache: dict[tuple, object],
+                     valid: dict[tuple, object]) -> ReportSource | None:
+    meta = _validate_meta(project, folder, diagnostics, withholding)
     texts = []
     for file in folder.sections:
-        key = ("section", file.source.path, file.source.text)
+        key = ("section", withholding.key, file.source.path, file.source.text)
         # A file the previous build found valid has no error to report: only errors end validation.
         text = cache.get(key)
         if not isinstance(text, SectionSource) or text.file != file:
-            text = _validate_section(file, md, diagnostics)
+            text = _validate_section(file, md, diagnostics, withholding)
         if text is not None:
             valid[key] = text
             texts.append(text)
+            withholding.secrets.items.extend(text.withheld)
     sections = _group_sections(texts, diagnostics)
     _warn_missing_translations(folder, project.languages, diagnostics)
     if not sections:
@@ -104,31 +112,39 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
         return None
     metrics: list[Metric] = []
     if folder.metrics is not None:
-        key = ("metrics", folder.metrics.path, folder.metrics.text, folder.id, meta.year, tuple(project.languages),
+        key = ("metrics", withholding.key, folder.metrics.path, folder.metrics.text, folder.id, meta.year, tuple(project.languages),
                tuple(sorted(folder.section_paths)))
-        metrics = _replayed(key, cache, valid, diagnostics,
+        metrics = _replayed(key, cache, valid, diagnostics, withholding,
                             lambda found: load_metrics(folder.metrics, folder.id, meta.year, project.languages,
-                                                       set(folder.section_paths), found))
+                                                       set(folder.section_paths), found, withholding.values))
     return ReportSource(folder.id, folder.folder, meta, order, sections, metrics)
 
 
-def _replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, make) -> object:
-    """What ``make(diagnostics)`` gives, and what it reports, kept in ``valid`` by ``key``: taken
-    from the previous build's ``cache`` while ``key`` is the same, and its report replayed."""
+def _replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, withholding: Withholding,
+              make) -> object:
+    """What ``make(diagnostics)`` gives, what it reports and what it finds withheld, kept in
+    ``valid`` by ``key``: taken from the previous build's ``cache`` while ``key`` is the same,
+    and its report and secrets replayed."""
+    secrets = withholding.secrets.items
     if key not in cache:
-        found = Diagnostics(diagnostics.root)
-        cache[key] = (make(found), found.items)
-    result, items = cache[key]
+        found, mark = Diagnostics(diagnostics.root), len(secrets)
+        result = make(found)
+        cache[key] = (result, found.items, secrets[mark:])
+        del secrets[mark:]
+    result, items, withheld = cache[key]
     diagnostics.items.extend(items)
+    secrets.extend(withheld)
     valid[key] = cache[key]
     return result
 
 
-def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnostics) -> ReportMeta | None:
+def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnostics,
+                   withholding: Withholding) -> ReportMeta | None:
     if folder.meta is None:
         return None
     path = folder.meta.path
-    meta, document = parse_and_validate(ReportMeta, folder.meta.text, path, diagnostics, "report.yml")
+    meta, document = parse_and_validate(ReportMeta, folder.meta.text, path, diagnostics, "report.yml",
+                                        values=withholding.values)
     if meta is None or document is None:
         return None
     before = len(diagnostics.errors)
@@ -137,9 +153,12 @@ def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnost
     return meta if len(diagnostics.errors) == before else None
 
 
-def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostics) -> SectionSource | None:
+def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostics,
+                      withholding: Withholding) -> SectionSource | None:
     path = file.source.path
     parsed = markdown.parse(md, file.source.text)
+    for problem in parsed.problems:
+        diagnostics.error(path, problem.message, line=problem.line, hint=problem.hint)
     if parsed.front_matter is None:
         diagnostics.error(path, "the section has no front matter with its title", line=1,
                           hint="start the file with three lines: ---, title: \"…\", --- "
@@ -150,6 +169,11 @@ def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostic
     except YamlError as exc:
         diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
         return None
+    secrets, mark = withholding.secrets.items, len(withholding.secrets.items)
+    withholding.values(document, path, diagnostics)
+    withholding.spans(parsed.withheld, path)
+    withheld = secrets[mark:]
+    del secrets[mark:]  # kept with the section, which the next build may take from its cache
     if document.data is None:
         diagnostics.error(path, "the front matter is empty: the section has no title",
                           line=parsed.front_matter_line, hint="add a line title: \"…\" between the '---' lines")
@@ -161,7 +185,9 @@ def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostic
         diagnostics.error(path, "the section title is empty", line=document.line_of(("title",))[0],
                           hint="write the title after 'title:'")
         return None
-    return SectionSource(file, front, parsed, markdown.plain_text(md, front.title))
+    if parsed.problems:
+        return None
+    return SectionSource(file, front, parsed, markdown.plain_text(md, front.title), withheld)
 
 
 def with_tokens(text: SectionSource, md: MarkdownIt) -> markdown.ParsedMarkdown:
@@ -258,7 +284,7 @@ def _section_order(meta: ReportMeta | None, folder: ReportFolder,
 
 
 def _check_figures(report: ReportSource, every_id: frozenset[str], languages: list[str],
-                   diagnostics: Diagnostics) -> None:
+                   diagnostics: Diagnostics, withholding: Withholding) -> None:
     """Every ``{{ id }}`` names a metric of its report; every chart block is valid and drawable."""
     metrics = {m.id: m for m in report.metrics}
     for versions in report.sections.values():
@@ -275,28 +301,92 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                                   hint="split the section, or put some figures in one chart")
                 continue
             for block in text.parsed.charts:
-                block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics)
-        _check_mask_pairs(versions, metrics, languages, diagnostics)
+                block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics, withholding)
+        _check_mask_pairs(versions, metrics, languages, diagnostics, withholding)
+    _check_field_masks(report, languages, diagnostics, withholding)
+
+
+# Where a translation has fewer masks than its original, it may state in clear what the original
+# withholds: the public edition refuses it (--strict or not); the internal one, for review, warns.
+MASKS_HINT = ("a translation withholds what its original withholds: mask or withhold the same things "
+              "in both ([…]{.withheld}, or ** as the official text writes it)")
+
+
+def _mask_difference(diagnostics: Diagnostics, withholding: Withholding, path: Path, line: int | None,
+                     message: str) -> None:
+    report = diagnostics.error if withholding.public else diagnostics.warning
+    report(path, message, line=line, hint=MASKS_HINT)
 
 
 def _check_mask_pairs(versions: dict[str, SectionSource], metrics: dict[str, Metric], languages: list[str],
-                      diagnostics: Diagnostics) -> None:
-    """A paragraph and its translation withhold as much: where a translation has fewer masks,
-    it may state in clear what the original withholds."""
+                      diagnostics: Diagnostics, withholding: Withholding) -> None:
+    """A paragraph and its translation withhold as much, and so do the whole texts (where the
+    paragraphs do not pair, a disclosure may sit in another paragraph)."""
     original_lang = next((lang for lang in languages if lang in versions), None)
     if original_lang is None:
         return
     original = _masks_per_block(versions[original_lang], metrics)
+    name = versions[original_lang].path.name
     for lang, text in versions.items():
         if lang == original_lang:
             continue
-        for index, (count, line) in enumerate(_masks_per_block(text, metrics)):
+        blocks = _masks_per_block(text, metrics)
+        for index, (count, line) in enumerate(blocks):
             if index < len(original) and count != original[index][0]:
-                diagnostics.warning(text.path, f"paragraph {index + 1} has {count} mask(s) here but "
-                                    f"{original[index][0]} in its '{original_lang}' original "
-                                    f"({versions[original_lang].path.name}:{original[index][1]})",
-                                    line=line, hint="a translation withholds what its original withholds: "
-                                    "check that nothing masked there is stated in clear here")
+                _mask_difference(diagnostics, withholding, text.path, line,
+                                 f"paragraph {index + 1} has {count} mask(s) here but {original[index][0]} in "
+                                 f"its '{original_lang}' original ({name}:{original[index][1]})")
+        total, original_total = sum(c for c, _ in blocks), sum(c for c, _ in original)
+        if len(blocks) != len(original) and total != original_total:
+            _mask_difference(diagnostics, withholding, text.path, 1,
+                             f"the text has {total} mask(s) here but {original_total} in its "
+                             f"'{original_lang}' original ({name})")
+        pair = [(versions[original_lang].front, original_lang, versions[original_lang]), (text.front, lang, text)]
+        for field_name in ("title", "summary"):
+            texts = {code: getattr(front, field_name) or "" for front, code, _ in pair}
+            places = {code: (source.path, source.parsed.front_matter_line) for _, code, source in pair}
+            _compare_masks(f"the {field_name}", texts, places, original_lang, diagnostics, withholding)
+
+
+def _check_field_masks(report: ReportSource, languages: list[str], diagnostics: Diagnostics,
+                       withholding: Withholding) -> None:
+    """The same for every text given in each language: a report's title and summary, a figure's
+    label, unit and note, a chart's title and caption."""
+    fields: list[tuple[str, dict[str, str], Path, int | None]] = []
+    meta_path = report.folder / "report.yml"
+    fields += [(f"the report's {key}", getattr(report.meta, key), meta_path, None) for key in ("title", "summary")]
+    for metric in report.metrics:
+        fields += [(f"the {key} of the figure '{metric.id}'", getattr(metric, key), metric.source, metric.line)
+                   for key in ("label", "unit", "note") if getattr(metric, key)]
+    for versions in report.sections.values():
+        for text in versions.values():
+            for block in text.parsed.charts:
+                if block.spec is not None:
+                    fields += [(f"the chart's {key}", getattr(block.spec, key), text.path, block.line)
+                               for key in ("title", "caption") if getattr(block.spec, key)]
+    for what, texts, path, line in fields:
+        original = next((lang for lang in languages if lang in texts), None)
+        if original is not None:
+            _compare_masks(what, texts, {lang: (path, line) for lang in texts}, original, diagnostics, withholding)
+
+
+def _compare_masks(what: str, texts: dict[str, str], places: dict[str, tuple[Path, int | None]],
+                   original: str, diagnostics: Diagnostics, withholding: Withholding) -> None:
+    counts = {lang: _masks_in(text) for lang, text in texts.items()}
+    for lang, count in counts.items():
+        if lang != original and count != counts[original]:
+            path, line = places[lang]
+            other_path, other_line = places[original]
+            where = f"{diagnostics.display_path(other_path)}" + (f":{other_line}" if other_line else "")
+            _mask_difference(diagnostics, withholding, path, line,
+                             f"{what} has {count} mask(s) in '{lang}' but {counts[original]} in '{original}' ({where})")
+
+
+def _masks_in(text: str) -> int:
+    """Masks and withheld spans of a one-line text: a run of unescaped *, or a span's {…withheld…}."""
+    if "*" not in text and "withheld" not in text.lower():
+        return 0
+    return len(re.findall(r"(?<!\\)\*+", text)) + len(re.findall(r"\{[^{}]*withheld[^{}]*\}", text, re.IGNORECASE))
 
 
 def _masks_per_block(text: SectionSource, metrics: dict[str, Metric]) -> list[tuple[int, int | None]]:
@@ -306,9 +396,9 @@ def _masks_per_block(text: SectionSource, metrics: dict[str, Metric]) -> list[tu
 
 
 def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metric], every_id: set[str],
-                 languages: list[str], diagnostics: Diagnostics) -> ChartSpec | None:
+                 languages: list[str], diagnostics: Diagnostics, withholding: Withholding) -> ChartSpec | None:
     spec, document = parse_and_validate(ChartSpec, block.source, path, diagnostics, "the chart",
-                                        line_offset=block.line - 1)
+                                        line_offset=block.line - 1, values=withholding.values)
     if spec is None or document is None:
         return None
     before = len(diagnostics.errors)

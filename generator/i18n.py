@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .sources import read_text
+from .schema import ValuesHook
 from .yamlfile import YamlError, parse_yaml
 
 TRANSLATIONS_FILE = "translations.yml"
@@ -51,8 +52,9 @@ class Translations:
 
 
 def load_translations(folders: list[Path], languages: list[str], diagnostics: Diagnostics,
-                      fixed_masks: bool = False) -> Translations:
-    """Merge the files of ``folders`` (later ones win key by key) and check every language is there."""
+                      fixed_masks: bool = False, values: ValuesHook | None = None) -> Translations:
+    """Merge the files of ``folders`` (later ones win key by key) and check every language is there.
+    ``values``: see ``schema.parse_and_validate``."""
     strings: dict[str, dict[str, str]] = {}
     files = [folder / TRANSLATIONS_FILE for folder in folders if (folder / TRANSLATIONS_FILE).is_file()]
     for path in dict.fromkeys(p.resolve() for p in files):
@@ -64,6 +66,8 @@ def load_translations(folders: list[Path], languages: list[str], diagnostics: Di
         except YamlError as exc:
             diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
             continue
+        if values is not None:
+            values(document, path, diagnostics)
         if not isinstance(document.data, dict):
             diagnostics.error(path, "the translations file must map each key to {zh: …, en: …}", line=1)
             continue

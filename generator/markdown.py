@@ -6,6 +6,13 @@ off. Two rules are our own:
 * **masks**: a run of ``*`` is a mask, one withheld character per asterisk, as
   the official texts write it. It is matched before emphasis, so ``*`` never
   means emphasis (``_`` and ``__`` still do) and ``\\*`` is a literal asterisk.
+* **withheld**: a span whose classes include ``withheld`` (``[锦江]{.withheld}``, in any
+  spelling the attrs syntax accepts: across a line break, with an id, ``class=withheld``,
+  markup or a link inside) is found on the parsed tokens. For the public edition the parser
+  replaces it, whatever it holds, by a mask of one ``*`` per character before any token
+  reaches the model; the internal edition keeps it, marked. What cannot be withheld safely
+  (a figure inside a span, raw HTML that tries to withhold, an unknown class, the syntax left
+  as text) is a problem reported with its line.
 * **block ids**: every paragraph and list item gets an id by its position
   (``p1``, ``p2`` …). A translation has the same structure, so the same id names
   the same paragraph in each language, and the language switch keeps the
@@ -65,6 +72,26 @@ class ChartBlock(_WithoutTokens):
     spec: Any = None  # the checked ChartSpec, set by the validate stage
 
 
+@dataclass(frozen=True)
+class WithheldSpan:
+    """A withheld span as the parser found it: its text as a reader would see it in clear,
+    its line, and a little of the plain text around it (to search a short one in context)."""
+
+    text: str
+    line: int | None
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in the text that cannot be published safely, found while parsing."""
+
+    line: int | None
+    message: str
+    hint: str
+
+
 @dataclass
 class ParsedMarkdown(_WithoutTokens):
     front_matter: str | None
@@ -78,9 +105,13 @@ class ParsedMarkdown(_WithoutTokens):
     # Each paragraph or list item in order (the blocks the p1, p2 … ids pair): its line, how many
     # masks and withheld spans it has, and the figures it quotes (which may be masked).
     mask_blocks: list[tuple[int | None, int, list[str]]] = field(default_factory=list)
+    withheld: list[WithheldSpan] = field(default_factory=list)  # the withheld spans, in order
+    problems: list[Problem] = field(default_factory=list)
 
 
-def create_parser() -> MarkdownIt:
+def create_parser(withhold: bool = False, fixed_masks: bool = False) -> MarkdownIt:
+    """The parser of every text of a site. ``withhold``: the public edition's, which masks
+    withheld spans on the tokens (``fixed_masks``: each as ``***``)."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False})
     md.enable("table")
     md.use(front_matter_plugin)
@@ -89,6 +120,7 @@ def create_parser() -> MarkdownIt:
     # [text]{.withheld} marks withheld text (only the internal edition still has it);
     # classes are the only attributes an author may set.
     md.use(attrs_plugin, spans=True, allowed=("class",))
+    md.use(withheld_plugin, withhold=withhold, fixed_masks=fixed_masks)
     md.use(substitution_plugin)  # {{ metric-id }}: a figure of metrics.yml
     md.add_render_rule("substitution_inline", _render_metric)
     md.add_render_rule("substitution_block", _render_metric)
@@ -109,13 +141,16 @@ def heading_slug(title: str) -> str:
 
 
 def parse(md: MarkdownIt, text: str) -> ParsedMarkdown:
-    tokens = md.parse(text, {})
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
     front_matter, front_line = None, 1
     if tokens and tokens[0].type == "front_matter":
         front_matter = tokens[0].content
         front_line = (tokens[0].map[0] if tokens[0].map else 0) + 2
         tokens = tokens[1:]
     parsed = ParsedMarkdown(front_matter, front_line, tokens)
+    parsed.withheld = env.get(WITHHELD_FOUND, [])
+    parsed.problems = env.get(PROBLEMS, [])
     _collect(parsed)
     return parsed
 
@@ -199,6 +234,160 @@ def _render_mask(self: RendererHTML, tokens: list[Token], idx: int, options: Any
     return f'<span class="mask" role="img" aria-label="{label}" data-pagefind-ignore>{token.content}</span>'
 
 
+# --- withheld spans ------------------------------------------------------
+
+WITHHELD_CLASS = "withheld"
+WITHHELD_FOUND, PROBLEMS, WITHHELD_RANGES = "nianbao_withheld", "nianbao_problems", "nianbao_withheld_ranges"
+FIXED_MASK = "***"  # with `masks: fixed`, every mask, whatever it hides
+# What an editor might write to withhold that the parser does not take as a span: the attribute
+# syntax left as text (an unclosed or escaped span: {.withheld, {#x class="a withheld") or raw HTML
+# (which is off, so shown as text). Not the word alone: "4 characters withheld" is an interface string.
+ATTRIBUTES_WITHHELD = r"""\{[^{}\n]*?(?:\.|\bclass\s*=\s*["']?[^"'{}\n]*?\b)withheld(?![a-z])"""
+ELEMENT_WITHHELD = r"""<\s*[a-z][^<>]*?(?:\bclass\s*=\s*["']?[^"'<>]*?\bwithheld(?![a-z])|\bdata-withheld)"""
+LITERAL_WITHHELD = re.compile(f"{ATTRIBUTES_WITHHELD}|{ELEMENT_WITHHELD}", re.IGNORECASE)
+SPAN_HINT = "write the withheld text as [text]{.withheld}, e.g. 与[锦江]{.withheld}市签署协议"
+
+
+def classes_of(token: Token) -> list[str]:
+    return str(token.attrGet("class") or "").split()
+
+
+def is_withheld(token: Token) -> bool:
+    return any(name.lower() == WITHHELD_CLASS for name in classes_of(token))
+
+
+def mask_length(text: str) -> int:
+    """The official convention: one ``*`` per character, per digit for a number; a line break or
+    space between Chinese characters (hard-wrapped text, a folded YAML line) is no character,
+    elsewhere one."""
+    text = CJK_BREAK.sub("", text)
+    text = re.sub(r"\s+", " ", text.strip())
+    if re.fullmatch(r"[0-9][0-9,.\s]*", text):
+        return sum(c.isdigit() for c in text)
+    return len(text)
+
+
+CJK_BREAK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\uffef])\s+(?=[\u3000-\u303f\u3400-\u9fff\uf900-\uffef])")
+
+
+def withheld_plugin(md: MarkdownIt, withhold: bool, fixed_masks: bool) -> None:
+    """Finds withheld spans on the tokens (see the module's docstring) and, with ``withhold``, masks them."""
+    span_rule = next(rule for rule in md.inline.ruler.__rules__ if rule.name == "span").fn
+
+    def located_span(state: StateInline, silent: bool) -> bool:
+        # Where a withheld span starts and ends in the text (a YAML value is masked by these).
+        start, first = state.pos, len(state.tokens)
+        if not span_rule(state, silent):
+            return False
+        if not silent and first < len(state.tokens):
+            opening = next((t for t in state.tokens[first:] if t.type == "span_open"), None)
+            if opening is not None and is_withheld(opening):
+                state.env.setdefault(WITHHELD_RANGES, []).append((start, state.pos))
+        return True
+
+    md.inline.ruler.at("span", located_span)
+    md.core.ruler.after("inline", "withheld", lambda state: _withheld_rule(state, withhold, fixed_masks))
+
+
+def _withheld_rule(state: StateCore, withhold: bool, fixed_masks: bool) -> None:
+    found: list[WithheldSpan] = state.env.setdefault(WITHHELD_FOUND, [])
+    problems: list[Problem] = state.env.setdefault(PROBLEMS, [])
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        first_line = token.map[0] + 1 if token.map else None
+        children, index, kept = token.children, 0, []
+        while index < len(children):
+            child = children[index]
+            line = None if first_line is None else first_line + sum(
+                c.type in ("softbreak", "hardbreak") for c in children[:index])
+            _check_token(child, line, problems)
+            if not is_withheld(child) or child.nesting < 0:
+                kept.append(child)
+                index += 1
+                continue
+            end = _closing(children, index)
+            inside = children[index + 1:end] if child.nesting == 1 else [child]
+            text = _plain(inside)
+            if any(c.type.startswith("substitution") for c in inside):
+                problems.append(Problem(line, "a figure cannot be inside a withheld span",
+                                        "withhold a figure with public: false in metrics.yml"))
+            found.append(WithheldSpan(text, line, _plain(children[max(0, index - 3):index])[-8:],
+                                      _plain(children[end + 1:end + 4])[:8]))
+            if withhold:
+                mask = Token("mask", "span", 0)
+                mask.content = FIXED_MASK if fixed_masks else "*" * max(1, mask_length(text))
+                mask.meta = {"length": len(mask.content)}
+                kept.append(mask)
+            else:  # the internal edition shows it, marked the one way the theme styles
+                for part in children[index:end + 1]:
+                    if is_withheld(part):
+                        part.attrSet("class", WITHHELD_CLASS)
+                kept.extend(children[index:end + 1])
+            index = end + 1
+        token.children = kept
+        plain = _plain(kept)
+        literal = LITERAL_WITHHELD.search(plain)
+        if literal:
+            line = None if first_line is None else first_line + plain.count("\n", 0, literal.start())
+            problems.append(Problem(line, f"this looks like withheld text that is not marked right: "
+                                          f"'{literal.group(0)}'", SPAN_HINT))
+
+
+def _closing(children: list[Token], index: int) -> int:
+    """The index of the token that closes ``children[index]`` (itself if it closes nothing)."""
+    depth = 0
+    for position in range(index, len(children)):
+        depth += children[position].nesting
+        if depth == 0:
+            return position
+    return len(children) - 1
+
+
+def _plain(tokens: list[Token]) -> str:
+    """What a reader sees of inline tokens: text, code, masks, an image's alternative text."""
+    parts = []
+    for token in tokens:
+        if token.type in ("text", "text_special", "code_inline", "mask", "image"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _check_token(token: Token, line: int | None, problems: list[Problem]) -> None:
+    """An unknown class: a typo such as .witheld would publish the text it meant to withhold.
+    (Only on what an editor can give classes with {…}: other plugins set classes of their own.)"""
+    if token.type not in ("span_open", "link_open", "image", "code_inline"):
+        return
+    for name in classes_of(token):
+        if name.lower() != WITHHELD_CLASS:
+            problems.append(Problem(line, f"the class '{name}' is not known: only withheld can be set",
+                                    "write [text]{.withheld} to withhold text, or remove {." + name + "}"))
+
+
+def withheld_ranges(md: MarkdownIt, text: str) -> tuple[list[tuple[int, int, WithheldSpan]], list[Problem]]:
+    """The withheld spans of one line of Markdown (a YAML value): where each starts and ends in
+    ``text``, and what it holds; and the problems found. ``text`` must hold no carriage return or
+    NUL (the parser would change its length)."""
+    env: dict[str, Any] = {}
+    md.parseInline(text, env)
+    found, problems = env.get(WITHHELD_FOUND, []), env.get(PROBLEMS, [])
+    ranges = _outermost(env.get(WITHHELD_RANGES, []))
+    if len(ranges) != len(found):  # a link, image or code span marked withheld: no span to cut out
+        return [], [*problems, Problem(None, "only a span can be withheld here", SPAN_HINT)]
+    return [(start, end, span) for (start, end), span in zip(ranges, found)], problems
+
+
+def _outermost(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    outer: list[tuple[int, int]] = []
+    for start, end in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if outer and start < outer[-1][1]:
+            continue  # a span inside another
+        outer.append((start, end))
+    return outer
+
+
 # --- block ids, headings, links ------------------------------------------
 
 
@@ -229,7 +418,7 @@ def _collect(parsed: ParsedMarkdown) -> None:
         elif token.type == "inline" and parsed.mask_blocks:
             line, count, quoted = parsed.mask_blocks[-1]
             for child in token.children or []:
-                if child.type == "mask" or (child.type == "span_open" and "withheld" in str(child.attrGet("class"))):
+                if child.type == "mask" or (child.nesting >= 0 and is_withheld(child)):
                     count += 1
                 elif child.type == "substitution_inline":
                     quoted = [*quoted, child.content]

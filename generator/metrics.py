@@ -22,7 +22,7 @@ from babel.numbers import format_compact_decimal, format_decimal
 from .config import check_localized
 from .diagnostics import Diagnostics
 from .i18n import Translations
-from .schema import MetricsFile, parse_and_validate
+from .schema import MetricsFile, ValuesHook, parse_and_validate
 from .sources import METRICS_FILE, SourceFile
 from .yamlfile import YamlDocument
 
@@ -76,12 +76,12 @@ class Metric:
 
 
 def load_metrics(source: SourceFile | None, report_id: str, year: int, languages: list[str],
-                 sections: set[str], diagnostics: Diagnostics) -> list[Metric]:
-    """The metrics of one report, checked; no file means no metrics."""
+                 sections: set[str], diagnostics: Diagnostics, values: ValuesHook | None = None) -> list[Metric]:
+    """The metrics of one report, checked; no file means no metrics. ``values``: see parse_and_validate."""
     if source is None:
         return []
     path = source.path
-    spec, document = parse_and_validate(MetricsFile, source.text, path, diagnostics, METRICS_FILE)
+    spec, document = parse_and_validate(MetricsFile, source.text, path, diagnostics, METRICS_FILE, values=values)
     if spec is None or document is None:
         return []
     metrics: list[Metric] = []

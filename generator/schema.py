@@ -164,17 +164,22 @@ class ChartSpec(Schema):
 
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
+ValuesHook = typing.Callable[[YamlDocument, Path, Diagnostics], None]
 
 
 def parse_and_validate(schema: type[SchemaT], text: str, path: Path, diagnostics: Diagnostics, what: str,
-                       line_offset: int = 0) -> tuple[SchemaT | None, YamlDocument | None]:
-    """Parse YAML ``text`` and check it against ``schema``, reporting either kind of problem."""
+                       line_offset: int = 0, values: ValuesHook | None = None
+                       ) -> tuple[SchemaT | None, YamlDocument | None]:
+    """Parse YAML ``text`` and check it against ``schema``, reporting either kind of problem.
+    ``values`` turns the parsed texts into what the edition publishes (``Withholding.values``)."""
     try:
         document = parse_yaml(text, line_offset=line_offset)
     except YamlError as exc:
         diagnostics.error(path, exc.message if what.endswith(".yml") else f"in {what}: {exc.message}",
                           line=exc.line, column=exc.column, hint=exc.hint)
         return None, None
+    if values is not None:
+        values(document, path, diagnostics)
     return validate(schema, document, path, diagnostics, what), document
 
 

@@ -176,7 +176,8 @@ def test_build_that_dies_while_writing_leaves_the_previous_site(project, tmp_pat
     config = project()
     assert run_cli("build", "--config", str(config))[0] == 0
     before = snapshot(tmp_path / "site")
-    (tmp_path / "content/2021/01-first.en.md").write_text("---\ntitle: Changed\n---\n\nNew.\n", encoding="utf-8")
+    (tmp_path / "content/2021/01-first.en.md").write_text("---\ntitle: Changed\n---\n\nNew, ** withheld.\n\nSecond.\n",
+                                                          encoding="utf-8")
     calls = {"n": 0}
     real = write_stage._write
 

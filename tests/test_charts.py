@@ -142,7 +142,8 @@ def test_pie_names_withheld_slices_instead_of_dropping_them(project, tmp_path):
         for i, z, e, v in (("a", "甲", "A", "value: 10"), ("b", "乙", "B", 'mask: "**"')))
     chart = "第一段。\n\n```chart\ntype: pie\nmetrics: [a, b]\n```"
     config = project({"content/2021/metrics.yml": metrics,
-                      "content/2021/01-first.zh.md": f"---\ntitle: 第一部分\n---\n\n{chart}\n"})
+                      "content/2021/01-first.zh.md": f"---\ntitle: 第一部分\n---\n\n{chart}\n",
+                      "content/2021/01-first.en.md": "---\ntitle: Part one\n---\n\nFirst paragraph.\n"})
     assert run_cli("build", "--config", str(config))[0] == 0
     [found] = charts_of(tmp_path / "site/zh/2021/first/index.html")
     assert found["figure"]["data"][0]["values"] == [10]

@@ -24,8 +24,8 @@ def test_killed_builds_never_leave_a_partial_site(tmp_path):
     temporary folders are cleaned by the next run."""
     config = write_project(tmp_path, dict(MINIMAL))
     first = tmp_path / "content/2021/01-first.en.md"
-    variants = [section("Part one", "First version.\n\nSecond paragraph."),
-                section("Part one", "Second version, longer.\n\nSecond paragraph.")]
+    variants = [section("Part one", "First version, ** withheld.\n\nSecond paragraph."),
+                section("Part one", "Second version, longer, ** withheld.\n\nSecond paragraph.")]
     sites = []
     for text in variants:  # what each version builds to, for reference
         first.write_text(text, encoding="utf-8")
@@ -64,9 +64,10 @@ def test_hostile_text_in_every_field_is_inert(tmp_path):
               f"    unit: {{zh: \"{HOSTILE}\", en: x}}\n    section: first\n"
     chart = f"```chart\ntype: bar\nmetrics: [a]\ntitle: {{zh: \"{HOSTILE}\", en: t}}\ncaption: {{zh: \"{HOSTILE}\", en: c}}\n```"
     body = (f"{HOSTILE}\n\n[x](javascript:alert(3)) [y](data:text/html;base64,PHNjcmlwdD4=) "
-            f"[z](JAVASCRIPT:alert(4)) [w](https://example.org/){{onclick=alert(5) .external}}\n\n{{{{ a }}}}\n\n{chart}")
+            f"[z](JAVASCRIPT:alert(4)) [w](https://example.org/){{onclick=alert(5) style=x}}\n\n{{{{ a }}}}\n\n{chart}")
     config = write_project(tmp_path, {**MINIMAL, "content/2021/metrics.yml": metrics,
                                       "content/2021/01-first.zh.md": section(HOSTILE.replace('"', "'"), body),
+                                      "content/2021/01-first.en.md": section("Part one", "First paragraph."),
                                       "content/2021/report.yml": MINIMAL_REPORT_WITH(HOSTILE)})
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 0, err
@@ -129,7 +130,8 @@ def test_a_huge_section_file_is_refused(tmp_path):
 
 
 def test_deeply_nested_markdown_is_bounded(tmp_path):
-    config = write_project(tmp_path, {**MINIMAL, "content/2021/01-first.zh.md": section("第一部分", "- " * 5000 + "深")})
+    config = write_project(tmp_path, {**MINIMAL, "content/2021/01-first.zh.md": section("第一部分", "- " * 5000 + "深"),
+                                      "content/2021/01-first.en.md": section("Part one", "Deep.")})
     start = time.monotonic()
     assert run_cli("build", "--config", str(config))[0] == 0
     assert time.monotonic() - start < 30

@@ -38,7 +38,8 @@ EDITS = {
                                            "title: 来访与合作\nsummary: 一年的来访。"),
     "a link to another report": lambda root: append(
         root / "content/2022/01-visits.en.md", "\nSee [2020](../2020/01-visits.en.md#p1).\n"),
-    "a mask in one language only": lambda root: edit(root / "content/2021/01-visits.zh.md", "。", "，隐去**。"),
+    "a mask": lambda root: [edit(root / "content/2021/01-visits.zh.md", "。", "，隐去**。"),
+                            edit(root / "content/2021/01-visits.en.md", "were received", "were received (** withheld)")],
     "a figure": lambda root: edit(root / "content/2020/metrics.yml", "value: 118", "value: 119"),
     "a new section": lambda root: [
         write(root / f"content/2022/02-outlook.{lang}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
@@ -82,8 +83,6 @@ def test_every_edit_rebuilt_with_the_cache_gives_the_files_of_a_clean_build(thre
         assert [f for f in clean if incremental[f] != clean[f]] == [], name
         changed = [f for f in clean if previous.get(f) != clean[f]]
         assert (changed == []) == (name == "nothing"), name  # each edit did change the site
-        if name == "a mask in one language only":
-            assert b"0 mask(s) here but 1" in clean["(reported)"]
         previous = incremental
     assert cache.pages and cache.model.texts and cache.model.reports and cache.validated  # the caches were used
 

@@ -99,9 +99,10 @@ def test_a_figure_without_value_is_still_to_be_filled_in(project, tmp_path):
     metrics = "metrics:\n  - id: later\n    label: {zh: 待填, en: later}\n    unit: {zh: 个, en: items}\n" \
               "    section: first\n"
     config = project({"content/2021/metrics.yml": metrics,
-                      "content/2021/01-first.zh.md": section("第一部分", "共{{ later }}个。\n\n第二段。")})
+                      "content/2021/01-first.zh.md": section("第一部分", "共{{ later }}个。\n\n第二段。"),
+                      "content/2021/01-first.en.md": section("Part one", "{{ later }} in all.\n\nSecond.")})
     code, _, err = run_cli("build", "--config", str(config))
-    assert code == 0
+    assert code == 0, err
     assert "content/2021/metrics.yml:2:5: warning: the figure 'later' has no value yet" in err
     assert "共<span class=\"metric\" id=\"fig-later\" data-metric=\"later\">（待填）</span>个" in \
         (tmp_path / "site/zh/2021/first/index.html").read_text(encoding="utf-8")

@@ -1,0 +1,108 @@
+"""The public edition fails closed: no file it would write carries anything marked withheld.
+
+The masking (``markdown.withheld_plugin``, ``withheld.Withholding``) replaces every withheld
+span before it reaches the model, so a public file never has an element marked withheld, nor
+the span syntax as text. This check is the second line, independent of how the masking is
+done: after rendering and before anything is written, every file is read as a browser or a
+program would (gzip undone, HTML entities and JSON escapes decoded) and any mark of withheld
+content fails the build, naming the file, the line and the sources of that page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .leaks import is_vendored, vendored_sources
+from .markdown import ATTRIBUTES_WITHHELD
+
+# An element marked withheld (by class or a data attribute), also where escaped into text or JSON
+# (class=\"withheld\"), and the attribute syntax {… withheld …} left as text: what a public file never holds.
+MARKED = re.compile(rf"""\bclass\s*=\s*\\?["']?[^"'<>]*?\bwithheld(?![a-z])|\bdata-withheld|{ATTRIBUTES_WITHHELD}""",
+                    re.IGNORECASE)
+TAG = re.compile(r"<[^<>]*>")
+BINARY = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".wasm", ".pdf")
+
+
+@dataclass(frozen=True)
+class Marked:
+    file: str
+    line: int
+    column: int
+    found: str
+
+
+def find_marked(files: dict[str, bytes]) -> list[Marked]:
+    """Every place a file would publish something marked withheld (one per file). The theme's own
+    scripts and styles and plotly.js, byte for byte as shipped, hold no content and are skipped."""
+    found = []
+    vendored = vendored_sources()
+    for name in sorted(files):
+        if name.lower().endswith(BINARY) or is_vendored(name, files[name], vendored):
+            continue
+        text = _readable(files[name])
+        if "withheld" not in text.lower() and "&" not in text and "\\u" not in text:
+            continue  # nothing could spell it, even encoded: most files, and the large scripts
+        # As written, as a browser shows it, without the tags a page puts inside text (<span lang="en">).
+        for view in (text, html.unescape(text), _json_unescaped(text), html.unescape(TAG.sub("", text))):
+            match = _search(view)
+            if match:
+                line = view.count("\n", 0, match.start()) + 1
+                column = match.start() - (view.rfind("\n", 0, match.start()) + 1) + 1
+                found.append(Marked(name, line, column, match.group(0)))
+                break
+    return found
+
+
+def _search(view: str) -> re.Match[str] | None:
+    """MARKED near each "withheld" of ``view`` only: a long line of minified code stays linear."""
+    lowered = view.lower()
+    start = lowered.find("withheld")
+    while start != -1:
+        window = max(0, start - WINDOW)
+        match = MARKED.search(view, window, start + len("withheld") + 1)
+        if match:
+            return match
+        start = lowered.find("withheld", start + 1)
+    return None
+
+
+WINDOW = 200  # how far before "withheld" its class attribute or brace may stand
+
+
+def _readable(data: bytes) -> str:
+    """The file as text; Pagefind's index files are compressed."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            pass
+    return data.decode("utf-8", errors="replace")
+
+
+def _json_unescaped(text: str) -> str:
+    if "\\u" not in text:
+        return text
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def sources_of_pages(site) -> dict[str, list[Path]]:
+    """The source files each page is made from, by output file, to name them in an error."""
+    config = site.project.config_path
+    sources: dict[str, list[Path]] = {}
+    for page in site.pages.values():
+        paths: list[Path] = []
+        if page.report_id:
+            report = site.report(page.report_id)
+            folder = next((text.source.parent for section in report.sections for text in section.texts.values()), None)
+            if page.section_slug:
+                section = next(s for s in report.sections if s.slug == page.section_slug)
+                paths = [text.source for text in section.texts.values()]
+            elif folder is not None:
+                paths = [folder / "report.yml", folder / "metrics.yml"]
+        sources[page.output] = [*paths, config]
+    return sources
