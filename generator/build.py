@@ -7,13 +7,13 @@ written unless the whole site rendered without an error.
 
 from __future__ import annotations
 
+import posixpath
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import markdown
 from .config import check_government_site_fields, load_project
 from .content import drop_tokens, review_reports, validate_reports
 from .diagnostics import Diagnostics
@@ -23,8 +23,10 @@ from .cache import BuildCache
 from .model import Site, build_site
 from .render import render_site, template_folders
 from .sources import discover_reports
-from .withheld import PUBLIC, Secrets, describe, find_leaks, prepare_edition, withhold_figures
-from .write import write_site
+from .leaks import describe, find_leaks
+from .published import find_marked, sources_of_pages
+from .withheld import PUBLIC, Secrets, Withholding, prepare_edition, withhold_figures
+from .write import MARKER, marker, write_site
 
 
 @dataclass
@@ -64,19 +66,21 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     result = BuildResult(diagnostics)
     timings = result.timings
 
+    # What the edition withholds is masked where the parsers find it, on every YAML value and
+    # Markdown token, and recorded for the checks after rendering.
+    withholding = Withholding(edition)
     with _timed(timings, "load", progress):
-        project = load_project(config_path, diagnostics)
+        project = load_project(config_path, diagnostics, withholding)
         if project is None:
             return result
         if review:  # what a government site must show
             check_government_site_fields(project, diagnostics)
         folders = discover_reports(project.content_dir, project.languages, diagnostics, cache.texts)
-        fixed_masks = project.config.masks == "fixed"
-        secrets = prepare_edition(folders, edition, fixed_masks)
+        prepare_edition(folders, withholding.fixed_masks)
     with _timed(timings, "validate", progress):
-        md = markdown.create_parser()
-        sources = validate_reports(project, folders, md, diagnostics, cache.validated)
-        withhold_figures(sources, edition, fixed_masks, secrets)
+        md = withholding.parser()
+        sources = validate_reports(project, folders, md, diagnostics, withholding, cache.validated)
+        withhold_figures(sources, withholding)
         if review and not diagnostics.errors:  # what reviewers usually miss
             review_reports(sources, project.languages, md, diagnostics)
     if diagnostics.errors or not sources:
@@ -84,7 +88,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     with _timed(timings, "model", progress):
         # The theme's strings first, the project's own overriding them.
         translations = load_translations(list(reversed(template_folders(project))), project.languages,
-                                         diagnostics, fixed_masks)
+                                         diagnostics, withholding.fixed_masks, withholding.values)
         if diagnostics.errors:
             return result
         site = build_site(project, sources, translations, md, diagnostics, edition, cache.model)
@@ -96,22 +100,52 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     default_output = project.output_dir if edition == PUBLIC else \
         project.output_dir.with_name(project.output_dir.name + "-internal")
     result.output_dir = (output_dir or default_output).resolve()
+    from .write import OutputFolderRefused, check_output_folder, project_folders
+    protected = project_folders(project)
+    if write:  # never the sources, a folder nianbao did not write, or the other edition: checked before rendering
+        for refusal in check_output_folder(result.output_dir, protected, edition):
+            diagnostics.error(refusal.path, refusal.message, hint=refusal.hint)
+        if diagnostics.errors:
+            return result
     with _timed(timings, "render", progress):
         result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates,
                                    search_cache=cache.search, page_cache=cache.pages)
         if result.files:
+            result.files[MARKER] = marker(edition)  # which edition a folder holds: write_site checks it
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root), cache.manifest)
     if edition == PUBLIC:
+        with _timed(timings, "withheld check", progress):
+            check_published(result.files, site, result.output_dir, diagnostics)
         with _timed(timings, "leak check", progress):
-            check_leaks(result.files, secrets, result.output_dir, diagnostics)
+            check_leaks(result.files, withholding.secrets, result.output_dir, diagnostics)
     if not write or diagnostics.has_errors(strict):
         return result
     with _timed(timings, "write", progress):
-        write_site(result.files, result.output_dir, {name: entry[1] for name, entry in cache.manifest.items()},
-                   cache.written)
+        try:  # checked again, as the folder may have changed while rendering; adds the site's marker
+            write_site(result.files, result.output_dir, {name: entry[1] for name, entry in cache.manifest.items()},
+                       cache.written, edition=edition, protected=protected)
+        except OutputFolderRefused as refused:
+            for refusal in refused.refusals:
+                diagnostics.error(refusal.path, refusal.message, hint=refusal.hint)
+            return result
         result.written = True
     return result
 
+
+
+def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagnostics: Diagnostics) -> None:
+    """Fail the public build if any file would carry something marked withheld (the masking's second line)."""
+    sources = sources_of_pages(site)
+    for marked in find_marked(files):
+        # A page's own sources; for a file beside pages (a chart's CSV), those of the pages in its folder.
+        paths = sources.get(marked.file) or sorted({path for output, found in sources.items()
+                                                    if posixpath.dirname(output) == posixpath.dirname(marked.file)
+                                                    for path in found})
+        made_from = ", ".join(diagnostics.display_path(path) for path in paths) or "the templates"
+        diagnostics.error(output_dir / marked.file, f"the public edition would publish something marked withheld: "
+                          f"'{marked.found}'", line=marked.line, column=marked.column,
+                          hint=f"nothing was written; the file is made from {made_from}: mark withheld text "
+                               "there as [text]{.withheld} only")
 
 
 def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, diagnostics: Diagnostics) -> None:

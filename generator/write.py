@@ -4,26 +4,197 @@ Files go to a fresh temporary folder beside the output; only when every file
 is written is it swapped in. A build that fails or is killed leaves the
 previous site exactly as it was; a later build removes the temporary folders
 that killed builds left behind.
+
+The output folder is guarded, since it is replaced whole: it may not be, contain
+or lie inside the project's folder or its sources (content, templates, the
+build cache), and an existing non-empty folder is replaced only if nianbao wrote
+it, as the same edition. Every site carries a marker, ``nianbao-site.json``, to
+tell (``check_output_folder``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, NamedTuple
+
+from .manifest import MANIFEST
+from .withheld import INTERNAL, PUBLIC
+
+if TYPE_CHECKING:
+    from .config import Project
 
 TEMP_PREFIX = ".nianbao-tmp-"
 OLD_PREFIX = ".nianbao-old-"
+# At the root of every site nianbao writes: a visible name, so that copies that leave out hidden
+# files (cp site/*, Jekyll) keep it and `nianbao verify` still finds every file of the manifest.
+MARKER = "nianbao-site.json"
+
+
+class Refusal(NamedTuple):
+    """Why the site may not be written to a folder: a diagnostic's path, message and hint."""
+
+    path: Path
+    message: str
+    hint: str
+
+
+class Protected(NamedTuple):
+    """A folder the output folder must keep clear of, and what to call it in a message."""
+
+    path: Path
+    what: str
+    kind: str = "source"  # "project": may hold the output folder (site/); "cache": holds withheld values
+
+
+class OutputFolderRefused(Exception):
+    def __init__(self, refusals: list[Refusal]):
+        super().__init__("; ".join(f"{r.path}: {r.message}" for r in refusals))
+        self.refusals = refusals
+
+
+def marker(edition: str) -> bytes:
+    return (json.dumps({"generator": "nianbao", "edition": edition}) + "\n").encode("utf-8")
+
+
+def project_folders(project: Project) -> list[Protected]:
+    """What the output folder of ``project`` must keep clear of, whether they exist or not."""
+    from .cache import CACHE_FOLDER
+    from .config import theme_dir
+
+    return [Protected(project.root, "the project folder", "project"),
+            Protected(project.content_dir, "the content folder"),
+            Protected(project.templates_dir, "the templates folder"),
+            Protected(project.root / CACHE_FOLDER, f"the build cache ({CACHE_FOLDER})", "cache"),
+            Protected(theme_dir(), "nianbao's built-in theme")]
+
+
+def check_output_folder(output_dir: Path, protected: Iterable[Protected], edition: str) -> list[Refusal]:
+    """Why the site of ``edition`` may not replace ``output_dir``; empty when it may. Nothing is changed.
+
+    Refused: an output folder that is, contains or lies inside a protected folder (but the project
+    folder itself may hold the output folder: site/); that exists and is not a folder; that is
+    not empty and was not written by nianbao; that holds the other edition. Paths are compared
+    resolved (symbolic links followed), and as the same folder on disk where they exist."""
+    output_dir = Path(output_dir).resolve()
+    refusals = []
+    for folder, what, kind in protected:
+        folder = Path(folder).resolve()
+        if _same(output_dir, folder):
+            relation = "is"
+        elif any(_same(above, folder) for above in output_dir.parents):
+            if kind == "project":
+                continue  # site/: the output folder's usual place
+            relation = "lies inside"
+        elif any(_same(above, output_dir) for above in folder.parents):
+            relation = "contains"
+        else:
+            continue
+        if kind == "cache":
+            hint = ("the cache holds the real values of withheld figures and is never published: "
+                    "choose another folder with --out (or 'output:' in site_config.yml), e.g. site/")
+        else:
+            hint = "choose a new folder outside the sources with --out (or 'output:' in site_config.yml), e.g. site/"
+        message = {"is": "the output folder is {what}, and a build replaces its output folder whole: nothing was changed",
+                   "contains": "the output folder contains {what}, and a build replaces its output folder whole: "
+                               "nothing was changed",
+                   "lies inside": "the output folder lies inside {what}, where no site may be written: "
+                                  "nothing was changed"}[relation]
+        refusals.append(Refusal(output_dir, message.format(what=what), hint))
+    if refusals:
+        return refusals[:1]  # the closest one says it all
+    found = site_edition(output_dir)
+    if found is None or found == edition:
+        return []
+    if found == NOT_A_FOLDER:
+        return [Refusal(output_dir, "the output path exists and is not a folder: nothing was changed",
+                        "choose another folder with --out")]
+    if found == FOREIGN:
+        return [Refusal(output_dir, "the output folder exists and was not written by nianbao: nothing was changed",
+                        "choose an empty or new folder with --out, or delete it yourself if it is really an old site")]
+    if found == PUBLIC:
+        return [Refusal(output_dir, "the output folder holds the public edition, which the internal edition never "
+                                    "replaces: nothing was changed",
+                        "leave out --out to build the internal edition into a folder of its own (the output "
+                        "folder's name and -internal, e.g. site-internal/), or choose another folder")]
+    return [Refusal(output_dir, "the output folder holds the internal edition, which the public edition never "
+                                "replaces: nothing was changed",
+                    "build the public edition into another folder; delete the internal one yourself if it is "
+                    "no longer needed")]
+
+
+NOT_A_FOLDER, FOREIGN = "not a folder", "foreign"
+
+
+def site_edition(folder: Path) -> str | None:
+    """What ``folder`` holds: None if it does not exist or is empty; the edition of the site
+    nianbao wrote there; else NOT_A_FOLDER or FOREIGN.
+
+    A site carries its marker. A site of an earlier nianbao has none, only its manifest.json:
+    it counts as nianbao's if the manifest says nianbao wrote it and lists every other file of
+    the folder (a site someone added files to is refused); it is of the public edition if it
+    has a sitemap.xml (the internal edition has none), else of the internal one."""
+    if not os.path.lexists(folder):
+        return None
+    if not os.path.isdir(folder):
+        return NOT_A_FOLDER
+    try:
+        with os.scandir(folder) as entries:
+            if next(entries, None) is None:
+                return None
+    except OSError:
+        return FOREIGN
+    try:
+        found = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        if isinstance(found, dict) and found.get("generator") == "nianbao" and found.get("edition") in (PUBLIC, INTERNAL):
+            return found["edition"]
+        return FOREIGN
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        return FOREIGN
+    try:
+        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        generator, names = listed["generator"], listed["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return FOREIGN
+    if not isinstance(generator, str) or not generator.startswith("nianbao") or not isinstance(names, dict):
+        return FOREIGN
+    for path in folder.rglob("*"):
+        if not path.is_dir() and path.relative_to(folder).as_posix() not in names and path.name != MANIFEST:
+            return FOREIGN
+    return PUBLIC if "sitemap.xml" in names else INTERNAL
+
+
+def _same(a: Path, b: Path) -> bool:
+    if a == b:
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist
+        return False
 
 
 def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None = None,
-               written: dict | None = None) -> None:
+               written: dict | None = None, *, edition: str = PUBLIC,
+               protected: Iterable[Protected] = ()) -> None:
     """``digests``: each file's SHA-256; ``written``: what the last write left, by name: its
     digest and its status then. A file whose bytes are the same as the one the last build wrote,
     and which nobody changed since (same status), is linked into the new site instead of written
-    again. ``written`` is replaced by this write's."""
+    again. ``written`` is replaced by this write's.
+
+    ``files`` hold the site's marker (the build adds it before the manifest lists the files; it is
+    added here for a caller that did not). Raises OutputFolderRefused, with nothing changed, if
+    ``check_output_folder`` refuses the folder."""
     output_dir = output_dir.resolve()
+    refusals = check_output_folder(output_dir, protected, edition)
+    if refusals:
+        raise OutputFolderRefused(refusals)
+    if MARKER not in files:
+        files = {**files, MARKER: marker(edition)}
     parent = output_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(output_dir)
