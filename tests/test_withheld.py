@@ -139,13 +139,15 @@ def test_a_planted_leak_fails_the_public_build_and_keeps_the_previous_site(tmp_p
     assert run_cli("build", "--config", str(config))[0] == 0
     site = config.parent / "site"
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    # the masks still pair with the Chinese: only the leak check can see this
     leaky = (WITHHELD / "content/2023/01-exchanges.en.md").read_text(encoding="utf-8").replace(
-        "{{ secret-agreements }} agreements", "4,729 agreements")
+        "agreements were signed", "agreements (4,729 agreements) were signed")
     (config.parent / "content/2023/01-exchanges.en.md").write_text(leaky, encoding="utf-8")
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 1
     leaks = re.findall(r"^(site/\S+?):(\d+):(\d+): error: the public edition would publish withheld content: "
-                       r"\"4,729 agreements\" \(as written\), withheld in metrics.yml:7$", err, re.M)
+                       r"\"4,729 agreements\" \((?:as written|after decompressing the search index)\), "
+                       r"withheld in metrics.yml:7$", err, re.M)
     # the section, its bilingual view, the full report, and the search index
     assert sorted(leak[0] for leak in leaks) == sorted([
         "site/en/2023/exchanges/index.html", "site/en/2023/exchanges/bilingual.html", "site/en/2023/full.html",
@@ -284,7 +286,7 @@ def test_a_build_whose_masking_is_bypassed_fails_closed(tmp_path, monkeypatch):
                         r"withheld: '(.*)'$", err, re.M)
     pages = {name for name, _ in marked}
     assert {"zh/2023/exchanges/index.html", "en/2023/exchanges/index.html", "zh/2023/full.html",
-            "zh/2023/index.html", "en/2023/exchanges/chart-1.csv"} <= pages, err
+            "zh/2023/index.html"} <= pages, err
     assert "hint: nothing was written; the file is made from content/2023/01-exchanges.en.md, " \
            "content/2023/01-exchanges.zh.md, site_config.yml" in err
 
