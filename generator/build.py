@@ -135,8 +135,9 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
 
 def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagnostics: Diagnostics) -> None:
     """Fail the public build if any file would carry something marked withheld (the masking's second line)."""
-    sources = sources_of_pages(site)
-    for marked in find_marked(files):
+    marked_files = find_marked(files)
+    sources = sources_of_pages(site) if marked_files else {}  # only to name them: none in a good build
+    for marked in marked_files:
         # A page's own sources; for a file beside pages (a chart's CSV), those of the pages in its folder.
         paths = sources.get(marked.file) or sorted({path for output, found in sources.items()
                                                     if posixpath.dirname(output) == posixpath.dirname(marked.file)

@@ -23,7 +23,7 @@ from .diagnostics import Diagnostics
 from .metrics import METRICS_FILE, Metric, load_metrics
 from .schema import ChartSpec, ReportMeta, SectionFrontMatter, parse_and_validate, validate
 from .sources import ReportFolder, SectionFile
-from .withheld import Secret, Withholding
+from .withheld import MASK_RUN, Secret, Withholding
 from .yamlfile import YamlError, parse_yaml
 
 RESERVED_SLUG = "figures"  # the figures page of each report
@@ -125,15 +125,13 @@ def _replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, wi
     """What ``make(diagnostics)`` gives, what it reports and what it finds withheld, kept in
     ``valid`` by ``key``: taken from the previous build's ``cache`` while ``key`` is the same,
     and its report and secrets replayed."""
-    secrets = withholding.secrets.items
     if key not in cache:
-        found, mark = Diagnostics(diagnostics.root), len(secrets)
-        result = make(found)
-        cache[key] = (result, found.items, secrets[mark:])
-        del secrets[mark:]
+        found = Diagnostics(diagnostics.root)
+        result, withheld = withholding.captured(lambda: make(found))
+        cache[key] = (result, found.items, withheld)
     result, items, withheld = cache[key]
     diagnostics.items.extend(items)
-    secrets.extend(withheld)
+    withholding.secrets.items.extend(withheld)
     valid[key] = cache[key]
     return result
 
@@ -169,11 +167,11 @@ def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostic
     except YamlError as exc:
         diagnostics.error(path, exc.message, line=exc.line, column=exc.column, hint=exc.hint)
         return None
-    secrets, mark = withholding.secrets.items, len(withholding.secrets.items)
-    withholding.values(document, path, diagnostics)
-    withholding.spans(parsed.withheld, path)
-    withheld = secrets[mark:]
-    del secrets[mark:]  # kept with the section, which the next build may take from its cache
+    def mask() -> None:
+        withholding.values(document, path, diagnostics)
+        withholding.spans(parsed.withheld, path)
+
+    _, withheld = withholding.captured(mask)  # kept with the section, which the next build may take from its cache
     if document.data is None:
         diagnostics.error(path, "the front matter is empty: the section has no title",
                           line=parsed.front_matter_line, hint="add a line title: \"…\" between the '---' lines")
@@ -386,7 +384,7 @@ def _masks_in(text: str) -> int:
     """Masks and withheld spans of a one-line text: a run of unescaped *, or a span's {…withheld…}."""
     if "*" not in text and "withheld" not in text.lower():
         return 0
-    return len(re.findall(r"(?<!\\)\*+", text)) + len(re.findall(r"\{[^{}]*withheld[^{}]*\}", text, re.IGNORECASE))
+    return len(MASK_RUN.findall(text)) + len(re.findall(r"\{[^{}]*withheld[^{}]*\}", text, re.IGNORECASE))
 
 
 def _masks_per_block(text: SectionSource, metrics: dict[str, Metric]) -> list[tuple[int, int | None]]:

@@ -340,7 +340,7 @@ def _read_decoded(text: FileText, value: str, raw: int, how: str, numbers: bool 
         for label in PUNYCODE.findall(value):
             text.add(_punycode(label), raw, "after decoding a punycode host name", numbers)
     if "\\" in value and JS_ESCAPE.search(value):
-        text.add(_unescape_js(value), raw, "after decoding JSON escapes", numbers)
+        text.add(unescape_js(value), raw, "after decoding JSON escapes", numbers)
     if len(value) >= 24:
         for match in BASE64_RUN.finditer(value):
             decoded = _base64_text(match.group(0))
@@ -348,7 +348,7 @@ def _read_decoded(text: FileText, value: str, raw: int, how: str, numbers: bool 
                 text.add(decoded, raw + match.start(), "after decoding base64 data", numbers)
 
 
-def _unescape_js(value: str) -> str:
+def unescape_js(value: str) -> str:
     return JS_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2) or m.group(3), 16)), value)
 
 
@@ -819,7 +819,6 @@ class LeakScanner:
             if hit is not None:
                 position, found, how = hit
                 line, column = text.location(position, found)
-                piece = text.piece_at(position)
                 leaks.append(Leak(text.name, line, column, secret, found, how or text.how(position, normalise(found))))
         return leaks
 

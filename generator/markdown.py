@@ -22,6 +22,7 @@ off. Two rules are our own:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -297,10 +298,11 @@ def _withheld_rule(state: StateCore, withhold: bool, fixed_masks: bool) -> None:
             continue
         first_line = token.map[0] + 1 if token.map else None
         children, index, kept = token.children, 0, []
+        # breaks[i]: the line breaks before children[i], so each child knows its line
+        breaks = list(itertools.accumulate((c.type in ("softbreak", "hardbreak") for c in children), initial=0))
         while index < len(children):
             child = children[index]
-            line = None if first_line is None else first_line + sum(
-                c.type in ("softbreak", "hardbreak") for c in children[:index])
+            line = None if first_line is None else first_line + breaks[index]
             _check_token(child, line, problems)
             if not is_withheld(child) or child.nesting < 0:
                 kept.append(child)

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .leaks import is_vendored, vendored_sources
+from .leaks import is_vendored, unescape_js, vendored_sources
 from .markdown import ATTRIBUTES_WITHHELD
 
 # An element marked withheld (by class or a data attribute), also where escaped into text or JSON
@@ -45,10 +45,10 @@ def find_marked(files: dict[str, bytes]) -> list[Marked]:
         if name.lower().endswith(BINARY) or is_vendored(name, files[name], vendored):
             continue
         text = _readable(files[name])
-        if "withheld" not in text.lower() and "&" not in text and "\\u" not in text:
+        if "withheld" not in text.lower() and "&" not in text and "\\u" not in text and "\\x" not in text:
             continue  # nothing could spell it, even encoded: most files, and the large scripts
         # As written, as a browser shows it, without the tags a page puts inside text (<span lang="en">).
-        for view in (text, html.unescape(text), _json_unescaped(text), html.unescape(TAG.sub("", text))):
+        for view in (text, html.unescape(text), unescape_js(text), html.unescape(TAG.sub("", text))):
             match = _search(view)
             if match:
                 line = view.count("\n", 0, match.start()) + 1
@@ -82,12 +82,6 @@ def _readable(data: bytes) -> str:
         except (OSError, EOFError, zlib.error):
             pass
     return data.decode("utf-8", errors="replace")
-
-
-def _json_unescaped(text: str) -> str:
-    if "\\u" not in text:
-        return text
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def sources_of_pages(site) -> dict[str, list[Path]]:

@@ -26,7 +26,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -36,6 +36,7 @@ from .markdown import FIXED_MASK, mask_length
 from .metrics import plain_number, withhold
 from .yamlfile import YamlDocument
 
+T = TypeVar("T")
 PUBLIC, INTERNAL = "public", "internal"
 EDITIONS = (PUBLIC, INTERNAL)
 MASK_RUN = re.compile(r"(?<!\\)\*+")
@@ -135,6 +136,15 @@ class Withholding:
         if ranges and markdown.withheld_ranges(self.locator, text)[0]:  # never: but if, nothing is published
             diagnostics.error(path, "a withheld span could not be masked", line=line, hint=markdown.SPAN_HINT)
         return text
+
+    def captured(self, make: Callable[[], T]) -> tuple[T, list[Secret]]:
+        """What ``make()`` gives and the secrets it records, taken out of ``secrets``: for a result
+        kept in a cache, whose secrets every build that takes it adds again."""
+        mark = len(self.secrets.items)
+        result = make()
+        withheld = self.secrets.items[mark:]
+        del self.secrets.items[mark:]
+        return result, withheld
 
     def spans(self, found: list[markdown.WithheldSpan], path: Path) -> None:
         """Record the withheld spans the parser found in a Markdown text."""

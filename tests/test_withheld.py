@@ -134,6 +134,13 @@ def planted(tmp_path: Path, english: str) -> Path:
     return project / "site_config.yml"
 
 
+def planted_chinese(tmp_path: Path, chinese: str) -> Path:
+    """The fixture with its Chinese section replaced (the English as it is)."""
+    config = planted(tmp_path, (WITHHELD / "content/2023/01-exchanges.en.md").read_text(encoding="utf-8"))
+    (config.parent / "content/2023/01-exchanges.zh.md").write_text(chinese, encoding="utf-8")
+    return config
+
+
 def test_a_planted_leak_fails_the_public_build_and_keeps_the_previous_site(tmp_path):
     config = planted(tmp_path, (WITHHELD / "content/2023/01-exchanges.en.md").read_text(encoding="utf-8"))
     assert run_cli("build", "--config", str(config))[0] == 0
@@ -309,8 +316,7 @@ def test_with_both_lines_bypassed_the_leak_check_still_refuses(tmp_path, monkeyp
 ])
 def test_what_cannot_be_withheld_safely_is_refused_with_its_line(tmp_path, body, message):
     chinese = (WITHHELD / "content/2023/01-exchanges.zh.md").read_text(encoding="utf-8")
-    config = planted(tmp_path, (WITHHELD / "content/2023/01-exchanges.en.md").read_text(encoding="utf-8"))
-    (config.parent / "content/2023/01-exchanges.zh.md").write_text(chinese + f"\n第三段，\n{body}。\n", encoding="utf-8")
+    config = planted_chinese(tmp_path, chinese + f"\n第三段，\n{body}。\n")
     for edition in ("public", "internal"):
         code, _, err = run_cli("build", "--edition", edition, "--config", str(config))
         assert code == 1, (edition, err)
@@ -333,9 +339,7 @@ def test_what_cannot_be_withheld_safely_is_refused_with_its_line(tmp_path, body,
 ])
 def test_every_spelling_of_a_span_is_masked_in_public_and_shown_in_internal(tmp_path, spelling, shown):
     chinese = (WITHHELD / "content/2023/01-exchanges.zh.md").read_text(encoding="utf-8")
-    config = planted(tmp_path, (WITHHELD / "content/2023/01-exchanges.en.md").read_text(encoding="utf-8"))
-    (config.parent / "content/2023/01-exchanges.zh.md").write_text(
-        chinese.replace("[欧阳明远]{.withheld}", spelling), encoding="utf-8")
+    config = planted_chinese(tmp_path, chinese.replace("[欧阳明远]{.withheld}", spelling))
     assert run_cli("build", "--config", str(config))[0] == 0
     page = BeautifulSoup((config.parent / "site/zh/2023/exchanges/index.html").read_text(encoding="utf-8"),
                          "html.parser")
