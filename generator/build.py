@@ -115,9 +115,10 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root), cache.manifest)
     if edition == PUBLIC:
         with _timed(timings, "withheld check", progress):
-            check_published(result.files, site, result.output_dir, diagnostics)
+            check_published(result.files, site, result.output_dir, diagnostics, cache.checked.setdefault("marked", {}))
         with _timed(timings, "leak check", progress):
-            check_leaks(result.files, withholding.secrets, result.output_dir, diagnostics)
+            check_leaks(result.files, withholding.secrets, result.output_dir, diagnostics,
+                        cache.checked.setdefault("leaks", {}))
     if not write or diagnostics.has_errors(strict):
         return result
     with _timed(timings, "write", progress):
@@ -133,9 +134,10 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
 
 
 
-def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagnostics: Diagnostics) -> None:
+def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagnostics: Diagnostics,
+                    kept: dict | None = None) -> None:
     """Fail the public build if any file would carry something marked withheld (the masking's second line)."""
-    marked_files = find_marked(files)
+    marked_files = find_marked(files, kept)
     sources = sources_of_pages(site) if marked_files else {}  # only to name them: none in a good build
     for marked in marked_files:
         # A page's own sources; for a file beside pages (a chart's CSV), those of the pages in its folder.
@@ -149,8 +151,9 @@ def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagn
                                "there as [text]{.withheld} only")
 
 
-def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, diagnostics: Diagnostics) -> None:
+def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, diagnostics: Diagnostics,
+                kept: dict | None = None) -> None:
     """Fail the public build if any file would publish what the sources withhold."""
-    for leak in find_leaks(files, secrets):
+    for leak in find_leaks(files, secrets, kept):
         message, hint = describe(leak)
         diagnostics.error(output_dir / leak.file, message, line=leak.line, column=leak.column, hint=hint)

@@ -19,7 +19,11 @@ Two parts:
    and markup removed). Figures: every number the site states is read once into a table of
    values (with and without group separators, decimals, full-width digits, Chinese numerals in
    both styles, 万/亿, thousand/K/million, e-notation, per cent), so that thousands of withheld
-   figures cost one look-up each.
+   figures cost one look-up each; a number whose significant digits are none of theirs, with no
+   scale after it that could make it a rounding of one, is passed over unread.
+
+Files are checked apart (``scan.check_files``): each file's leaks are kept by its bytes for the
+next build, and many files are read in worker processes.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ import base64
 import binascii
 import codecs
 import csv
+import dataclasses
 import functools
 import gzip
+import hashlib
 import html
 import json
 import re
@@ -42,6 +48,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .metrics import plain_number
+from .scan import check_files
 from .withheld import Secret, Secrets
 
 
@@ -55,12 +62,30 @@ class Leak:
     how: str  # "as written", "after decoding HTML entities" …
 
 
-def find_leaks(files: dict[str, bytes], secrets: Secrets) -> list[Leak]:
-    """Every file that would publish something ``secrets`` withholds (one leak per file and secret)."""
+def find_leaks(files: dict[str, bytes], secrets: Secrets, kept: dict | None = None) -> list[Leak]:
+    """Every file that would publish something ``secrets`` withholds (one leak per file and secret).
+    ``kept``: each file's leaks from the last check of the same things withheld (see scan.py)."""
     if not secrets.items:
         return []
-    figures = any(secret.number is not None for secret in secrets.items)
-    return LeakScanner(files, numbers=figures).find(secrets)
+    # Each thing withheld is searched once, however many places withhold it; where it stands in
+    # the sources (which changes with every edit above it) does not change what is found.
+    by_search: dict[tuple, list[Secret]] = {}
+    for secret in secrets.items:
+        by_search.setdefault(_searched(secret), []).append(secret)
+    searched = Secrets([same[0] for same in by_search.values()])
+    key = hashlib.blake2b(repr(sorted(by_search, key=repr)).encode(), digest_size=32).digest()
+    found = check_files(files, _leaks_in, (searched,), kept, key)
+    return [dataclasses.replace(leak, secret=secret) for leak in found for secret in by_search[_searched(leak.secret)]]
+
+
+def _searched(secret: Secret) -> tuple:
+    """What the search for a secret depends on."""
+    return secret.text, secret.number, secret.units, secret.before, secret.after
+
+
+def _leaks_in(files: dict[str, bytes], secrets: Secrets) -> list[Leak]:
+    figures = {value for secret in secrets.items if (value := _figure(secret)) is not None}
+    return LeakScanner(files, figures).find(secrets)
 
 
 # --- normalisation -------------------------------------------------------------------------------
@@ -164,8 +189,6 @@ class FileText:
     pieces: list[Piece] = field(default_factory=list)
     length: int = 0
     view: str = ""  # the pieces read, joined and normalised
-    compact: str = ""  # the same without white space (and so without the markup between pieces)
-    numbers: str = ""  # the view with pieces whose numbers are not figures blanked out
     plain_how: str = "as written"  # "after decompressing …" for a compressed file
 
     def add(self, text: str, raw: int, how: str = "as written", numbers: bool = True, join: str = "\n") -> None:
@@ -182,17 +205,31 @@ class FileText:
         joined = "".join(self.parts)
         view = normalise(joined)
         if len(view) != len(joined):  # normalising changed lengths (ß, ﬁ, ㎡): piece by piece
-            position, parts = 0, []
+            position, parts, length = 0, [], 0
             for index, piece in enumerate(self.pieces):
                 end = self.pieces[index + 1].start if index + 1 < len(self.pieces) else len(joined)
-                parts.append(joined[position:piece.start])
+                between = joined[position:piece.start]
                 piece_text = normalise(joined[piece.start:end])
                 position = end
-                piece.start = sum(len(p) for p in parts)
-                parts.append(piece_text)
+                piece.start = length + len(between)
+                length = piece.start + len(piece_text)
+                parts += (between, piece_text)
             view = "".join(parts)
         self.view = view
-        self.compact = WHITESPACE.sub("", view)
+        self.parts = []
+        self._starts = [p.start for p in self.pieces]
+
+    # The other views are made when first searched: most builds withhold no figure, or no text.
+
+    @functools.cached_property
+    def compact(self) -> str:
+        """The view without white space (and so without the markup between pieces)."""
+        return "".join(self.view.split())
+
+    @functools.cached_property
+    def numbers(self) -> str:
+        """The view with the pieces whose numbers are not figures, and hash-like runs, blanked out."""
+        view = self.view
         if all(p.numbers for p in self.pieces):
             numbers = view
         else:
@@ -205,9 +242,7 @@ class FileText:
                     position = end
             out.append(view[position:])
             numbers = "".join(out)
-        self.numbers = HASHLIKE.sub(_blank_hash, numbers)
-        self.parts = []
-        self._starts = [p.start for p in self.pieces]
+        return HASHLIKE.sub(_blank_hash, numbers)
 
     def piece_at(self, position: int) -> Piece | None:
         index = bisect_right(self._starts, position) - 1
@@ -383,18 +418,15 @@ def _read_markup(text: FileText, raw: str, how: str) -> None:
     shown = MARKUP_TOKEN.sub("\n", INLINE_TAG.sub("", raw)) if "<" in raw else raw
     _add_text(text, shown, 0, how, "\n")
     values, layout = [], []
-    for tag in TAG.finditer(raw):
-        if not tag.group(1):
+    # Every tag's attributes at once: a quoted value never leaves its tag, nor a name a space.
+    for key, double, single, bare in ATTRIBUTE.findall(" ".join(TAG.findall(raw))):
+        value = double or single or bare
+        key = key.lower()
+        if not value or key.startswith("xmlns"):  # a namespace's name (…/1999/xhtml) is no content
             continue
-        for match in ATTRIBUTE.finditer(tag.group(1)):
-            key = match.group(1).lower()
-            value = match.group(2) if match.group(2) is not None else \
-                match.group(3) if match.group(3) is not None else match.group(4)
-            if not value or key.startswith("xmlns"):  # a namespace's name (…/1999/xhtml) is no content
-                continue
-            (layout if key in LAYOUT_ATTRIBUTES else values).append(value)
-            if key in URL_ATTRIBUTES and "+" in value:
-                values.append(urllib.parse.unquote_plus(html.unescape(value)))
+        (layout if key in LAYOUT_ATTRIBUTES else values).append(value)
+        if key in URL_ATTRIBUTES and "+" in value:
+            values.append(urllib.parse.unquote_plus(html.unescape(value)))
     _add_text(text, "\n".join(values), 0, how, "\n")
     _add_text(text, "\n".join(layout), 0, how, "\n", numbers=False)
     if "<!--" in raw:
@@ -477,8 +509,8 @@ def _read_json(text: FileText, body: str, offset: int, how: str, numbers: bool =
     _walk(value, strings, figures, numbers, plotly=isinstance(value, dict) and "data" in value and "layout" in value)
     if "\\u" in body:
         how = "after decoding JSON escapes"
-    for string in strings:
-        _add_text(text, string, offset, how, "\n", numbers=string_numbers)
+    if strings:  # one piece: entities and escapes never span a line, so decoding them all at once is the same
+        _add_text(text, "\n".join(strings), offset, how, "\n", numbers=string_numbers)
     if figures:
         text.add(" \n".join(figures), offset, how)
 
@@ -573,13 +605,20 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_SCALES = {"万": 10_000, "亿": 100_000_000}
 CN_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS) + "".join(CN_SCALES)
-CHINESE = re.compile(f"(?P<pct>百分之)?(?P<cn>[{CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?)")
+CN_NUMERAL = re.compile(f"[{CN_CHARS}]")
+# A Chinese numeral; 百分之 before it makes it a percentage (looked at apart: a pattern that starts
+# with a set of characters is searched several times faster).
+CHINESE = re.compile(f"[{CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?")
+PERCENT_BEFORE = "百分之"
 SCALE_WORDS = [("万亿", Decimal(10) ** 12), ("万", Decimal(10_000)), ("亿", Decimal(100_000_000)),
                ("千", Decimal(1000)), ("thousand", Decimal(1000)), ("k", Decimal(1000)),
                ("million", Decimal(10) ** 6), ("mln", Decimal(10) ** 6), ("mn", Decimal(10) ** 6),
                ("billion", Decimal(10) ** 9), ("bn", Decimal(10) ** 9)]
 SCALE_STARTS = set("万亿千tmbk×x")
 SCALE = re.compile(r" ?(万亿|万|亿|千|thousand|million|mln|mn|billion|bn|k)(?![a-z])")
+# A number followed by a scale (SCALE) or a multiplier (TIMES_TEN): what may be a rounding.
+SCALE_AFTER = re.compile(r"[0-9] ?(?:万|亿|千|thousand|million|mln|mn|billion|bn|k(?![a-z])|[×x] ?10)")
+DIGIT_RUN = re.compile("[0-9]+")
 TIMES_TEN = re.compile(r" ?[×x] ?(?:10(?:\^|\*\*)(?P<pow>[0-9]{1,2})|10(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(?P<big>10(?:,000)+|10+))"
                        r"(?![0-9])")
 SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -645,8 +684,10 @@ def _value(text: str) -> Decimal | None:
 class LeakScanner:
     """The content of a site's files, read once; ``find`` then searches it for what is withheld."""
 
-    def __init__(self, files: dict[str, bytes], numbers: bool = True):
-        """``numbers=False``: read no numbers (nothing withheld is a figure)."""
+    def __init__(self, files: dict[str, bytes], figures: set[Decimal] | None = None):
+        """``figures``: the withheld values looked for; only the numbers that may state one of
+        them (or bound the range a mask implies) are kept. None reads every number; an empty
+        set none."""
         vendored = vendored_sources()
         self.texts: list[FileText] = []
         self.skipped: list[str] = []  # vendored code
@@ -658,19 +699,50 @@ class LeakScanner:
             text = extract(name, data)
             if text is not None:
                 self.texts.append(text)
+        self.figures = figures
+        # The significant digits of what is looked for: a number with other digits, and no scale
+        # after it that could make it a rounding, states none of them (checked before any Decimal).
+        self.digits = None if figures is None else {_significant(str(v)) for v in figures}
         self.values: dict[Decimal, list[Occurrence]] = {}
         self.rounded: list[tuple[Decimal, Decimal, Occurrence]] = []  # 1.2万: every figure it rounds
-        for text in self.texts if numbers else ():
+        for text in self.texts if figures is None or figures else ():
             self._read_numbers(text)
 
     # numbers
+
+    def _wanted(self, value: Decimal) -> bool:
+        """A value looked for, or one that may bound a mask's range (10ⁿ, 99…9 × 1, 万 or 亿)."""
+        if self.figures is None or value in self.figures:
+            return True
+        digits = _significant(str(value))
+        return digits == "1" or not digits.strip("9")
 
     def _add(self, value: Decimal | None, occurrence: Occurrence) -> None:
         if value is not None:
             self.values.setdefault(value.normalize(), []).append(occurrence)
 
+    def _may_state_a_figure(self, view: str) -> bool:
+        """Whether a file's numbers may state a figure looked for: a number followed by a scale
+        that could make it a rounding of one, the figure's significant digits among the file's
+        digits (a number's digits, separators and decimal point left out, run together in the
+        file's digits with everything else left out), or a Chinese numeral of that value. Most
+        files have none, and are passed over without reading each number."""
+        if self.figures is None:
+            return True
+        if SCALE_AFTER.search(view):
+            return True
+        digits = "".join(DIGIT_RUN.findall(view))
+        if any(significant in digits for significant in self.digits):
+            return True
+        return not view.isascii() and CN_NUMERAL.search(view) is not None and \
+            any(chinese_number(cn) in self.figures for cn in set(CHINESE.findall(view)))
+
     def _read_numbers(self, text: FileText) -> None:
+        # Asked of the whole view, which holds more numbers than the one read (layout, hashes): as quick, and never less.
+        if not self._may_state_a_figure(text.view):
+            return
         view = text.numbers
+        wanted = self.digits
         found: list[tuple[Decimal, Occurrence]] = []
         for match in ARABIC.finditer(view):
             start = match.start()
@@ -683,6 +755,11 @@ class LeakScanner:
             if len(digits) > 1 and digits[0] == "0" and not frac:
                 continue  # 010, 0000: a code, not a figure
             start, end = match.span()
+            if wanted is not None and not exp and " " not in integer:
+                significant = _significant(digits + frac)
+                if significant not in wanted and significant != "1" and significant.strip("9") \
+                        and view[end:end + 2].lstrip(" ")[:1] not in SCALE_STARTS:
+                    continue  # none of the values looked for, whatever its scale or decimals
             before = view[max(0, start - 2):start]
             if "×" in before or before.endswith("x "):
                 continue  # ** × 10,000: a multiplier, the English form of 万
@@ -713,20 +790,22 @@ class LeakScanner:
                 self._scaled(value, factor, frac, text, start, end + times.end(), view[start:end + times.end()], found)
         if not view.isascii():
             for match in CHINESE.finditer(view):
-                value = chinese_number(match.group("cn"))
-                if value is None:
+                cn = match.group(0)
+                value = chinese_number(cn)
+                if value is None or not self._wanted(value):
                     continue
                 start, end = match.span()
-                written = match.group(0)
-                cn = match.group("cn")
-                year = len(cn) == 4 and all(c in CN_DIGITS for c in cn) and 1900 <= int(value) <= 2100
-                occurrence = Occurrence(text, start, end, written, not year)
-                if match.group("pct"):
-                    occurrence = Occurrence(text, start, end, written, True, unit="%")
+                if view.endswith(PERCENT_BEFORE, 0, start):
+                    start -= len(PERCENT_BEFORE)
+                    occurrence = Occurrence(text, start, end, view[start:end], True, unit="%")
+                else:
+                    year = len(cn) == 4 and all(c in CN_DIGITS for c in cn) and 1900 <= int(value) <= 2100
+                    occurrence = Occurrence(text, start, end, cn, not year)
                 found.append((value, occurrence))
         self._mark_ranges(found)
         for value, occurrence in found:
-            self._add(value, occurrence)
+            if self.figures is None or value in self.figures:
+                self._add(value, occurrence)
 
     def _scaled(self, value: Decimal, factor: Decimal, frac: str, text: FileText, start: int, end: int,
                 written: str, found: list) -> None:
@@ -737,7 +816,9 @@ class LeakScanner:
         # A rounded form (0.6K for 619, 1.2万 for 12,345) is recorded as a range, checked in find().
         if frac or len(str(value).replace(".", "").lstrip("0")) >= 2:
             step = factor * (Decimal(10) ** -len(frac.lstrip(".")) if frac else 1)
-            self.rounded.append((exact - step / 2, exact + step / 2, occurrence))
+            low, high = exact - step / 2, exact + step / 2
+            if self.figures is None or any(low <= figure < high for figure in self.figures):
+                self.rounded.append((low, high, occurrence))
 
     @staticmethod
     def _mark_ranges(found: list[tuple[Decimal, Occurrence]]) -> None:
@@ -773,7 +854,7 @@ class LeakScanner:
         return self._find_text(secret)
 
     def _find_figure(self, secret: Secret) -> list[Leak]:
-        value = _value(repr(float(secret.number))) if isinstance(secret.number, float) else _value(str(secret.number))
+        value = _figure(secret)
         if value is None:
             return []
         short = len(plain_number(secret.number).replace(".", "").replace("-", "").lstrip("0")) <= 2
@@ -821,6 +902,18 @@ class LeakScanner:
                 line, column = text.location(position, found)
                 leaks.append(Leak(text.name, line, column, secret, found, how or text.how(position, normalise(found))))
         return leaks
+
+
+def _figure(secret: Secret) -> Decimal | None:
+    """The value of a withheld figure, as the numbers read are keyed."""
+    if secret.number is None:
+        return None
+    return _value(repr(float(secret.number))) if isinstance(secret.number, float) else _value(str(secret.number))
+
+
+def _significant(digits: str) -> str:
+    """619, 61.9, 0.619, 6190 → "619": the digits a number states whatever its scale."""
+    return digits.split("e")[0].split("E")[0].replace(".", "").replace("-", "").strip("0")
 
 
 def _power_of_ten(value: Decimal) -> bool:

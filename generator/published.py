@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .leaks import is_vendored, unescape_js, vendored_sources
 from .markdown import ATTRIBUTES_WITHHELD
+from .scan import check_files
 
 # An element marked withheld (by class or a data attribute), also where escaped into text or JSON
 # (class=\"withheld\"), and the attribute syntax {… withheld …} left as text: what a public file never holds.
@@ -36,9 +37,14 @@ class Marked:
     found: str
 
 
-def find_marked(files: dict[str, bytes]) -> list[Marked]:
+def find_marked(files: dict[str, bytes], kept: dict | None = None) -> list[Marked]:
     """Every place a file would publish something marked withheld (one per file). The theme's own
-    scripts and styles and plotly.js, byte for byte as shipped, hold no content and are skipped."""
+    scripts and styles and plotly.js, byte for byte as shipped, hold no content and are skipped.
+    ``kept``: each file's result from the last check (see scan.py)."""
+    return check_files(files, _marked_in, (), kept, b"marked")
+
+
+def _marked_in(files: dict[str, bytes]) -> list[Marked]:
     found = []
     vendored = vendored_sources()
     for name in sorted(files):
@@ -47,8 +53,7 @@ def find_marked(files: dict[str, bytes]) -> list[Marked]:
         text = _readable(files[name])
         if "withheld" not in text.lower() and "&" not in text and "\\u" not in text and "\\x" not in text:
             continue  # nothing could spell it, even encoded: most files, and the large scripts
-        # As written, as a browser shows it, without the tags a page puts inside text (<span lang="en">).
-        for view in (text, html.unescape(text), unescape_js(text), html.unescape(TAG.sub("", text))):
+        for view in _views(text):
             match = _search(view)
             if match:
                 line = view.count("\n", 0, match.start()) + 1
@@ -58,20 +63,57 @@ def find_marked(files: dict[str, bytes]) -> list[Marked]:
     return found
 
 
+def _views(text: str):
+    """As written, as a browser shows it, as a script decodes it, and without the tags a page puts
+    inside text (<span lang="en">); a view that decoding would not change is not read twice."""
+    yield text
+    if "&" in text:
+        yield html.unescape(text)
+    if "\\" in text:
+        yield unescape_js(text)
+    if "<" in text:
+        yield html.unescape(TAG.sub("", text))
+
+
 def _search(view: str) -> re.Match[str] | None:
     """MARKED near each "withheld" of ``view`` only: a long line of minified code stays linear."""
     lowered = view.lower()
     start = lowered.find("withheld")
     while start != -1:
         window = max(0, start - WINDOW)
-        match = MARKED.search(view, window, start + len("withheld") + 1)
-        if match:
-            return match
+        if _may_be_marked(lowered, window, start):
+            match = MARKED.search(view, window, start + len("withheld") + 1)
+            if match:
+                return match
         start = lowered.find("withheld", start + 1)
     return None
 
 
 WINDOW = 200  # how far before "withheld" its class attribute or brace may stand
+QUOTES = "\"'<>"
+
+
+def _may_be_marked(lowered: str, window: int, start: int) -> bool:
+    """Whether MARKED can match with the "withheld" at ``start``: most are a mask's label
+    ("2 characters withheld"), and the regular expression is tried only where one of its three
+    forms could end there."""
+    if lowered.endswith("data-", window, start):
+        return True
+    # {… withheld …}: a brace with no brace or line break between it and the word
+    brace = max(lowered.rfind(c, window, start) for c in "{}\n")
+    if brace != -1 and lowered[brace] == "{":
+        return True
+    # class="… withheld": no quote or angle bracket between the value's start and the word, so
+    # "class" stands after the last one, or right before it (class = "…)
+    quote = max(lowered.rfind(c, window, start) for c in QUOTES)
+    if "class" in lowered[max(quote, window):start]:
+        return True
+    if quote > window and lowered[quote] in "\"'":
+        end = quote  # back over the white space, "=" and "\\" (JSON) before the quote
+        while end > window and (lowered[end - 1].isspace() or lowered[end - 1] in "=\\"):
+            end -= 1
+        return lowered.endswith("class", window, end)
+    return False
 
 
 def _readable(data: bytes) -> str:

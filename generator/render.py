@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import posixpath
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -60,9 +62,37 @@ def template_folders(project: Project) -> list[Path]:
     return list(dict.fromkeys(f.resolve() for f in folders if f.is_dir()))
 
 
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's own cache of compiled templates, in a folder of the user's in the system's temporary
+    folder, checked against each template's source, as Python keeps compiled modules: compiling
+    the theme's templates took half of a small site's build. A cache that cannot be read or
+    written (a full or read-only disk) only makes the build slower."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@functools.lru_cache(maxsize=1)
+def compiled_templates() -> jinja2.BytecodeCache | None:
+    try:
+        return CompiledTemplates()
+    except (OSError, RuntimeError):  # no private temporary folder to be had: compile every time
+        return None
+
+
 def create_environment(folders: list[Path]) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        bytecode_cache=compiled_templates(),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -16,6 +16,8 @@ from pathlib import Path
 import cn2an
 import plotly
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, run_cli
 from generator.leaks import LeakScanner, chinese_number, find_leaks
@@ -235,6 +237,38 @@ def test_the_plotly_bundle_and_the_theme_scripts_are_not_searched():
     # A project's own script (not the theme's bytes) is content, and is searched.
     changed = {"assets/prefs.0123456789.js": prefs + b"\n// 619 visits\n"}
     assert len(find_leaks(changed, figure(619))) == 1
+
+
+# The check reads only the numbers that may state a withheld figure (by their significant digits,
+# or a scale after them). Compared with a reading of every number: the same leaks, always.
+def _forms(value: int) -> list[str]:
+    """How a text may state ``value``, round it, or bound the range a mask implies."""
+    power = 10 ** (len(str(value)) - 1)
+    return [str(value), f"{value:,}", f"{value / 1000:.1f}K", f"{value / 1000:.1f} thousand", f"{value / 10000:.1f}万",
+            f"{value / 10000:.2f}万", f"{value / 10**6:.2f} million", cn2an.an2cn(value), f"{value}.0", f"{value / 100:g}",
+            f"{power:,}至{power * 10 - 1:,}", f"{power} to {power * 10 - 1}", f"{power // 10000 or 1}万至{power // 1000 or 9}万",
+            f"{cn2an.an2cn(power)}至{cn2an.an2cn(power * 10 - 1)}", f"第2 {value}", "".join(chr(ord(c) + 0xFEE0) for c in str(value))]
+
+
+@pytest.mark.parametrize("value", [619, 4729, 47, 1000, 9999, 10000, 99999999, 12345, 350000])
+def test_each_form_of_a_figure_is_read_as_reading_every_number_reads_it(value):
+    for form in _forms(value):
+        for text in (form, f"约{form}次", f"about {form} visits", f"{form}，"):
+            files = {"a.html": f"<p>{text}</p>".encode()}
+            secrets = figure(value)
+            assert find_leaks(files, secrets) == LeakScanner(files, figures=None).find(secrets), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 10**7) | st.sampled_from([619, 4729, 1000, 9999, 47, 10000, 99999999]), st.data())
+def test_reading_only_the_numbers_that_may_state_a_figure_finds_what_reading_all_finds(value, data):
+    numbers = st.sampled_from(_forms(value)) | st.integers(0, 10**8).map(lambda n: data.draw(st.sampled_from(_forms(n))))
+    between = st.sampled_from([" ", "，", " to ", "至", " visits ", "次", "项", "%", "、", "\n", " and ", "万", ""])
+    text = "".join(n + b for n, b in data.draw(st.lists(st.tuples(numbers, between), min_size=1, max_size=8)))
+    secrets = figure(value, data.draw(st.sampled_from([("次", "visits"), ("项",), ("%",), ()])))
+    files = {"a.html": f"<p>{text}</p>".encode()}
+    every_number = LeakScanner(files, figures=None).find(secrets)
+    assert find_leaks(files, secrets) == every_number, text
 
 
 # --- the message, and the tests moved from test_withheld.py ---------------------------------------
