@@ -118,7 +118,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
             check_published(result.files, site, result.output_dir, diagnostics, cache.checked.setdefault("marked", {}))
         with _timed(timings, "leak check", progress):
             check_leaks(result.files, withholding.secrets, result.output_dir, diagnostics,
-                        cache.checked.setdefault("leaks", {}))
+                        cache.checked.setdefault("leaks", {}), site)
     if not write or diagnostics.has_errors(strict):
         return result
     with _timed(timings, "write", progress):
@@ -152,8 +152,45 @@ def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagn
 
 
 def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, diagnostics: Diagnostics,
-                kept: dict | None = None) -> None:
-    """Fail the public build if any file would publish what the sources withhold."""
-    for leak in find_leaks(files, secrets, kept):
-        message, hint = describe(leak)
-        diagnostics.error(output_dir / leak.file, message, line=leak.line, column=leak.column, hint=hint)
+                kept: dict | None = None, site: Site | None = None) -> None:
+    """Fail the public build if any file would publish what the sources withhold: one error per
+    thing withheld and place that shows it in clear, at that place in the sources where it can be
+    found there (the files it would reach listed), else at the first file."""
+    leaks = find_leaks(files, secrets, kept)
+    if not leaks:
+        return
+    sources = sources_of_pages(site) if site is not None else {}
+    every_source = sorted({path for paths in sources.values() for path in paths}, key=lambda p: (p.suffix != ".md", p))
+    texts: dict[Path, str] = {}
+    grouped: dict[tuple, list] = {}
+    for leak in leaks:
+        where = _written_at(leak.found, [*sources.get(leak.file, []), *every_source], texts)
+        grouped.setdefault((leak.secret, where), []).append(leak)
+    for (_, where), found in grouped.items():
+        message, hint = describe(found[0])
+        if where is None:
+            first = found[0]
+            if len(found) > 1:
+                message += f"; also in {len(found) - 1} other file(s)"
+            diagnostics.error(output_dir / first.file, message, line=first.line, column=first.column, hint=hint)
+            continue
+        shown = ", ".join(leak.file for leak in found[:3]) + (" …" if len(found) > 3 else "")
+        diagnostics.error(where[0], f"{message}; it would reach {len(found)} public file(s): {shown}",
+                          line=where[1], hint=hint)
+
+
+def _written_at(found: str, paths: list[Path], texts: dict[Path, str]) -> tuple[Path, int] | None:
+    """Where a source writes ``found`` in clear: the first of ``paths`` that holds it, and the line."""
+    for path in paths:
+        if path not in texts:
+            try:
+                texts[path] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                texts[path] = ""
+        text = texts[path]
+        position = text.find(found)
+        if position == -1:
+            position = text.lower().find(found.lower())
+        if position != -1 and found.strip():
+            return path, text.count("\n", 0, position) + 1
+    return None

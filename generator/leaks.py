@@ -1066,6 +1066,8 @@ def _raw_or(text: FileText, position: int, found: str) -> str:
 def describe(leak: Leak) -> tuple[str, str]:
     """The message and hint of a leak, for a diagnostic."""
     what = json.dumps(leak.found, ensure_ascii=False)
+    figure = leak.secret.units or leak.secret.source.name == "metrics.yml"
     return (f"the public edition would publish withheld content: {what} ({leak.how}), withheld in "
             f"{leak.secret.source.name}:{leak.secret.line}",
-            "mark it withheld here too ([…]{.withheld}, or public: false for a figure), or remove it")
+            "write the figure as {{ its id }}, which shows it masked, or remove it" if figure else
+            "mark it withheld here too, as [text]{.withheld}, or remove it")

@@ -411,6 +411,23 @@ def _block_ids_rule(state: StateCore) -> None:
 SUB_ITEM = re.compile(r"^\s*((?:（[一二三四五六七八九十]+）|\(\d+\))\s*[^。.]{2,200}?[。.])")
 
 
+# A figure in a sub-item's lead, as the model fills it in with the figure as its page shows it.
+FIGURE_IN_TEXT = re.compile("\x00fig:([^\x00]*)\x00")
+
+
+def _lead_text(inline: Token) -> str:
+    """A paragraph's text as a reader sees it: masks as their asterisks, figures as slots."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline", "mask"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "substitution_inline":
+            parts.append(f"\x00fig:{child.content}\x00")
+    return "".join(parts)
+
+
 def _collect(parsed: ParsedMarkdown) -> None:
     tokens = parsed.tokens
     items: list[Heading] = []
@@ -426,14 +443,13 @@ def _collect(parsed: ParsedMarkdown) -> None:
                     quoted = [*quoted, child.content]
             parsed.mask_blocks[-1] = (line, count, quoted)
         if token.type == "paragraph_open" and token.attrGet("id") and index + 1 < len(tokens):
-            lead = SUB_ITEM.match(tokens[index + 1].content)
+            # Read from the parsed text, never the source: [锦江]{.withheld} is a mask here, and the
+            # point of {.withheld} no sentence's end.
+            lead = SUB_ITEM.match(_lead_text(tokens[index + 1]))
             if lead:
                 items.append(Heading(2, str(token.attrGet("id")), lead.group(1).rstrip("。.")))
         if token.type == "heading_open" and token.attrGet("id"):
-            inline = tokens[index + 1]
-            text = "".join(c.content for c in inline.children or []
-                           if c.type in ("text", "code_inline", "mask"))
-            parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), text))
+            parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), _lead_text(tokens[index + 1])))
         line = token.map[0] + 1 if token.map else None
         if token.type == "inline":
             for child in token.children or []:

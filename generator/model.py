@@ -360,6 +360,11 @@ class _Figures:
     context: str  # what the figures depend on (see build_site)
     across_years: dict[tuple[str, str, str], Chart]  # (context, metric id, lang) → its chart, the same in every report
 
+    def figure_text(self, metric_id: str, lang: str) -> str:
+        """A figure as plain text (in a page's contents); "" for one the report does not define."""
+        metric = self.metrics.get(metric_id)
+        return display(metric, lang, self.translations) if metric else ""
+
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
         metric = self.metrics[metric_id]
         text = display(metric, lang, self.translations)
@@ -441,7 +446,9 @@ class _BodyRenderer:
         title = markdown.render_inline(self.md, text.front.title, self._env(text, report, links, []))
         page.title_html = self._fill(title, RenderedText([], links, []), page, [])
         page.body_html = "".join(self.place(page, text, report))
-        page.headings = text.parsed.headings
+        figures, lang = self.figures_of[report], text.file.lang
+        page.headings = [dataclasses.replace(heading, text=markdown.FIGURE_IN_TEXT.sub(
+            lambda match: figures.figure_text(match.group(1), lang), heading.text)) for heading in text.parsed.headings]
 
     def place(self, host: Page, text: SectionSource, report: str, prefix: str = "") -> list[str]:
         """The text's blocks on ``host``: links relative to it, charts numbered on it, and ids made

@@ -107,8 +107,17 @@ def check_output_folder(output_dir: Path, protected: Iterable[Protected], editio
     if refusals:
         return refusals[:1]  # the closest one says it all
     found = site_edition(output_dir)
-    if found is None or found == edition:
+    if found is None:
         return []
+    if found == edition:  # nianbao's, of this edition: replaced only if it holds nothing else
+        added = unlisted_files(output_dir)
+        if not added:
+            return []
+        shown = ", ".join(added[:3]) + (" …" if len(added) > 3 else "")
+        return [Refusal(output_dir, f"the output folder holds {len(added)} file(s) that nianbao did not write "
+                                    f"({shown}), and a build replaces it whole: nothing was changed",
+                        "move those files out of the output folder (keep your own files elsewhere), or choose "
+                        "another folder with --out")]
     if found == NOT_A_FOLDER:
         return [Refusal(output_dir, "the output path exists and is not a folder: nothing was changed",
                         "choose another folder with --out")]
@@ -163,10 +172,30 @@ def site_edition(folder: Path) -> str | None:
         return FOREIGN
     if not isinstance(generator, str) or not generator.startswith("nianbao") or not isinstance(names, dict):
         return FOREIGN
-    for path in folder.rglob("*"):
-        if not path.is_dir() and path.relative_to(folder).as_posix() not in names and path.name != MANIFEST:
-            return FOREIGN
+    if unlisted_files(folder):
+        return FOREIGN
     return PUBLIC if "sitemap.xml" in names else INTERNAL
+
+
+# What a file manager leaves in any folder it shows: not a reason to refuse a site.
+SYSTEM_LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def unlisted_files(folder: Path) -> list[str]:
+    """The files of a site folder that its manifest.json does not list (added by someone since
+    nianbao wrote it), by path; all of them if it has no readable manifest."""
+    try:
+        names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+        if not isinstance(names, dict):
+            names = {}
+    except (OSError, ValueError, KeyError, TypeError):
+        names = {}
+    added = []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if not path.is_dir() and name not in names and name not in (MANIFEST, MARKER) and path.name not in SYSTEM_LITTER:
+            added.append(name)
+    return added
 
 
 def _same(a: Path, b: Path) -> bool:

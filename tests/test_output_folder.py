@@ -270,9 +270,8 @@ def test_a_new_folder_and_an_empty_one(tmp_path):
 def test_rebuilding_over_its_own_site(tmp_path):
     config = new_project(tmp_path)
     site = config.parent / "site"
-    (site / "zh" / "stray.html").write_text("a file added by hand", encoding="utf-8")
-    assert run_cli("build", "--config", str(config))[0] == 0  # a site with the marker: replaced whole
-    assert not (site / "zh" / "stray.html").exists()
+    (site / ".DS_Store").write_bytes(b"a file manager's")  # not a reason to refuse
+    assert run_cli("build", "--config", str(config))[0] == 0  # a site with the marker, and nothing else: replaced
     verified(site)
     assert run_cli("build", "--clean", "--config", str(config))[0] == 0
     verified(site)
@@ -327,3 +326,21 @@ def test_check_and_a_refused_build_write_no_cache_into_the_output(tmp_path):
     assert tree(tmp_path) == before
     assert run_cli("build", "--config", str(config))[0] == 1
     assert sorted(p.name for p in (root / ".nianbao-cache").iterdir()) == [".gitignore", "public.pickle"]
+
+
+@pytest.mark.parametrize("edition, folder", [("public", "site"), ("internal", "site-internal")])
+def test_files_added_to_a_site_nianbao_wrote_are_never_deleted(tmp_path, edition, folder):
+    config = new_project(tmp_path)
+    assert run_cli("build", "--config", str(config), "--edition", edition)[0] == 0
+    site = config.parent / folder
+    (site / "zh" / "my-draft.txt").write_text("an editor's own file", encoding="utf-8")
+    (site / "photos").mkdir()
+    (site / "photos" / "visit.jpg").write_bytes(b"\xff\xd8 a photo")
+    before = tree(site)
+    code, _, err = run_cli("build", "--config", str(config), "--edition", edition, "--lang", "zh")
+    assert code == 1 and tree(site) == before, err
+    assert "输出文件夹里有2个不是 nianbao 生成的文件（photos/visit.jpg, zh/my-draft.txt）" in err, err
+    assert "先把这些文件移出输出文件夹" in err
+    (site / "zh" / "my-draft.txt").unlink()
+    shutil.rmtree(site / "photos")
+    assert run_cli("build", "--config", str(config), "--edition", edition)[0] == 0
