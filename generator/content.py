@@ -216,7 +216,7 @@ def _group_sections(texts: list[SectionSource],
     by_number: dict[tuple[str, int], SectionSource] = {}
     for text in sorted(texts, key=lambda t: t.path.name):
         file = text.file
-        if file.lang in by_slug[file.slug]:
+        if file.lang in by_slug.get(file.slug, {}):  # not by_slug[…]: a file refused below must leave no empty entry
             other = by_slug[file.slug][file.lang]
             diagnostics.error(text.path, f"two sections in '{file.lang}' have the slug '{file.slug}': "
                               f"{other.path.name} and {text.path.name}",
@@ -459,7 +459,8 @@ def review_reports(reports: list[ReportSource], languages: list[str], md: Markdo
 
 def _check_translation(text: SectionSource, original: SectionSource, md: MarkdownIt,
                        diagnostics: Diagnostics) -> None:
-    current = markdown.block_fingerprints(with_tokens(original, md), original.file.source.text)
+    # On the text as written: an edition's masks (masks: fixed) never make a paragraph look changed.
+    current = markdown.block_fingerprints(with_tokens(original, md), original.file.source.as_written)
     recorded = text.front.translated_from
     if recorded is None:
         diagnostics.warning(text.path, f"nothing records which version of {original.path.name} this translates",

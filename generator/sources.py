@@ -30,6 +30,11 @@ METRICS_FILE = "metrics.yml"
 class SourceFile:
     path: Path
     text: str
+    written: str = ""  # the text as its editor wrote it, where an edition rewrote ``text`` (masks: fixed)
+
+    @property
+    def as_written(self) -> str:
+        return self.written or self.text
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def source_files(folder: ReportFolder) -> list[SourceFile]:
 def replace_texts(folder: ReportFolder, transform: Callable[[SourceFile], str]) -> None:
     """Rewrite every text of the folder (an edition's masks), keeping paths and lines."""
     def new(source: SourceFile) -> SourceFile:
-        return SourceFile(source.path, transform(source))
+        return SourceFile(source.path, transform(source), source.as_written)
 
     folder.meta = new(folder.meta) if folder.meta else None
     folder.metrics = new(folder.metrics) if folder.metrics else None

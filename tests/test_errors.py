@@ -200,3 +200,16 @@ def test_the_language_follows_the_locale(project, monkeypatch):
     assert "未知的键“ouptut”" in run_cli("check", "--config", str(config))[2]
     monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
     assert "unknown key 'ouptut'" in run_cli("check", "--config", str(config))[2]
+
+
+def test_two_sections_renumbered_to_the_same_number_in_both_languages(project):
+    """Renaming 02-second.* to 01-second.* (a duplicate number in both languages) crashed the build."""
+    from conftest import MINIMAL
+
+    config = project({"content/2021/02-second.zh.md": None, "content/2021/02-second.en.md": None,
+                      "content/2021/01-second.zh.md": MINIMAL["content/2021/02-second.zh.md"],
+                      "content/2021/01-second.en.md": MINIMAL["content/2021/02-second.en.md"]})
+    for lang, message in (("en", "error: two sections in 'zh' have the number 01: 01-first.zh.md and 01-second.zh.md"),
+                          ("zh", "错误: “zh”中有两个部分的编号都是 01：01-first.zh.md 和 01-second.zh.md")):
+        code, _, err = run_cli("check", "--config", str(config), "--lang", lang)
+        assert code == 1 and message in err and "internal error" not in err, err
