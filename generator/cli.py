@@ -1,16 +1,23 @@
 """The ``nianbao`` command.
 
 Exit codes: 0 success, 1 content errors (or warnings with --strict),
-2 usage errors. Content problems are printed as ``file:line:column: error:
-message`` with a hint, all of them at once; a traceback never reaches an
-editor: an unexpected failure is reported as an internal error.
+2 usage errors, 3 an internal error. Content problems are printed as
+``file:line:column: error: message`` with a hint, all of them at once; a
+traceback never reaches an editor: an unexpected failure is reported as an
+internal error. Every message is in the editor's language (--lang, else
+NIANBAO_LANG, else the system's locale). Without --config, a command uses the
+site_config.yml of the current folder or the nearest folder above it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
+import re
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,18 +43,24 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
+    def language(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--lang", choices=LANGUAGES, default=None,
+                         help="the language of messages: zh or en (default: NIANBAO_LANG, else the system's locale)")
+
+    def config(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--config", type=Path, default=None, metavar="PATH",
+                         help=f"the site config file (default: the {CONFIG_NAME} of this folder or the nearest "
+                              "folder above it); every path in it is relative to it")
+
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="PATH",
-                         help="the site config file (default: site_config.yml); "
-                              "every path in it is relative to it")
+        config(sub)
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
         sub.add_argument("--edition", choices=EDITIONS, default=PUBLIC,
                          help="public (default): withheld content masked, and every file checked for leaks; "
                               "internal: withheld content shown and marked, for review, into <output>-internal/")
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
         sub.add_argument("-v", "--verbose", action="store_true", help="also print each stage's time and the files written")
-        sub.add_argument("--lang", choices=LANGUAGES, default=None,
-                         help="the language of messages: zh or en (default: the system's locale)")
+        language(sub)
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder",
                                     description="Build the site. The output folder is replaced only when "
@@ -68,25 +81,40 @@ def make_parser() -> argparse.ArgumentParser:
     common(serve_cmd)
     serve_cmd.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in the default browser")
-    new_cmd = commands.add_parser("new", help="start something new: nianbao new report 2023",
-                                  description="Create the next report from the latest one: the same sections "
-                                              "with empty bodies, report.yml for the new year, and metrics.yml "
-                                              "with the same ids and labels but no values.")
-    new_cmd.add_argument("what", choices=["report"], help="what to create")
-    new_cmd.add_argument("id", help="the new report's folder name, normally its year")
-    new_cmd.add_argument("--from", dest="source", metavar="ID",
-                         help="the report to start from (default: the latest)")
-    new_cmd.add_argument("--config", type=Path, default=Path("site_config.yml"), metavar="PATH",
-                         help="the site config file (default: site_config.yml)")
+    new_cmd = commands.add_parser("new", help="start something new: nianbao new site FOLDER, nianbao new report 2023",
+                                  description="Start a project (new site) or next year's report (new report).")
+    what = new_cmd.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    what.required = True
+    site_cmd = what.add_parser("site", help="write a small project that builds at once",
+                               description="Write a new project into FOLDER (new, or empty): site_config.yml with "
+                                           "every field explained, one report with two sections in Chinese and "
+                                           "English, its figures and a chart, and a .gitignore.")
+    site_cmd.add_argument("folder", type=Path, metavar="FOLDER", help="the project folder to create")
+    site_cmd.add_argument("--year", type=int, default=None, help="the year of the first report (default: this year)")
+    language(site_cmd)
+    report_cmd = what.add_parser("report", help="start next year's report from the latest one",
+                                 description="Create the next report from the latest one: the same sections "
+                                             "and charts with empty texts and summaries, report.yml for the new "
+                                             "year, and metrics.yml with the same figures but no values.")
+    report_cmd.add_argument("id", help="the new report's folder name, normally its year")
+    report_cmd.add_argument("--from", dest="source", metavar="ID",
+                            help="the report to start from (default: the latest)")
+    config(report_cmd)
+    language(report_cmd)
     verify_cmd = commands.add_parser("verify", help="check a deployed copy of the site against its manifest",
                                      description="Compare the files of DIR with the manifest.json a build wrote "
                                                  "there; name every file missing, changed or added.")
     verify_cmd.add_argument("folder", type=Path, metavar="DIR", help="the site folder, e.g. site/ or a deployed copy")
+    language(verify_cmd)
     translated_cmd = commands.add_parser(
         "translated", help="record that a translation is in line with its original",
         description="Write into the translation's front matter a fingerprint of each paragraph of the "
                     "original as it is now; nianbao check then names the paragraphs that change.")
     translated_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE", help="translations, e.g. 01-x.en.md")
+    translated_cmd.add_argument("--config", type=Path, default=None, metavar="PATH",
+                                help=f"the site config, for the order of its languages (default: the {CONFIG_NAME} "
+                                     "of the first file's folder or the nearest folder above it)")
+    language(translated_cmd)
     return parser
 
 
@@ -94,44 +122,160 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     lang = getattr(args, "lang", None) or system_language()
     try:
-        if args.command == "serve":
-            from .serve import serve
-
-            return serve(args.config, port=args.port, open_browser=args.open, edition=args.edition, lang=lang)
-        if args.command == "verify":
-            from .manifest import verify
-
-            return verify(args.folder)
-        if args.command == "translated":
-            from .translated import mark_translated
-
-            return max(mark_translated(path) for path in args.files)
-        if args.command == "new":
-            from .new import new_report
-
-            return new_report(args.config, args.id, args.source)
-        # A build starts from what the last good build of the same edition left; check starts clean.
-        root = args.config.resolve().parent
-        persist = args.command == "build"
-        cache = load_cache(root, args.edition) if persist and not args.clean else BuildCache()
-        loaded = cache.fingerprint()
-        with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-            result = build(args.config, output_dir=getattr(args, "out", None), write=args.command == "build",
-                           strict=args.strict, edition=args.edition, review=args.command == "check",
-                           progress=progress.stage, cache=cache)
-        if persist and result.written and cache.fingerprint() != loaded:
-            save_cache(cache, root, args.edition)
+        return run(args, lang)
     except KeyboardInterrupt:
         print(translate("nianbao: interrupted; the output folder was left as it was", lang), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in nianbao, not in the content: say so without a traceback
-        print(f"nianbao: internal error: {type(exc).__name__}: {exc}\n"
-              "  the output folder was left as it was. Please report this with the command you ran"
-              " (set NIANBAO_DEBUG=1 for details).", file=sys.stderr)
+        print(translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", lang) + "\n  "
+              + translate("the output folder was left as it was. Please report this with the command you ran "
+                          "(set NIANBAO_DEBUG=1 for details).", lang), file=sys.stderr)
         if os.environ.get("NIANBAO_DEBUG"):
             raise
         return EXIT_INTERNAL
+
+
+def run(args: argparse.Namespace, lang: str) -> int:
+    if args.command == "new" and args.what == "site":
+        from .newsite import new_site
+
+        return new_site(args.folder, args.year, lang)
+    if args.command == "verify":
+        from .manifest import verify
+
+        with translated_output(lang):
+            return verify(args.folder)
+    if args.command == "translated":
+        from .translated import mark_translated
+
+        # The config is optional here (it tells which language is the original): the files' project's.
+        config = site_config(args, args.files[0].parent, lang)
+        languages = project_languages(config) if config is not None else None
+        return max(mark_translated(path, languages, lang=lang) for path in args.files)
+    config = site_config(args, Path.cwd(), lang)
+    if config is None:
+        print(translate(f"nianbao: no {CONFIG_NAME} in {Path.cwd()} or any folder above it", lang) + "\n    "
+              + translate(f"hint: {translate(NO_CONFIG_HINT, lang)}", lang), file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "new":
+        from .new import new_report
+
+        return new_report(config, args.id, args.source, lang)
+    if args.command == "serve":
+        from .serve import serve
+
+        with translated_output(lang):
+            return serve(config, port=args.port, open_browser=args.open, edition=args.edition, lang=lang)
+    # A build starts from what the last good build of the same edition left; check starts clean.
+    root = config.resolve().parent
+    persist = args.command == "build"
+    cache = load_cache(root, args.edition) if persist and not args.clean else BuildCache()
+    loaded = cache.fingerprint()
+    with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        result = build(config, output_dir=getattr(args, "out", None), write=args.command == "build",
+                       strict=args.strict, edition=args.edition, review=args.command == "check",
+                       progress=progress.stage, cache=cache)
+    if persist and result.written and cache.fingerprint() != loaded:
+        save_cache(cache, root, args.edition)
     return report(result, args, lang)
+
+
+CONFIG_NAME = "site_config.yml"
+NO_CONFIG_HINT = "start a project with: nianbao new site FOLDER; or name the config with --config PATH"
+
+
+def site_config(args: argparse.Namespace, start: Path, lang: str) -> Path | None:
+    """--config as given; else the one ``find_config`` finds from ``start``, named (one line, unless
+    -q) when it is not the current folder's, so that the editor knows which project is built."""
+    if args.config is not None:
+        return args.config
+    found = find_config(start)
+    if found is not None and found.resolve().parent != Path.cwd().resolve() and not getattr(args, "quiet", False):
+        print(translate(f"nianbao: using the site config {found}", lang), file=sys.stderr)
+    return found
+
+
+def find_config(start: Path) -> Path | None:
+    """The site_config.yml of ``start`` or of the nearest folder above it, as git finds its
+    repository; relative to the current folder, as the editor would write it."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        try:
+            if candidate.is_file():
+                return Path(os.path.relpath(candidate))
+        except OSError:  # a folder above that we may not read: look further up
+            continue
+    return None
+
+
+def project_languages(config: Path) -> list[str] | None:
+    """The site's languages, which decide which file is a translation's original; None (each
+    file's siblings decide) when the config cannot be read."""
+    from .config import load_project
+    from .diagnostics import Diagnostics
+
+    project = load_project(config, Diagnostics(config.resolve().parent))
+    return project.languages if project is not None else None
+
+
+class TranslatedLines(io.TextIOBase):
+    """A stream that shows each line written to it in the editor's language, through the same
+    catalog as every other message: for the modules that print their own lines in English
+    (serve, verify). A line the catalog does not know is shown as written."""
+
+    PREFIX = re.compile(r"^(\s*(?:\[\d\d:\d\d:\d\d\] )?)(.*)$", re.S)  # indentation, serve's time stamp
+
+    def __init__(self, stream, lang: str):
+        super().__init__()
+        self.stream, self.lang, self.pending, self.lock = stream, lang, "", threading.Lock()
+
+    def write(self, text: str) -> int:
+        with self.lock:  # the dev server prints from its watcher thread too
+            *lines, self.pending = (self.pending + text).split("\n")
+            for line in lines:
+                self.stream.write(self.translated(line) + "\n")
+        return len(text)
+
+    def translated(self, line: str) -> str:
+        prefix, rest = self.PREFIX.match(line).groups()
+        return prefix + translate(rest, self.lang)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None)
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def finish(self) -> None:
+        if self.pending:
+            self.stream.write(self.translated(self.pending))
+            self.pending = ""
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def translated_output(lang: str):
+    """sys.stdout and sys.stderr as ``TranslatedLines`` for the duration (nothing to do in English)."""
+    if lang == "en":
+        yield
+        return
+    saved = sys.stdout, sys.stderr
+    wrapped = TranslatedLines(saved[0], lang), TranslatedLines(saved[1], lang)
+    sys.stdout, sys.stderr = wrapped
+    try:
+        yield
+    finally:
+        for stream in wrapped:
+            stream.finish()
+        sys.stdout, sys.stderr = saved
 
 
 class Progress:
