@@ -39,6 +39,7 @@ class SectionSource:
     parsed: markdown.ParsedMarkdown
     title_text: str  # the title as plain text (a page's <title>, a list of sections)
     withheld: list[Secret] = field(default_factory=list)  # what its front matter and text withhold
+    has_text: bool = True  # any block besides chart blocks (a report just started has none)
 
     @property
     def path(self) -> Path:
@@ -102,6 +103,10 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
             withholding.secrets.items.extend(text.withheld)
     sections = _group_sections(texts, diagnostics)
     _warn_missing_translations(folder, project.languages, diagnostics)
+    empty = [text for text in texts if not text.has_text]
+    warn_grouped(diagnostics, folder.folder, [(text.path, None) for text in empty],
+                 "the section has no text yet", f"{len(empty)} sections have no text yet",
+                 "write it, or delete the file if the section is not wanted")
     if not sections:
         if folder.sections == [] and folder.meta is not None:
             diagnostics.error(folder.folder, "the report has no section files",
@@ -185,7 +190,9 @@ def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostic
         return None
     if parsed.problems:
         return None
-    return SectionSource(file, front, parsed, markdown.plain_text(md, front.title), withheld)
+    has_text = any(token.level == 0 and token.nesting >= 0 and token.type not in ("front_matter", "fence")
+                   for token in parsed.tokens or [])
+    return SectionSource(file, front, parsed, markdown.plain_text(md, front.title), withheld, has_text)
 
 
 def with_tokens(text: SectionSource, md: MarkdownIt) -> markdown.ParsedMarkdown:
@@ -300,6 +307,7 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                 continue
             for block in text.parsed.charts:
                 block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics, withholding)
+        _check_charts_agree(versions, languages, diagnostics)
         _check_mask_pairs(versions, metrics, languages, diagnostics, withholding)
     _check_field_masks(report, languages, diagnostics, withholding)
 
@@ -410,8 +418,10 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
                               hint=_did_you_mean(metric_id, metrics) or "charts draw figures of metrics.yml")
     if spec.across_years is not None and spec.across_years not in every_id:
         line, column = document.line_of(("across_years",))
+        close = difflib.get_close_matches(spec.across_years, sorted(every_id), n=1)
         diagnostics.error(path, f"the chart names '{spec.across_years}', which no report defines",
-                          line=line, column=column)
+                          line=line, column=column,
+                          hint=f"did you mean '{close[0]}'?" if close else "across_years names a figure of metrics.yml")
     if spec.metrics and len(diagnostics.errors) == before:
         units = {metrics[m].unit[languages[0]] for m in spec.metrics}
         if len(units) > 1:
@@ -422,6 +432,34 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
     return spec if len(diagnostics.errors) == before else None
 
 
+def _check_charts_agree(versions: dict[str, SectionSource], languages: list[str], diagnostics: Diagnostics) -> None:
+    """A section's chart blocks draw the same in every language: the same number of charts, each
+    of the same type, figures, across_years and options; only titles and captions are translated."""
+    present = [lang for lang in languages if lang in versions]
+    if len(present) < 2:
+        return
+    original = versions[present[0]]
+    for lang in present[1:]:
+        text = versions[lang]
+        ours, theirs = text.parsed.charts, original.parsed.charts
+        if len(ours) != len(theirs):
+            diagnostics.error(text.path, f"the section has {len(ours)} chart(s) here but {len(theirs)} in its "
+                              f"'{original.file.lang}' original ({original.path.name})",
+                              line=(ours[len(theirs)] if len(ours) > len(theirs) else ours[-1]).line if ours else 1,
+                              hint="draw the same charts in every language; only title and caption are translated")
+            continue
+        for number, (mine, other) in enumerate(zip(ours, theirs), start=1):
+            if mine.spec is None or other.spec is None:
+                continue  # an invalid block: reported as such
+            drawn, drawn_there = (block.spec.model_dump(exclude={"title", "caption"}) for block in (mine, other))
+            if drawn != drawn_there:
+                differ = ", ".join(key for key in drawn if drawn[key] != drawn_there.get(key))
+                diagnostics.error(text.path, f"chart {number} differs from chart {number} of its "
+                                  f"'{original.file.lang}' original ({original.path.name}:{other.line}) in: {differ}",
+                                  line=mine.line, hint="draw the same charts in every language; only title and "
+                                                       "caption are translated")
+
+
 def _did_you_mean(name: str, known: dict[str, Metric]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"did you mean '{close[0]}'?" if close else ""
@@ -430,42 +468,75 @@ def _did_you_mean(name: str, known: dict[str, Metric]) -> str:
 def review_reports(reports: list[ReportSource], languages: list[str], md: MarkdownIt,
                    diagnostics: Diagnostics) -> None:
     """What reviewers usually miss, for ``nianbao check``: stale or unrecorded translations,
-    figures never shown, images without alt text, sections without a summary."""
+    figures never shown, images without alt text, sections without a summary. Warnings of one
+    kind in one report are given once, listing the files, where there are several."""
     for report in reports:
         shown = {ref.id for versions in report.sections.values() for text in versions.values()
                  for ref in text.parsed.metrics}
         shown |= {m for versions in report.sections.values() for text in versions.values()
                   for block in text.parsed.charts if block.spec for m in (block.spec.metrics or [])}
-        for metric in report.metrics:
-            if metric.id not in shown:
-                diagnostics.warning(metric.source, f"the figure '{metric.id}' is defined but never shown",
-                                    line=metric.line, hint=f"quote it in its section as {{{{ {metric.id} }}}}, "
-                                    "draw it in a chart, or remove it")
+        # A figure still to be filled in (a report just started) is warned about as such, not as unused.
+        unused = [m for m in report.metrics if m.id not in shown and (m.value is not None or m.mask)]
+        if len(unused) == 1:
+            metric = unused[0]
+            diagnostics.warning(metric.source, f"the figure '{metric.id}' is defined but never shown",
+                                line=metric.line, hint=f"quote it in its section as {{{{ {metric.id} }}}}, "
+                                "draw it in a chart, or remove it")
+        elif unused:
+            diagnostics.warning(unused[0].source, f"{len(unused)} figures are defined but never shown: "
+                                f"{_listed([m.id for m in unused])}", line=unused[0].line,
+                                hint="quote each in its section as {{ id }}, draw it in a chart, or remove it")
+        no_summary, unrecorded = [], []
         for slug in report.order:
             versions = report.sections[slug]
             original_lang = next(lang for lang in languages if lang in versions)
             original = versions[original_lang]
             for lang, text in versions.items():
                 if not text.front.summary:
-                    diagnostics.warning(text.path, "the section has no summary", line=1,
-                                        hint="add summary: \"…\" to the front matter: it is the page's "
-                                             "description in search engines and link previews")
+                    no_summary.append((text.path, 1))
                 for src, line in text.parsed.images_without_alt:
                     diagnostics.warning(text.path, f"the image '{src}' has no alternative text", line=line,
                                         hint="describe it between the brackets: ![what it shows](…)")
-                if lang != original_lang:
-                    _check_translation(text, original, md, diagnostics)
+                if lang != original_lang and _check_translation(text, original, md, diagnostics) == UNRECORDED:
+                    unrecorded.append((text, original))
+        warn_grouped(diagnostics, report.folder, no_summary, "the section has no summary",
+                     f"{len(no_summary)} sections have no summary",
+                     "add summary: \"…\" to the front matter: it is the page's description in search engines "
+                     "and link previews")
+        if len(unrecorded) == 1:
+            text, original = unrecorded[0]
+            diagnostics.warning(text.path, f"nothing records which version of {original.path.name} this translates",
+                                line=1, hint=f"when it is in line with the original, run: nianbao translated "
+                                             f"{text.path.name}")
+        elif unrecorded:
+            warn_grouped(diagnostics, report.folder, [(text.path, 1) for text, _ in unrecorded], "",
+                         f"{len(unrecorded)} translations do not record which version of their original they "
+                         "translate", "when each is in line with its original, run: nianbao translated FILE …")
+
+
+UNRECORDED = "unrecorded"
+
+
+def warn_grouped(diagnostics: Diagnostics, folder: Path, places: list[tuple[Path, int | None]], one: str,
+                 several: str, hint: str) -> None:
+    """A warning at its place when there is one; at the report's folder, listing the files, when several."""
+    if len(places) == 1:
+        diagnostics.warning(places[0][0], one, line=places[0][1], hint=hint)
+    elif places:
+        diagnostics.warning(folder, f"{several}: {_listed([path.name for path, _ in places])}", hint=hint)
+
+
+def _listed(names: list[str], shown: int = 6) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def _check_translation(text: SectionSource, original: SectionSource, md: MarkdownIt,
-                       diagnostics: Diagnostics) -> None:
+                       diagnostics: Diagnostics) -> str | None:
     # On the text as written: an edition's masks (masks: fixed) never make a paragraph look changed.
     current = markdown.block_fingerprints(with_tokens(original, md), original.file.source.as_written)
     recorded = text.front.translated_from
     if recorded is None:
-        diagnostics.warning(text.path, f"nothing records which version of {original.path.name} this translates",
-                            line=1, hint=f"when it is in line with the original, run: nianbao translated {text.path.name}")
-        return
+        return UNRECORDED  # warned about by the caller, with the others of its report
     changed = [n for n in range(1, max(len(current), len(recorded)) + 1)
                if n > len(current) or n > len(recorded) or current[n - 1] != recorded[n - 1]]
     if changed:

@@ -18,6 +18,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import sys
 import threading
 import time
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import BuildCache, BuildResult, build
+from .diagnostics import Severity
 from .config import theme_dir
 from .manifest import MANIFEST, manifest
 from .messages import translate
@@ -58,6 +60,23 @@ class ServedSite:
             self.changed.notify_all()
 
 
+def editor_filter():
+    """watchfiles' filter, and what editors and tools write beside a file while saving it."""
+    from watchfiles import DefaultFilter  # imported here: only the dev server watches
+
+    class Filter(DefaultFilter):
+        """What editors and tools write beside a file while saving it is no save: watchfiles'
+        own list (swap files, backups ending in ~, .#locks) and sed's, vim's and others' temporary
+        files."""
+
+        extra = re.compile(r"^(sed[A-Za-z0-9]{6}|4913|\.?.*\.(tmp|temp|swp|swo|swx|bak|part|crdownload)|~\$.*)$")
+
+        def __call__(self, change, path: str) -> bool:
+            return super().__call__(change, path) and not self.extra.match(os.path.basename(path))
+
+    return Filter()
+
+
 class Server:
     def __init__(self, config: Path, port: int, edition: str, out=sys.stdout, lang: str = "en"):
         self.config, self.port, self.edition, self.out, self.lang = config, port, edition, out, lang
@@ -66,6 +85,7 @@ class Server:
         self.search_thread: threading.Thread | None = None
         self.served_manifest: dict = {}  # the served manifest's lines, kept as the build's are
         self.built: dict[str, bytes] = {}  # the last good build's files
+        self.reported: list[str] = []  # the problems the terminal shows now (the last failed build's)
 
     # --- building -----------------------------------------------------------
 
@@ -85,12 +105,19 @@ class Server:
             return result
         self.built = result.files
         elapsed = (time.perf_counter() - start) * 1000
-        problems = [item.format(self.lang) for item in result.diagnostics.sorted()]
+        # Errors stop a build; warnings are for nianbao check, and here only counted.
+        problems = [item.format(self.lang) for item in result.diagnostics.sorted() if item.severity is Severity.ERROR]
+        warnings = len(result.diagnostics.items) - len(result.diagnostics.errors)
+        counted = [translate(f"and {warnings} warning(s): nianbao check lists them", self.lang)] if warnings else []
         if result.diagnostics.errors or not result.files:
-            self.site.publish(None, problems)
+            self.site.publish(None, problems + counted)
             self._print(reason + translate("build failed; still serving the last good pages", self.lang) + "\n"
-                        + "\n".join(problems))
+                        + "\n".join([self._changes(problems), *counted]))
+            self.reported = problems
         else:
+            if self.reported:
+                self._print(translate(f"{len(self.reported)} problem(s) fixed", self.lang))
+                self.reported = []
             files = dict(result.files)
             files.update({k: v for k, v in self.site.files.items() if k.startswith(SEARCH_FOLDER + "/")})
             self.site.publish(files, [])
@@ -141,8 +168,8 @@ class Server:
         # watching, so no save made from then on can be missed. A save made before (while the first
         # build ran) is caught by building once more then: quick, as nothing else changed.
         watching = False
-        for changes in watch(*self.watch_paths(result), stop_event=stop, debounce=10, step=5,
-                             rust_timeout=100, yield_on_timeout=True):
+        for changes in watch(*self.watch_paths(result), watch_filter=editor_filter(), stop_event=stop, debounce=10,
+                             step=5, rust_timeout=100, yield_on_timeout=True):
             if not changes:
                 if not watching:
                     watching = True
@@ -154,6 +181,16 @@ class Server:
                 self.cache.texts.pop(os.fspath(Path(path)), None)
             names = sorted({Path(path).name for _, path in changes})
             self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
+
+    def _changes(self, problems: list[str]) -> str:
+        """What the terminal is told after a failed build: every problem the first time; after
+        that only those new since its last message, and how many were fixed or remain."""
+        if not self.reported:
+            return "\n".join(problems)
+        before, now = set(self.reported), set(problems)
+        new = [p for p in problems if p not in before]
+        summary = translate(f"{len(new)} new, {len(before - now)} fixed, {len(now) - len(new)} as before", self.lang)
+        return "\n".join([summary, *new])
 
     def _print(self, text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=self.out, flush=True)

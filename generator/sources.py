@@ -19,7 +19,7 @@ from .diagnostics import Diagnostics
 SECTION_FILE = re.compile(r"^(?P<number>\d{1,4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESERVED_NAMES = {"withheld", "search", "assets", "pagefind"}  # addresses the site itself uses
-# Resource limits (docs/limits.md): an editor's file is far smaller; anything larger is a mistake
+# Resource limits (docs/hardening.md#limits): an editor's file is far smaller; anything larger is a mistake
 # or an attack, refused with a clear error instead of exhausting memory.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 REPORT_FILE = "report.yml"
@@ -114,6 +114,8 @@ def discover_reports(content_dir: Path, languages: list[str], diagnostics: Diagn
                           hint="create it, or set 'content:' in site_config.yml")
         return []
     reports = []
+    for path in sorted(p for p in content_dir.iterdir() if not p.is_dir() and not p.name.startswith(".")):
+        _not_read(path, diagnostics, "a report's files go in its own folder, e.g. content/2023/")
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not folder.resolve().is_relative_to(content_dir.resolve()):
             diagnostics.error(folder, "the report folder is a link to a folder outside the content folder",
@@ -131,15 +133,24 @@ def discover_reports(content_dir: Path, languages: list[str], diagnostics: Diagn
 def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostics,
                      content_dir: Path, known: dict | None) -> ReportFolder | None:
     with os.scandir(folder) as entries:  # faster than Path.iterdir and is_file on a big archive
-        files = [folder / name for name in sorted(e.name for e in entries
-                                                   if e.is_file() and not e.name.startswith("."))]
+        visible = sorted((e.name, e.is_file()) for e in entries if not e.name.startswith("."))
+    files = [folder / name for name, is_file in visible if is_file]
     markdown = [p for p in files if p.suffix == ".md"]
     meta_path = folder / REPORT_FILE
     if not meta_path.is_file():
         if markdown:
             diagnostics.error(folder, f"the report folder has no {REPORT_FILE}",
                               hint=f"add {REPORT_FILE} with title, year and summary (see docs/)")
+        else:
+            _not_read(folder, diagnostics, f"a report is a folder with a {REPORT_FILE} and NN-slug.LANG.md "
+                                           "section files")
         return None
+    for name, is_file in visible:
+        if not is_file:
+            _not_read(folder / name, diagnostics, "a report's files are read from its own folder, not from "
+                                                  "folders inside it")
+        elif name not in (REPORT_FILE, METRICS_FILE) and not name.endswith(".md"):
+            _not_read(folder / name, diagnostics, "")
     if folder.name in RESERVED_NAMES:
         diagnostics.error(folder, f"'{folder.name}' cannot name a report: the site uses that address",
                           hint="name the folder after the report's year, e.g. 2023")
@@ -160,9 +171,11 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
     for path in markdown:
         match = SECTION_FILE.match(path.name)
         if not match:
+            meant = probable_name(path.name)
             diagnostics.error(path, "this file name does not name a section",
-                              hint="name section files NN-slug.LANG.md, e.g. 01-winter-olympics.zh.md "
-                                   "(lower-case letters, digits and '-' in the slug)")
+                              hint=f"did you mean {meant}? Rename it so that it is read" if meant else
+                              "name section files NN-slug.LANG.md, e.g. 01-winter-olympics.zh.md "
+                              "(lower-case letters, digits and '-' in the slug)")
             continue
         lang = match["lang"]
         if lang not in languages:
@@ -175,6 +188,32 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
             report.sections.append(SectionFile(SourceFile(path, text), int(match["number"]),
                                                match["slug"], lang))
     return report
+
+
+def _not_read(path: Path, diagnostics: Diagnostics, hint: str) -> None:
+    """A warning for a file or folder under content/ that nianbao does not read, with the name
+    it was probably meant to have."""
+    meant = probable_name(path.name) if path.is_file() else None
+    if meant:
+        hint = f"did you mean {meant}? Rename it so that it is read"
+    diagnostics.warning(path, f"nianbao does not read this {'file' if path.is_file() else 'folder'}: "
+                        "it is not part of the site",
+                        hint=hint or "only report.yml, metrics.yml and NN-slug.LANG.md files are read: keep "
+                                     "other files (notes, originals) outside the content folder")
+
+
+def probable_name(name: str) -> str | None:
+    """The name a file that nianbao does not read was probably meant to have: 99-x.ZH.MD →
+    99-x.zh.md, 01_x.zh.markdown → 01-x.zh.md, Report.yaml → report.yml."""
+    lowered = name.lower()
+    stem, _, suffix = lowered.rpartition(".")
+    if suffix in ("yml", "yaml") and stem in ("report", "metrics", "metric", "reports"):
+        return REPORT_FILE if stem.startswith("report") else METRICS_FILE
+    if suffix in ("md", "markdown", "mdown", "mkd", "txt") and stem:
+        candidate = re.sub(r"[\s_]+", "-", stem) + ".md"
+        if SECTION_FILE.match(candidate) and candidate != name:
+            return candidate
+    return None
 
 
 def source_files(folder: ReportFolder) -> list[SourceFile]:

@@ -143,7 +143,7 @@ def test_pie_names_withheld_slices_instead_of_dropping_them(project, tmp_path):
     chart = "第一段。\n\n```chart\ntype: pie\nmetrics: [a, b]\n```"
     config = project({"content/2021/metrics.yml": metrics,
                       "content/2021/01-first.zh.md": f"---\ntitle: 第一部分\n---\n\n{chart}\n",
-                      "content/2021/01-first.en.md": "---\ntitle: Part one\n---\n\nFirst paragraph.\n"})
+                      "content/2021/01-first.en.md": f"---\ntitle: Part one\n---\n\n{chart}\n"})
     assert run_cli("build", "--config", str(config))[0] == 0
     [found] = charts_of(tmp_path / "site/zh/2021/first/index.html")
     assert found["figure"]["data"][0]["values"] == [10]
@@ -253,3 +253,59 @@ def test_a_masked_year_in_a_line_chart_is_a_range(tmp_path):
     assert known["x"] == ["2020", "2022"] and known["y"] == [40, 70]
     assert withheld["x"] == ["2021", "2021"] and withheld["y"] == [10, 99]
     assert chart.table_rows == [["2020", "40", ""], ["2021", "**", "10 to 99"], ["2022", "70", ""]]
+
+
+CHART_METRICS = """\
+metrics:
+  - id: visits
+    label: {zh: 来访, en: visits}
+    value: 12
+    unit: {zh: 次, en: visits}
+    section: first
+  - id: talks
+    label: {zh: 会谈, en: talks}
+    value: 7
+    unit: {zh: 次, en: visits}
+    section: first
+"""
+
+
+def _chart_section(title: str, *charts: str) -> str:
+    blocks = "".join(f"\n```chart\n{chart}```\n" for chart in charts)
+    return f"---\ntitle: \"{title}\"\n---\n\n正文 {{{{ visits }}}} {{{{ talks }}}}。\n{blocks}"
+
+
+@pytest.mark.parametrize("english, message, zh", [
+    (["type: line\nmetrics: [visits, talks]\ntitle: {zh: 来访, en: Visits}\n"],
+     "chart 1 differs from chart 1 of its 'zh' original (01-first.zh.md:8) in: type",
+     "第1个图表与“zh”原文（01-first.zh.md:8）的第1个图表不同：type"),
+    (["type: bar\nmetrics: [talks, visits]\ntitle: {zh: 来访, en: Visits}\n"],
+     "chart 1 differs from chart 1 of its 'zh' original (01-first.zh.md:8) in: metrics",
+     "第1个图表与“zh”原文（01-first.zh.md:8）的第1个图表不同：metrics"),
+    ([], "the section has 0 chart(s) here but 1 in its 'zh' original (01-first.zh.md)",
+     "这个部分这里有0个图表，而“zh”原文（01-first.zh.md）中有1个"),
+])
+def test_a_chart_draws_the_same_in_both_languages(project, english, message, zh):
+    chinese = _chart_section("第一部分", "type: bar\nmetrics: [visits, talks]\ntitle: {zh: 来访, en: Visits}\n")
+    config = project({"content/2021/metrics.yml": CHART_METRICS, "content/2021/01-first.zh.md": chinese,
+                      "content/2021/01-first.en.md": _chart_section("Part one", *english)})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 1 and f"content/2021/01-first.en.md:" in err and message in err, err
+    assert "hint: draw the same charts in every language; only title and caption are translated" in err
+    assert zh in run_cli("check", "--config", str(config), "--lang", "zh")[2]
+    # only the title and caption may differ
+    same = _chart_section("Part one", "type: bar\nmetrics: [visits, talks]\ntitle: {zh: 来访（译）, en: Visits!}\n"
+                                      "caption: {zh: 说明, en: A caption}\n")
+    config = project({"content/2021/metrics.yml": CHART_METRICS, "content/2021/01-first.zh.md": chinese,
+                      "content/2021/01-first.en.md": same})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 0 and "chart" not in err, err
+
+
+def test_a_misspelt_across_years_id_gets_a_suggestion(project):
+    chart = "type: bar\nacross_years: visit\n"
+    config = project({"content/2021/metrics.yml": CHART_METRICS,
+                      "content/2021/01-first.zh.md": _chart_section("第一部分", chart),
+                      "content/2021/01-first.en.md": _chart_section("Part one", chart)})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 1 and "error: the chart names 'visit', which no report defines\n    hint: did you mean 'visits'?" in err

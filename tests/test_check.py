@@ -9,7 +9,7 @@ from conftest import REPO, run_cli, section
 
 
 def warnings_of(err: str) -> list[str]:
-    return [line for line in err.splitlines() if ": warning: " in line or ": error: " in line]
+    return [line for line in err.splitlines() if any(kind in line for kind in (": warning: ", ": error: ", ": 警告: ", ": 错误: "))]
 
 
 def test_out_of_date_translation_names_the_changed_paragraphs(project, tmp_path):
@@ -38,9 +38,20 @@ def test_unrecorded_translation_unused_figure_missing_alt_and_summary(project, t
     found = warnings_of(err)
     assert "content/2021/metrics.yml:2: warning: the figure 'unused' is defined but never shown" in found
     assert "content/2021/02-second.en.md:5: warning: the image 'chart.png' has no alternative text" in found
-    assert "content/2021/01-first.zh.md:1: warning: the section has no summary" in found
+    # one warning per kind and report, listing the files, where there are several
+    assert ("content/2021: warning: 4 sections have no summary: 01-first.en.md, 01-first.zh.md, 02-second.en.md, "
+            "02-second.zh.md") in found
+    assert ("content/2021: warning: 2 translations do not record which version of their original they translate: "
+            "01-first.en.md, 02-second.en.md") in found
+    assert not [w for w in found if "01-first.en.md:1: warning" in w]
+    # alone, a file's warning stands at its line
+    config = project({"content/2021/02-second.zh.md": None, "content/2021/02-second.en.md": None,
+                      "content/2021/01-first.zh.md": "---\ntitle: 一\nsummary: 摘要\n---\n\n正文。\n",
+                      "content/2021/01-first.en.md": "---\ntitle: One\n---\n\nText.\n",
+                      "content/2021/metrics.yml": None})
+    found = warnings_of(run_cli("check", "--config", str(config))[2])
     assert ("content/2021/01-first.en.md:1: warning: nothing records which version of 01-first.zh.md this "
-            "translates") in found
+            "translates") in found and "content/2021/01-first.en.md:1: warning: the section has no summary" in found
 
 
 def test_broken_anchor_is_an_error(project):
@@ -71,7 +82,10 @@ def test_new_report_starts_from_the_latest(tmp_path):
     old = yaml.safe_load((project / "content/2022/metrics.yml").read_text(encoding="utf-8"))["metrics"]
     assert [m["id"] for m in metrics] == [m["id"] for m in old]
     assert all("value" not in m and "mask" not in m for m in metrics)
-    assert (new / "01-visits.zh.md").read_text(encoding="utf-8") == "---\ntitle: 来访与合作\n---\n\n"
+    # the text emptied, the charts kept (their years moved on): the structure lines up with last year's
+    assert (new / "01-visits.zh.md").read_text(encoding="utf-8").startswith(
+        "---\ntitle: 来访与合作\n---\n\n```chart\ntype: donut\n")
+    assert "2023年，单位：个" in (new / "01-visits.zh.md").read_text(encoding="utf-8")
     code, _, err = run_cli("build", "--config", str(project / "site_config.yml"))
     assert code == 0, err  # a new report builds at once; its figures are still to be filled in
     assert "warning: the figure 'delegations' has no value yet" in err
@@ -95,3 +109,17 @@ def test_review_and_figure_messages_speak_chinese(project, tmp_path):
         _, _, err = run_cli("check", "--lang", "zh", "--config", str(project(changes)))
         lines = [line for line in err.splitlines() if line.strip()]
         assert lines and all(re.search(r"[\u4e00-\u9fff]", line) for line in lines), lines
+
+
+def test_a_report_just_started_is_summed_up_not_listed_line_by_line(tmp_path):
+    """Sections without text and figures without values, one warning per kind (issue 13, point 4)."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "tests/fixtures/three-years", project)
+    assert run_cli("new", "report", "2023", "--config", str(project / "site_config.yml"))[0] == 0
+    code, _, err = run_cli("check", "--config", str(project / "site_config.yml"), "--lang", "zh")
+    found = [w for w in warnings_of(err) if "content/2023" in w]
+    assert "content/2023: 警告: 2个部分还没有正文：01-visits.en.md, 01-visits.zh.md" in found, found
+    assert not [w for w in found if "没有用到" in w]  # a figure still to be filled in is not "unused"
+    assert len(found) <= 5, found

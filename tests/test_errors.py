@@ -91,7 +91,8 @@ CASES = {
 
 
 # What `nianbao check` reviews besides (tests/test_check.py): not what these cases are about.
-REVIEW = ("the section has no summary", "nothing records which version", "is defined but never shown")
+REVIEW = ("the section has no summary", "sections have no summary", "nothing records which version",
+          "do not record which version", "is defined but never shown", "are defined but never shown")
 
 
 def messages(stderr: str) -> list[str]:

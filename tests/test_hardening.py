@@ -67,7 +67,7 @@ def test_hostile_text_in_every_field_is_inert(tmp_path):
             f"[z](JAVASCRIPT:alert(4)) [w](https://example.org/){{onclick=alert(5) style=x}}\n\n{{{{ a }}}}\n\n{chart}")
     config = write_project(tmp_path, {**MINIMAL, "content/2021/metrics.yml": metrics,
                                       "content/2021/01-first.zh.md": section(HOSTILE.replace('"', "'"), body),
-                                      "content/2021/01-first.en.md": section("Part one", "First paragraph."),
+                                      "content/2021/01-first.en.md": section("Part one", f"First paragraph.\n\n{chart}"),
                                       "content/2021/report.yml": MINIMAL_REPORT_WITH(HOSTILE)})
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 0, err

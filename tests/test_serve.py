@@ -54,6 +54,7 @@ def test_served_site_is_the_built_site(project, tmp_path):
 def test_a_saved_section_is_rebuilt_and_an_error_keeps_the_last_good_pages(project):
     section = project / "content/2022/01-visits.zh.md"
     log = io.StringIO()
+    original = section.read_text(encoding="utf-8")
     with running(project / "site_config.yml", 0, out=log) as (url, server):
         page = url + "zh/2022/visits/index.html"
         section.write_text(section.read_text(encoding="utf-8").replace("展览吸引", "新展览吸引"), encoding="utf-8")
@@ -65,7 +66,7 @@ def test_a_saved_section_is_rebuilt_and_an_error_keeps_the_last_good_pages(proje
         assert any("01-visits.zh.md:1: error: the section has no front matter" in p for p in server.site.problems)
         assert get(page)[1] == good  # the last good page is still served
         assert "build failed; still serving the last good pages" in log.getvalue()
-        section.write_text("---\ntitle: 来访与合作\n---\n\n修好了。\n", encoding="utf-8")
+        section.write_text(original.replace("展览吸引", "修好了。展览吸引"), encoding="utf-8")
         wait_for(lambda: "修好了".encode() in get(page)[1])
         assert server.site.problems == []
 
@@ -122,3 +123,37 @@ def test_an_internal_error_is_reported_and_the_server_keeps_watching(project, mo
         wait_for(lambda: "internal error: RuntimeError: boom" in log.getvalue())
         section.write_text(text.replace("展览吸引", "第二次展览吸引"), encoding="utf-8")
         wait_for(lambda: "第二次展览吸引".encode() in get(url + "zh/2022/visits/index.html")[1])
+
+
+def test_after_a_failed_save_the_log_shows_what_changed(project):
+    """The first failure lists its errors; the next only the new ones, with how many were fixed;
+    warnings are counted, not listed; editors' and tools' temporary files are no saves."""
+    section = project / "content/2022/01-visits.zh.md"
+    english = project / "content/2022/01-visits.en.md"
+    # a section not translated yet: a warning in every build
+    (project / "content/2022/02-extra.zh.md").write_text("---\ntitle: 其他\n---\n\n正文。\n", encoding="utf-8")
+    log = io.StringIO()
+    with running(project / "site_config.yml", 0, out=log) as (url, server):
+        good = section.read_text(encoding="utf-8")
+        section.write_text(good.replace("{{ agreements }}", "{{ agreement }}"), encoding="utf-8")
+        wait_for(lambda: "build failed" in log.getvalue())
+        first = log.getvalue()
+        assert "the figure '{{ agreement }}' is not defined" in first and "warning:" not in first
+        assert "warning(s): nianbao check lists them" in first
+        english.write_text(english.read_text(encoding="utf-8").replace("{{ visitors }}", "{{ visitor }}"),
+                           encoding="utf-8")
+        wait_for(lambda: log.getvalue().count("build failed") == 2)
+        second = log.getvalue()[len(first):]
+        assert "1 new, 0 fixed, 1 as before" in second and "{{ visitor }}" in second
+        assert "{{ agreement }}" not in second  # shown already
+        # temporary files beside the sources: no rebuild, nothing in the log
+        for name in ("sedAb12Cd", "4913", ".01-visits.zh.md.swp", "01-visits.zh.md~", "notes.tmp"):
+            (section.parent / name).write_text("x", encoding="utf-8")
+        time.sleep(1.0)
+        assert log.getvalue()[len(first) + len(second):] == ""
+        for name in ("sedAb12Cd", "4913", ".01-visits.zh.md.swp", "01-visits.zh.md~", "notes.tmp"):
+            (section.parent / name).unlink()
+        section.write_text(good, encoding="utf-8")
+        english.write_text(english.read_text(encoding="utf-8").replace("{{ visitor }}", "{{ visitors }}"),
+                           encoding="utf-8")
+        wait_for(lambda: "problem(s) fixed" in log.getvalue() and server.site.problems == [])
