@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from . import markdown
 from .config import Project, check_localized
 from .diagnostics import Diagnostics
-from .metrics import METRICS_FILE, Metric, load_metrics
+from .metrics import METRICS_FILE, Metric, MetricList, load_metrics, unreadable_metrics
 from .schema import ChartSpec, ReportMeta, SectionFrontMatter, parse_and_validate, validate
 from .sources import ReportFolder, SectionFile
 from .withheld import MASK_RUN, Secret, Withholding
@@ -76,7 +76,7 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
         # every report's figure ids (across-year charts): replayed while they are the same.
         key = ("figures", withholding.key, report.id, repr(report.meta), every_id, tuple(project.languages), tuple(report.order),
                tuple((t.path, t.file.source.text) for v in report.sections.values() for t in v.values()),
-               metrics_texts[report.id])
+               metrics_texts[report.id], _unloaded(report.metrics))
         _replayed(key, cache or {}, valid, diagnostics, withholding,
                   lambda found, report=report: _check_figures(report, every_id, project.languages, found,
                                                               withholding))
@@ -115,7 +115,9 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
     order = _section_order(meta, folder, sections, diagnostics)
     if meta is None or order is None:
         return None
-    metrics: list[Metric] = []
+    metrics: list[Metric] = MetricList()
+    if folder.metrics is None and (folder.folder / METRICS_FILE).is_file():
+        metrics = unreadable_metrics()  # there, but not readable: reported as such by sources.read_text
     if folder.metrics is not None:
         key = ("metrics", withholding.key, folder.metrics.path, folder.metrics.text, folder.id, meta.year, tuple(project.languages),
                tuple(sorted(folder.section_paths)))
@@ -295,7 +297,9 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
     for versions in report.sections.values():
         for text in versions.values():
             for reference in text.parsed.metrics:
-                if reference.id not in metrics:
+                # An id metrics.yml may define though it did not load is no mistake of the text's:
+                # the file's own error is the cause, and is reported.
+                if reference.id not in metrics and not _may_define(report.metrics, reference.id):
                     diagnostics.error(text.path, f"the figure '{{{{ {reference.id} }}}}' is not defined "
                                       f"in {report.id}/{METRICS_FILE}", line=reference.line,
                                       hint=_did_you_mean(reference.id, metrics) or
@@ -306,7 +310,8 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                                   hint="split the section, or put some figures in one chart")
                 continue
             for block in text.parsed.charts:
-                block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics, withholding)
+                block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics, withholding,
+                                          report.metrics)
         _check_charts_agree(versions, languages, diagnostics)
         _check_mask_pairs(versions, metrics, languages, diagnostics, withholding)
     _check_field_masks(report, languages, diagnostics, withholding)
@@ -402,7 +407,8 @@ def _masks_per_block(text: SectionSource, metrics: dict[str, Metric]) -> list[tu
 
 
 def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metric], every_id: set[str],
-                 languages: list[str], diagnostics: Diagnostics, withholding: Withholding) -> ChartSpec | None:
+                 languages: list[str], diagnostics: Diagnostics, withholding: Withholding,
+                 loaded: list[Metric] = ()) -> ChartSpec | None:
     spec, document = parse_and_validate(ChartSpec, block.source, path, diagnostics, "the chart",
                                         line_offset=block.line - 1, values=withholding.values)
     if spec is None or document is None:
@@ -410,8 +416,9 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
     before = len(diagnostics.errors)
     for key in ("title", "caption"):
         check_localized(getattr(spec, key), languages, document, (key,), path, diagnostics)
+    unloaded = [m for m in spec.metrics or [] if m not in metrics and _may_define(loaded, m)]
     for index, metric_id in enumerate(spec.metrics or []):
-        if metric_id not in metrics:
+        if metric_id not in metrics and metric_id not in unloaded:
             line, column = document.line_of(("metrics", index))
             diagnostics.error(path, f"the chart names '{metric_id}', which is not a figure of this report",
                               line=line, column=column,
@@ -422,6 +429,8 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
         diagnostics.error(path, f"the chart names '{spec.across_years}', which no report defines",
                           line=line, column=column,
                           hint=f"did you mean '{close[0]}'?" if close else "across_years names a figure of metrics.yml")
+    if unloaded:  # not drawable until metrics.yml loads; its error says why
+        return None
     if spec.metrics and len(diagnostics.errors) == before:
         units = {metrics[m].unit[languages[0]] for m in spec.metrics}
         if len(units) > 1:
@@ -458,6 +467,17 @@ def _check_charts_agree(versions: dict[str, SectionSource], languages: list[str]
                                   f"'{original.file.lang}' original ({original.path.name}:{other.line}) in: {differ}",
                                   line=mine.line, hint="draw the same charts in every language; only title and "
                                                        "caption are translated")
+
+
+def _may_define(metrics: list[Metric], metric_id: str) -> bool:
+    """Whether a report's metrics.yml may define ``metric_id`` though it is not among its metrics:
+    the file, or the id's entry in it, did not load (``metrics.MetricList``)."""
+    return isinstance(metrics, MetricList) and metrics.may_define(metric_id)
+
+
+def _unloaded(metrics: list[Metric]) -> object:
+    """What of a report's metrics.yml did not load, for the figures check's cache key."""
+    return metrics.failed if isinstance(metrics, MetricList) else ()
 
 
 def _did_you_mean(name: str, known: dict[str, Metric]) -> str:

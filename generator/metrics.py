@@ -14,6 +14,7 @@ import decimal
 import difflib
 import functools
 import re
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,17 +76,45 @@ class Metric:
         return low * scale, (10 ** digits - 1) * scale
 
 
+class MetricList(list):
+    """The metrics of a report that loaded, and what the file may define besides: a reference to
+    an id it may define is no mistake of the text's, but a consequence of the file's own error,
+    which is reported (one mistake, one message, the cause first)."""
+
+    def __init__(self, metrics: typing.Iterable[Metric] = (), failed: frozenset[str] | None = frozenset()):
+        super().__init__(metrics)
+        # Ids whose entries have errors; None: the file did not load, so it may define any id.
+        self.failed = failed
+
+    def may_define(self, metric_id: str) -> bool:
+        """Whether ``metric_id``, not among the metrics, may still be defined in the file: its
+        entry has an error, or the file could not be read or parsed at all."""
+        return self.failed is None or metric_id in self.failed
+
+
+def unreadable_metrics() -> MetricList:
+    """The metrics of a report whose metrics.yml is there but could not be read (not UTF-8,
+    too large): none, and any id may be defined in it."""
+    return MetricList(failed=None)
+
+
 def load_metrics(source: SourceFile | None, report_id: str, year: int, languages: list[str],
-                 sections: set[str], diagnostics: Diagnostics, values: ValuesHook | None = None) -> list[Metric]:
-    """The metrics of one report, checked; no file means no metrics. ``values``: see parse_and_validate."""
+                 sections: set[str], diagnostics: Diagnostics, values: ValuesHook | None = None) -> MetricList:
+    """The metrics of one report, checked; no file means no metrics. ``values``: see parse_and_validate.
+    Where the file or some of its entries have errors, ``MetricList.may_define`` says which ids
+    it may define."""
     if source is None:
-        return []
+        return MetricList()
     path = source.path
     spec, document = parse_and_validate(MetricsFile, source.text, path, diagnostics, METRICS_FILE, values=values)
-    if spec is None or document is None:
-        return []
+    if document is None:
+        return MetricList(failed=None)
+    if spec is None:
+        return MetricList(failed=_declared_ids(document.data))
     metrics: list[Metric] = []
+    failed: set[str] = set()
     seen: dict[str, int | None] = {}
+    unfilled: list[tuple[str, int | None, int | None]] = []  # figures without a value yet: warned about together
     for index, item in enumerate(spec.metrics):
         line, column = document.line_of(("metrics", index))
         before = len(diagnostics.errors)
@@ -98,13 +127,38 @@ def load_metrics(source: SourceFile | None, report_id: str, year: int, languages
         for key in ("label", "unit", "note", "text"):
             check_localized(getattr(item, key), languages, document, ("metrics", index, key), path, diagnostics)
         if item.value is None and item.mask is None:
-            diagnostics.warning(path, f"the figure '{item.id}' has no value yet", line=line, column=column,
-                                hint="add 'value:' (or 'mask:' where the published text masks it)")
+            unfilled.append((item.id, line, column))
         if len(diagnostics.errors) == before:
             metrics.append(Metric(item.id, report_id, year, item.label, item.unit, item.value, item.mask,
                                   item.qualifier, item.section, item.note, item.text, path, line,
                                   public=item.public))
-    return metrics
+        else:
+            failed.add(item.id)
+    hint = "add 'value:' (or 'mask:' where the published text masks it)"
+    if len(unfilled) == 1:
+        metric_id, line, column = unfilled[0]
+        diagnostics.warning(path, f"the figure '{metric_id}' has no value yet", line=line, column=column, hint=hint)
+    elif unfilled:
+        ids = [metric_id for metric_id, _, _ in unfilled]
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        diagnostics.warning(path, f"{len(ids)} figures have no value yet: {shown}", line=unfilled[0][1],
+                            column=unfilled[0][2], hint="add 'value:' to each (or 'mask:' where the published text "
+                                                        "masks it)")
+    return MetricList(metrics, frozenset(failed))
+
+
+def _declared_ids(data: object) -> frozenset[str] | None:
+    """The ids a metrics file that failed its schema declares, as written; None where an entry
+    without a readable id, or a file without a 'metrics:' list, may define any."""
+    entries = data.get("metrics") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return None
+    ids = set()
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("id") is None:
+            return None
+        ids.add(str(entry["id"]))
+    return frozenset(ids)
 
 
 def withhold(metric: Metric) -> Metric:

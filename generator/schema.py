@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -104,7 +105,7 @@ class MetricSpec(Schema):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
                     description="The name the text and charts use for the figure: lower-case letters, digits, '-'.")
     label: Localized = Field(description="What is counted, in each language (a table's row, a chart's bar).")
-    value: int | float | None = Field(default=None, description="The figure, when it is published.")
+    value: int | float | None = Field(default=None, allow_inf_nan=False, description="The figure, when it is published.")
     mask: str | None = Field(
         default=None, pattern=MASK_PATTERN,
         description="The figure as the official text masks it, one * per withheld digit, "
@@ -175,8 +176,8 @@ def parse_and_validate(schema: type[SchemaT], text: str, path: Path, diagnostics
     try:
         document = parse_yaml(text, line_offset=line_offset)
     except YamlError as exc:
-        diagnostics.error(path, exc.message if what.endswith(".yml") else f"in {what}: {exc.message}",
-                          line=exc.line, column=exc.column, hint=exc.hint)
+        for error in (exc, *exc.more):  # a slip YAML could read, reported instead of its result
+            diagnostics.error(path, _in(what, error.message), line=error.line, column=error.column, hint=error.hint)
         return None, None
     if values is not None:
         values(document, path, diagnostics)
@@ -189,7 +190,7 @@ def validate(schema: type[SchemaT], document: YamlDocument, path: Path,
     for key, line, column in document.duplicate_keys:
         diagnostics.error(path, f"the key '{key}' appears twice in {what}", line=line, column=column,
                           hint="keep one of them: the later one would silently win")
-    data = document.data
+    data = as_typed(schema, document)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -212,12 +213,71 @@ def validate(schema: type[SchemaT], document: YamlDocument, path: Path,
                 continue
             reported.add(loc)
             line, column = document.line_of(loc)
-            message, hint = _describe(schema, error, loc, what, data)
+            message, hint = _describe(schema, error, loc, what, data, document.typed.get(loc))
             diagnostics.error(path, message, line=line, column=column, hint=hint)
         return None
 
 
+def _in(what: str, message: str) -> str:
+    """A YAML problem of a block inside another file (a chart) says which block; a file's own need not."""
+    return message if what.endswith(".yml") else f"in {what}: {message}"
+
+
 UNION_TAGS = {"int", "float", "str", "bool", "dict[str,str]", "list[str]"}
+DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+
+
+def as_typed(schema: type[Schema], document: YamlDocument) -> Any:
+    """The document's data with each plain value that YAML read as a number, yes/no or a date
+    (``document.typed``) taken as ``schema`` wants it: where text is wanted, its characters as
+    typed (``title: 2022``, ``no``, ``1.10``, ``0012``, ``2023-01-05`` are those texts); where a
+    number is wanted, the decimal number as typed (``0012`` is 12, not YAML 1.1's octal 10), and
+    anything else YAML made a number of (``1:30``, ``0x1F``, ``.inf``, ``yes``) the text as typed,
+    which the schema then refuses, naming it. Nothing (``~``, ``null``, an empty value) stays nothing."""
+    if not document.typed:
+        return document.data
+    return _typed(schema, document.data, (), document.typed)
+
+
+def _typed(annotation: Any, value: Any, path: tuple, typed: dict[tuple, str]) -> Any:
+    annotation = _unwrap(annotation)
+    if isinstance(value, dict):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields = annotation.model_fields
+            return {key: _typed(fields[key].annotation, item, path + (key,), typed) if key in fields else item
+                    for key, item in value.items()}
+        if typing.get_origin(annotation) is dict:
+            item_type = typing.get_args(annotation)[1]
+            return {key: _typed(item_type, item, path + (key,), typed) for key, item in value.items()}
+        return value
+    if isinstance(value, list):
+        if typing.get_origin(annotation) is list:
+            item_type = typing.get_args(annotation)[0]
+            return [_typed(item_type, item, path + (index,), typed) for index, item in enumerate(value)]
+        return value
+    written = typed.get(path)
+    if written is None:
+        return value
+    if annotation is str or (typing.get_origin(annotation) is Literal
+                             and all(isinstance(a, str) for a in typing.get_args(annotation))):
+        return written
+    if _is_number(annotation):
+        try:
+            if DECIMAL.fullmatch(written):
+                return float(written) if "." in written else int(written)
+        except ValueError:  # more digits than Python converts
+            pass
+        return written
+    return value
+
+
+def _is_number(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return bool(members) and all(a in (int, float) for a in members)
+    return False
 
 
 def display_name(loc: tuple, data: Any) -> str:
@@ -236,9 +296,11 @@ def display_name(loc: tuple, data: Any) -> str:
 
 
 def _describe(schema: type[Schema], error: dict[str, Any], loc: tuple, what: str,
-              data: Any) -> tuple[str, str]:
+              data: Any, typed: str | None = None) -> tuple[str, str]:
+    """Message and hint for one of pydantic's errors; the value shown as the editor typed it."""
     name = display_name(loc, data) or what
     kind = error["type"]
+    found = _yaml_kind(error.get("input"), typed)
     if kind == "extra_forbidden":
         known = _field_names_at(schema, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
@@ -253,20 +315,36 @@ def _describe(schema: type[Schema], error: dict[str, Any], loc: tuple, what: str
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
         return f"'{name}' {error.get('input')!r} cannot be an id", "use lower-case letters, digits and '-'"
     if kind == "literal_error":
-        return f"'{name}' cannot be {error.get('input')!r}", f"use one of: {error['ctx']['expected']}"
+        allowed = ", ".join(re.findall(r"'([^']*)'", str(error["ctx"]["expected"])))
+        return f"'{name}' cannot be {error.get('input')!r}", f"use one of: {allowed}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"'{name}' must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}, not {found}", ""
+    if kind in ("less_than_equal", "less_than"):
+        return f"'{name}' must be at most {error['ctx'].get('le', error['ctx'].get('lt'))}, not {found}", ""
     if kind in ("string_too_short", "too_short"):
         return f"'{name}' is empty in {what}", f"write the {loc[-1]} after '{loc[-1]}:'" if loc else ""
     expected = {
         "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-        "number_type": "a number",
+        "int_from_float": "a whole number",
+        "number_type": "a number", "float_type": "a number", "float_parsing": "a number", "finite_number": "a number",
+        "bool_type": "true or false", "bool_parsing": "true or false",
         "dict_type": "a set of 'key: value' lines (for example zh: … and en: …)",
+        "model_type": "a set of 'key: value' lines", "model_attributes_type": "a set of 'key: value' lines",
         "list_type": "a list ([a, b] or lines starting with '- ')",
         "date_type": "a date written YYYY-MM-DD", "date_from_datetime_parsing": "a date written YYYY-MM-DD",
-        "date_parsing": "a date written YYYY-MM-DD",
+        "date_parsing": "a date written YYYY-MM-DD", "date_from_datetime_inexact": "a date written YYYY-MM-DD",
     }.get(kind)
     if expected:
-        return f"'{name}' must be {expected}, not {_yaml_kind(error.get('input'))}", ""
-    return f"'{name}': {error['msg']}", ""
+        return f"'{name}' must be {expected}, not {found}", _number_hint(expected, error.get("input"))
+    return f"'{name}' cannot be {found}", ""  # pydantic's own words are English only
+
+
+def _number_hint(expected: str, value: Any) -> str:
+    """For a figure written as the text shows it (1.2万, 12,000, 35%): how to write it."""
+    if expected in ("a number", "a whole number") and isinstance(value, str) and re.search(r"[0-9]", value) \
+            and re.search(r"[万亿,，%％]", value):
+        return "write the figure in digits only, without 万, 亿, separators or %: e.g. 12000 for 1.2万"
+    return ""
 
 
 def _field_names_at(schema: type[Schema], loc: tuple) -> list[str]:
@@ -298,13 +376,16 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _yaml_kind(value: Any) -> str:
+def _yaml_kind(value: Any, typed: str | None = None) -> str:
+    """What a value is, in an editor's words, shown as typed where YAML made it something else."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return f"yes/no ({value})"
+        return f"yes/no ({typed or value})"
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        return f"a number ({typed or value})"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"a date ({typed or value})"
     if isinstance(value, str):
         return f"the text '{value[:40]}'"
     if isinstance(value, list):

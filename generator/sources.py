@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .yamlfile import encoding_problem
 
 SECTION_FILE = re.compile(r"^(?P<number>\d{1,4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.md$")
 REPORT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -97,8 +98,8 @@ def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None,
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        diagnostics.error(path, "the file is not UTF-8 text", line=line, column=column,
-                          hint="save it as UTF-8 (in most editors: Save As → Encoding → UTF-8)")
+        message, hint = encoding_problem(data)  # names GBK or UTF-16 where the file is in one
+        diagnostics.error(path, message, line=line, column=column, hint=hint)
         return None
     if not text.strip():
         diagnostics.error(path, "the file is empty", hint="write its content, or delete the file")

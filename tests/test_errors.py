@@ -60,7 +60,7 @@ CASES = {
     ),
     "file that is not UTF-8": (
         {"content/2021/01-first.zh.md": "---\ntitle: 第一部分\n---\n\n第一段。\n".encode("gb18030")},
-        ["content/2021/01-first.zh.md:2:8: error: the file is not UTF-8 text"],
+        ["content/2021/01-first.zh.md:2:8: error: the file is in GBK (GB2312/GB18030), not UTF-8"],
     ),
     "empty file": (
         {"content/2021/01-first.en.md": ""},

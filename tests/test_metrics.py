@@ -150,7 +150,7 @@ metrics:
     ("type: bar\nmetrics: [a, c]", "content/2021/01-first.zh.md:9:14: error: the chart names 'c', which is not a figure of this report"),
     ("type: bar\nmetrics: [a, b]", "content/2021/01-first.zh.md:9:1: error: the chart mixes units (个, 人次): bars of different units cannot be compared"),
     ("type: bar", "content/2021/01-first.zh.md: error: the chart: give either 'metrics' (a list of ids) or 'across_years' (one id)"),
-    ("type: bar\nmetrics: [a\n", "content/2021/01-first.zh.md:11:1: error: in the chart: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+    ("type: bar\nmetrics: [a\n", "content/2021/01-first.zh.md:9:10: error: in the chart: invalid YAML: the [ opened here is not closed"),
 ])
 def test_chart_block_errors(project, block, message):
     body = f"第一段。\n\n```chart\n{block}\n```"
