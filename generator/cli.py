@@ -32,9 +32,32 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
+    lang = "en"  # the language of usage errors: set on every parser by main() before parsing
+
     def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, with our wording
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"nianbao: error: {message}\n")
+        usage = self.format_usage()
+        if self.lang != "en":
+            usage = usage.replace("usage:", translate("usage:", self.lang), 1)
+        sys.stderr.write(usage)
+        self.exit(EXIT_USAGE, translate(f"nianbao: error: {message}", self.lang) + "\n")
+
+
+def _set_language(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.lang = lang
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _set_language(sub, lang)
+
+
+def _language_asked(argv: list[str]) -> str | None:
+    """--lang X or --lang=X, read before parsing so that a usage error speaks it too."""
+    for index, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else \
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -43,9 +66,13 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    def language(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--lang", choices=LANGUAGES, default=None,
+    def language(sub: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+        # Before the command (nianbao --lang zh build) or after it; a command's own default must
+        # not hide the one given before it.
+        sub.add_argument("--lang", choices=LANGUAGES, default=default,
                          help="the language of messages: zh or en (default: NIANBAO_LANG, else the system's locale)")
+
+    language(parser, default=None)
 
     def config(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--config", type=Path, default=None, metavar="PATH",
@@ -119,7 +146,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    parser = make_parser()
+    _set_language(parser, _language_asked(argv) or system_language())
+    args = parser.parse_args(argv)
     lang = getattr(args, "lang", None) or system_language()
     try:
         return run(args, lang)
@@ -319,7 +349,8 @@ def report(result: BuildResult, args: argparse.Namespace, lang: str = "en") -> i
     if args.quiet:
         return EXIT_OK
     total = sum(result.timings.values())
-    stages = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.timings.items())
+    stages = ", ".join(f"{translate(name, lang)} {translate(f'{seconds * 1000:.0f} ms', lang)}"
+                       for name, seconds in result.timings.items())
     if args.command == "build":
         where = (os.path.relpath(result.output_dir) if result.output_dir else "?") + "/"
         if args.edition != PUBLIC:
@@ -336,8 +367,8 @@ def report(result: BuildResult, args: argparse.Namespace, lang: str = "en") -> i
             kind = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else "other"
             kinds[kind] = kinds.get(kind, 0) + 1
         for name, seconds in result.timings.items():
-            print(f"  {name:<12} {seconds * 1000:8.1f} ms")
-        print("  files: " + ", ".join(f"{n} .{kind}" for kind, n in sorted(kinds.items())))
+            print(f"  {translate(name, lang):<12} {seconds * 1000:8.1f} {translate('ms', lang)}")
+        print("  " + translate("files: " + ", ".join(f"{n} .{kind}" for kind, n in sorted(kinds.items())), lang))
     return EXIT_OK
 
 

@@ -18,10 +18,10 @@ from pydantic_core import PydanticUndefined
 from .schema import ChartSpec, MetricSpec, ReportMeta, SectionFrontMatter, SiteConfig
 
 FILES: list[tuple[str, type[BaseModel]]] = [
-    ("site_config.yml", SiteConfig),
-    ("content/<report-id>/report.yml", ReportMeta),
+    ("`site_config.yml`", SiteConfig),
+    ("`content/<report-id>/report.yml`", ReportMeta),
     ("Section front matter (NN-slug.LANG.md)", SectionFrontMatter),
-    ("content/<report-id>/metrics.yml: each entry of `metrics:`", MetricSpec),
+    ("`content/<report-id>/metrics.yml`: each entry of `metrics:`", MetricSpec),
     ("A chart block (```chart in a section)", ChartSpec),
 ]
 

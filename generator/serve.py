@@ -96,8 +96,9 @@ class Server:
             result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False)
         except Exception as exc:  # a bug in nianbao: say so, and keep serving and watching
             self.cache = BuildCache()  # the next build starts clean
-            self.site.publish(None, [f"nianbao: internal error: {type(exc).__name__}: {exc}"])
-            self._print(reason + f"internal error: {type(exc).__name__}: {exc} (set NIANBAO_DEBUG=1 for details)")
+            self.site.publish(None, [translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", self.lang)])
+            self._print(reason + translate(f"internal error: {type(exc).__name__}: {exc} (set NIANBAO_DEBUG=1 for details)",
+                                           self.lang))
             if os.environ.get("NIANBAO_DEBUG"):
                 traceback.print_exc()
             return None

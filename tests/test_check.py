@@ -88,7 +88,7 @@ def test_new_report_starts_from_the_latest(tmp_path):
     assert "2023年，单位：个" in (new / "01-visits.zh.md").read_text(encoding="utf-8")
     code, _, err = run_cli("build", "--config", str(project / "site_config.yml"))
     assert code == 0, err  # a new report builds at once; its figures are still to be filled in
-    assert "warning: the figure 'delegations' has no value yet" in err
+    assert "warning: 6 figures have no value yet: delegations, agreements" in err
     # and lines up with the earlier years: the across-years chart has the new year, not drawn yet
     html = (project / "site/zh/2023/figures/index.html").read_text(encoding="utf-8")
     assert "2023年" in html and "未绘出" in html

@@ -69,8 +69,8 @@ def reference_keys(title: str) -> set[str]:
     return set(re.findall(r"^\| `([a-z_]+)` \|", part, re.M))
 
 
-SITE_KEYS = reference_keys("site_config.yml")
-METRIC_KEYS = reference_keys("content/<report-id>/metrics.yml: each entry of `metrics:`")
+SITE_KEYS = reference_keys("`site_config.yml`")
+METRIC_KEYS = reference_keys("`content/<report-id>/metrics.yml`: each entry of `metrics:`")
 CHART_KEYS = reference_keys("A chart block (```chart in a section)")
 
 

@@ -409,5 +409,5 @@ def test_an_internal_error_is_reported_in_the_editors_language(project, monkeypa
     code, _, err = run_cli("check", "--lang", "zh", "--config", str(config))
     lines = err.splitlines()
     assert code == 3 and "Traceback" not in err
-    assert lines == ["nianbao：内部错误：RuntimeError: boom",
+    assert lines == ["nianbao：内部错误（nianbao 自身的问题，不是内容的问题）：“RuntimeError: boom”",
                      "  输出文件夹保持原样。请报告这个问题，并附上所运行的命令（设置 NIANBAO_DEBUG=1 可看到详情）。"]
