@@ -8,6 +8,7 @@ written unless the whole site rendered without an error.
 from __future__ import annotations
 
 import posixpath
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -164,9 +165,10 @@ def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, dia
     texts: dict[Path, str] = {}
     grouped: dict[tuple, list] = {}
     for leak in leaks:
-        where = _written_at(leak.found, [*sources.get(leak.file, []), *every_source], texts)
-        grouped.setdefault((leak.secret, where), []).append(leak)
-    for (_, where), found in grouped.items():
+        places = _written_at(leak, [*sources.get(leak.file, []), *every_source], texts)
+        for where in places or [None]:  # the same text withheld in several places: one error per place in clear
+            grouped.setdefault((leak.secret.text, leak.secret.number, where), []).append(leak)
+    for (*_, where), found in grouped.items():
         message, hint = describe(found[0])
         if where is None:
             first = found[0]
@@ -174,23 +176,35 @@ def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, dia
                 message += f"; also in {len(found) - 1} other file(s)"
             diagnostics.error(output_dir / first.file, message, line=first.line, column=first.column, hint=hint)
             continue
-        shown = ", ".join(leak.file for leak in found[:3]) + (" …" if len(found) > 3 else "")
-        diagnostics.error(where[0], f"{message}; it would reach {len(found)} public file(s): {shown}",
+        reached = sorted({leak.file for leak in found})
+        shown = ", ".join(reached[:3]) + (" …" if len(reached) > 3 else "")
+        diagnostics.error(where[0], f"{message}; it would reach {len(reached)} public file(s): {shown}",
                           line=where[1], hint=hint)
 
 
-def _written_at(found: str, paths: list[Path], texts: dict[Path, str]) -> tuple[Path, int] | None:
-    """Where a source writes ``found`` in clear: the first of ``paths`` that holds it, and the line."""
+def _written_at(leak, paths: list[Path], texts: dict[Path, str]) -> list[tuple[Path, int]]:
+    """Where the sources write what a leak found, in clear: every line of the first of ``paths``
+    that holds it, leaving out a withheld span that holds it and the line that withholds it."""
+    found = leak.found.strip()
+    if not found:
+        return []
     for path in paths:
         if path not in texts:
             try:
                 texts[path] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 texts[path] = ""
-        text = texts[path]
-        position = text.find(found)
-        if position == -1:
-            position = text.lower().find(found.lower())
-        if position != -1 and found.strip():
-            return path, text.count("\n", 0, position) + 1
-    return None
+        places = []
+        for number, line in enumerate(texts[path].splitlines(), start=1):
+            if (path, number) == (leak.secret.source, leak.secret.line):
+                continue  # where it is withheld (a figure's value: line)
+            clear = WITHHELD_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            if found in clear or found.lower() in clear.lower():
+                places.append((path, number))
+        if places:
+            return places
+    return []
+
+
+# A withheld span as sources write it, on one line: what it holds is not written in clear.
+WITHHELD_SPAN = re.compile(r"\[[^\]\n]*\]\{[^}\n]*withheld[^}\n]*\}", re.IGNORECASE)

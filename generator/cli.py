@@ -60,6 +60,12 @@ def _language_asked(argv: list[str]) -> str | None:
     return None
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: a number from 1024 to 65535 is best")
+    return int(text)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nianbao", description="Build a bilingual annual-report website from Markdown and YAML.")
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
@@ -106,7 +112,7 @@ def make_parser() -> argparse.ArgumentParser:
                                                 "it whenever a file of the project changes; open pages "
                                                 "reload by themselves.")
     common(serve_cmd)
-    serve_cmd.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="the port to serve on (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in the default browser")
     new_cmd = commands.add_parser("new", help="start something new: nianbao new site FOLDER, nianbao new report 2023",
                                   description="Start a project (new site) or next year's report (new report).")

@@ -155,7 +155,15 @@ def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnost
     before = len(diagnostics.errors)
     for key in ("title", "summary"):
         check_localized(getattr(meta, key), project.languages, document, (key,), path, diagnostics)
+    for lang, text in (meta.summary or {}).items():
+        if text.lstrip().startswith(TO_BE_WRITTEN):  # what nianbao new report leaves to fill in
+            line, column = document.line_of(("summary", lang))
+            diagnostics.warning(path, f"the report's summary in '{lang}' is still the placeholder nianbao new "
+                                "report wrote", line=line, column=column, hint="write the year's summary in its place")
     return meta if len(diagnostics.errors) == before else None
+
+
+TO_BE_WRITTEN = ("（待写）", "(To be written)")
 
 
 def _validate_section(file: SectionFile, md: MarkdownIt, diagnostics: Diagnostics,
@@ -295,8 +303,16 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
     """Every ``{{ id }}`` names a metric of its report; every chart block is valid and drawable."""
     metrics = {m.id: m for m in report.metrics}
     for versions in report.sections.values():
+        broken = False
         for text in versions.values():
             for reference in text.parsed.metrics:
+                if not FIGURE_ID.match(reference.id):  # {{ a }…{{ b }}: a brace missing, and the text between read as an id
+                    broken = True
+                    diagnostics.error(text.path, f"a figure reference is not closed right: "
+                                      f"'{{{{ {reference.id[:40]}{'…' if len(reference.id) > 40 else ''} }}}}'",
+                                      line=reference.line, hint="write each figure as {{ id }}, with two braces "
+                                                                "on each side")
+                    continue
                 # An id metrics.yml may define though it did not load is no mistake of the text's:
                 # the file's own error is the cause, and is reported.
                 if reference.id not in metrics and not _may_define(report.metrics, reference.id):
@@ -313,7 +329,8 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                 block.spec = _check_chart(block, text.path, metrics, every_id, languages, diagnostics, withholding,
                                           report.metrics)
         _check_charts_agree(versions, languages, diagnostics)
-        _check_mask_pairs(versions, metrics, languages, diagnostics, withholding)
+        if not broken:  # a broken reference hides figures (and their masks): its own error says it all
+            _check_mask_pairs(versions, metrics, languages, diagnostics, withholding)
     _check_field_masks(report, languages, diagnostics, withholding)
 
 
@@ -441,6 +458,9 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
     return spec if len(diagnostics.errors) == before else None
 
 
+FIGURE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # as schema.MetricSpec.id
+
+
 def _check_charts_agree(versions: dict[str, SectionSource], languages: list[str], diagnostics: Diagnostics) -> None:
     """A section's chart blocks draw the same in every language: the same number of charts, each
     of the same type, figures, across_years and options; only titles and captions are translated."""
@@ -527,7 +547,7 @@ def review_reports(reports: list[ReportSource], languages: list[str], md: Markdo
             text, original = unrecorded[0]
             diagnostics.warning(text.path, f"nothing records which version of {original.path.name} this translates",
                                 line=1, hint=f"when it is in line with the original, run: nianbao translated "
-                                             f"{text.path.name}")
+                                             f"{diagnostics.display_path(text.path)}")
         elif unrecorded:
             warn_grouped(diagnostics, report.folder, [(text.path, 1) for text, _ in unrecorded], "",
                          f"{len(unrecorded)} translations do not record which version of their original they "
@@ -563,4 +583,5 @@ def _check_translation(text: SectionSource, original: SectionSource, md: Markdow
         listed = ", ".join(str(n) for n in changed[:10]) + (" …" if len(changed) > 10 else "")
         diagnostics.warning(text.path, f"the translation is out of date: block(s) {listed} of "
                             f"{original.path.name} changed since it was brought in line", line=1,
-                            hint=f"update those paragraphs, then run: nianbao translated {text.path.name}")
+                            hint=f"update those paragraphs, then run: nianbao translated "
+                                 f"{diagnostics.display_path(text.path)}")

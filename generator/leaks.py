@@ -842,7 +842,7 @@ class LeakScanner:
         leaks: dict[tuple, Leak] = {}
         for secret in secrets.items:
             for leak in self._find_one(secret):
-                key = (leak.file, secret.source, secret.line, secret.text)
+                key = (leak.file, leak.found, secret.source, secret.line, secret.text)
                 leaks.setdefault(key, leak)
         return list(leaks.values())
 
@@ -880,14 +880,16 @@ class LeakScanner:
             if unit is None and (short or not occurrence.bare):
                 continue
             name = occurrence.file.name
-            if name in by_file and (name in with_unit or not unit):
-                continue  # one report per file: the first, or the first that shows the unit
+            # One report per file and written form (4729, 四千七百二十九 …): the first, or the first that shows the unit.
+            key = (name, occurrence.file.view[occurrence.start:occurrence.end])
+            if key in by_file and (key in with_unit or not unit):
+                continue
             if unit:
-                with_unit.add(name)
+                with_unit.add(key)
             text = occurrence.file
             found = _as_written(text, occurrence, text.view[occurrence.start:occurrence.end] + (unit or ""))
             line, column = text.location(occurrence.start, normalise(found))
-            by_file[name] = Leak(name, line, column, secret, found, text.how(occurrence.start, normalise(found)))
+            by_file[key] = Leak(name, line, column, secret, found, text.how(occurrence.start, normalise(found)))
         return list(by_file.values())
 
     def _find_text(self, secret: Secret) -> list[Leak]:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -360,6 +361,14 @@ def _plain(tokens: list[Token]) -> str:
 def _check_token(token: Token, line: int | None, problems: list[Problem]) -> None:
     """An unknown class: a typo such as .witheld would publish the text it meant to withhold.
     (Only on what an editor can give classes with {…}: other plugins set classes of their own.)"""
+    if token.type in ("link_open", "image"):
+        # An address is no text a span can mask: [锦江]{.withheld} in it would be published, URL-encoded.
+        for key in ("href", "src", "title"):
+            value = unquote(str(token.attrGet(key) or ""))
+            if LITERAL_WITHHELD.search(value):
+                problems.append(Problem(line, f"withheld text cannot be in a link's or image's address: '{value}'",
+                                        "leave the withheld part out of the address (a link cannot be masked), "
+                                        "or withhold the whole link as [[text](address)]{.withheld}"))
     if token.type not in ("span_open", "link_open", "image", "code_inline"):
         return
     for name in classes_of(token):

@@ -30,6 +30,7 @@ from .yamlfile import YamlError, parse_yaml
 # What a figure's value is made of: next year's figure has none of it yet.
 VALUE_KEYS = {"value", "mask", "text", "qualifier", "note"}
 # report.yml needs a summary in every language (an empty one is an error): a visible placeholder.
+# Each starts with one of content.TO_BE_WRITTEN, so that check warns until it is replaced.
 SUMMARY_TO_WRITE = {"zh": "（待写）本年度工作的摘要。", "en": "(To be written) A summary of the year's work."}
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.S)
 
@@ -191,7 +192,8 @@ def _report_yml(source: ReportFolder, year: int, years: dict[str, str], diagnost
         for node in yamledit.texts(value):
             placeholder = SUMMARY_TO_WRITE.get(str(key.value), SUMMARY_TO_WRITE["en"])
             edits.append(yamledit.replace_scalar(text, node, _quoted(placeholder)))
-    header = (f"# Started from the {source.id} report by `nianbao new report`: write the summary and the sections;\n"
+    header = (f"# 由 nianbao new report 根据 {source.id} 年报告生成：请撰写摘要和各部分正文；报告发布时加上日期（date）。\n"
+              f"# Started from the {source.id} report by `nianbao new report`: write the summary and the sections;\n"
               "# add the date when the report is published.\n")
     return header + yamledit.apply(text, edits)
 
@@ -203,7 +205,9 @@ def _metrics_yml(source: ReportFolder, diagnostics: Diagnostics) -> str:
     edits = []
     for item in metrics.value if isinstance(metrics, yaml.SequenceNode) else []:
         edits += yamledit.remove_keys(text, item, VALUE_KEYS)
-    header = (f"# Started from the {source.id} report by `nianbao new report`: the same figures, without values.\n"
+    header = (f"# 由 nianbao new report 根据 {source.id} 年报告生成：数字相同，但还没有数值。\n"
+              "# 数字确定后逐一填写 value（原文用星号隐去的，填写 mask）。\n"
+              f"# Started from the {source.id} report by `nianbao new report`: the same figures, without values.\n"
               "# Give each its value (or, where the published text masks it, its mask) as the figures come in.\n")
     return header + yamledit.apply(text, edits)
 

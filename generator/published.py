@@ -14,6 +14,7 @@ import gzip
 import html
 import re
 import zlib
+from urllib.parse import unquote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def _views(text: str):
         yield unescape_js(text)
     if "<" in text:
         yield html.unescape(TAG.sub("", text))
+    if "%" in text:  # an address: %5B锦江%5D%7B.withheld%7D
+        yield unquote(html.unescape(text))
 
 
 def _search(view: str) -> re.Match[str] | None:

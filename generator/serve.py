@@ -12,6 +12,7 @@ and the errors show in the terminal and over the page until the file is fixed.
 
 from __future__ import annotations
 
+import errno
 import gc
 import http.server
 import json
@@ -295,8 +296,10 @@ def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: s
         context = running(config, port, edition, lang=lang)
         url, _ = context.__enter__()
     except OSError as exc:
-        print(f"nianbao: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}\n"
-              f"    hint: choose another port with --port", file=sys.stderr)
+        why = "the port is in use by another program" if exc.errno == errno.EADDRINUSE else \
+            "the system does not allow it" if exc.errno == errno.EACCES else f"“{exc.strerror or exc}”"
+        print(translate(f"nianbao: cannot serve on 127.0.0.1:{port}: {why}", lang) + "\n    "
+              + translate("hint: choose another port with --port", lang), file=sys.stderr)
         return 2
     print(f"nianbao: serving {url} (Ctrl+C to stop); watching for changes", flush=True)
     if open_browser:

@@ -195,6 +195,10 @@ def _not_read(path: Path, diagnostics: Diagnostics, hint: str) -> None:
     """A warning for a file or folder under content/ that nianbao does not read, with the name
     it was probably meant to have."""
     meant = probable_name(path.name) if path.is_file() else None
+    if meant and SECTION_FILE.match(meant):  # a section, misnamed: the site would miss it without a word
+        diagnostics.error(path, "this file name does not name a section",
+                          hint=f"did you mean {meant}? Rename it so that it is read")
+        return
     if meant:
         hint = f"did you mean {meant}? Rename it so that it is read"
     diagnostics.warning(path, f"nianbao does not read this {'file' if path.is_file() else 'folder'}: "

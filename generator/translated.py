@@ -50,6 +50,12 @@ def _mark(path: Path, languages: list[str] | None, diagnostics: Diagnostics, lan
                                f"{match['number']}-{match['slug']}.zh.md")
         return 1
     original = originals[0]
+    if languages and match["lang"] in languages:
+        present = [SECTION_FILE.match(p.name)["lang"] for p in originals] + [match["lang"]]
+        if next(lang for lang in languages if lang in present) == match["lang"]:
+            diagnostics.error(path, f"{path.name} is the original of its section, not a translation",
+                              hint=f"record a translation instead, e.g. nianbao translated {original}")
+            return 2
     text, translation = read_text(original, diagnostics), read_text(path, diagnostics)
     if text is None or translation is None:
         return 1

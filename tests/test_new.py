@@ -230,7 +230,8 @@ def test_next_years_report_starts_clean_from_the_shipped_one(shipped_copy):
     old_lines = [line for line in (old / "metrics.yml").read_text(encoding="utf-8").splitlines()
                  if not VALUE_LINE.match(line)]
     new_lines = (new / "metrics.yml").read_text(encoding="utf-8").splitlines()
-    assert new_lines[2:] == old_lines and all(line.startswith("#") for line in new_lines[:2])
+    header = next(i for i, line in enumerate(new_lines) if not line.startswith("#") or line in old_lines[:1])
+    assert new_lines[header:] == old_lines and 2 <= header <= 4
     assert ("    label: {zh: 统筹安排的市领导在京外事和港澳活动, en: foreign affairs and Hong Kong and Macao events of "
             "municipal leaders in Beijing}") in new_lines
 
@@ -323,6 +324,7 @@ def test_what_new_report_keeps_it_keeps_as_written(project, tmp_path):
     assert code == 0, err
     new = tmp_path / "content/2022"
     assert (new / "report.yml").read_text(encoding="utf-8") == """\
+# 由 nianbao new report 根据 2021 年报告生成：请撰写摘要和各部分正文；报告发布时加上日期（date）。
 # Started from the 2021 report by `nianbao new report`: write the summary and the sections;
 # add the date when the report is published.
 # The 2021 report.
@@ -338,6 +340,8 @@ summary:
 sections: [first, second]
 """
     assert (new / "metrics.yml").read_text(encoding="utf-8") == """\
+# 由 nianbao new report 根据 2021 年报告生成：数字相同，但还没有数值。
+# 数字确定后逐一填写 value（原文用星号隐去的，填写 mask）。
 # Started from the 2021 report by `nianbao new report`: the same figures, without values.
 # Give each its value (or, where the published text masks it, its mask) as the figures come in.
 # Figures of 2021.

@@ -450,3 +450,51 @@ def test_a_pages_contents_shows_sub_items_as_read_never_their_source(tmp_path):
     assert run_cli("build", "--edition", "internal", "--config", str(config))[0] == 0
     internal = (config.parent / "site-internal/en/2023/exchanges/index.html").read_text(encoding="utf-8")
     assert "(1) Talks with the US side" in internal and "4,729 agreements" in internal
+
+
+@pytest.mark.parametrize("zh, en", [
+    ("见[官网](https://example.cn/?q=[锦江]{.withheld})。", "See [site](https://example.cn/?q=[Jinjiang]{.withheld})."),
+    ("见![图](map-[锦江]{.withheld}.png)。", "See ![map](map-[Jinjiang]{.withheld}.png)."),
+    ('见[官网](https://example.cn/ "[锦江]{.withheld}")。', 'See [site](https://example.cn/ "[Jinjiang]{.withheld}").'),
+])
+def test_a_span_in_a_link_address_is_refused_not_published(tmp_path, zh, en):
+    """An address is no text a span can mask: the span would be published URL-encoded."""
+    fixture = WITHHELD / "content/2023/01-exchanges.{}.md"
+    config = planted_chinese(tmp_path, Path(str(fixture).format("zh")).read_text(encoding="utf-8") + f"\n{zh}\n")
+    (config.parent / "content/2023/01-exchanges.en.md").write_text(
+        Path(str(fixture).format("en")).read_text(encoding="utf-8") + f"\n{en}\n", encoding="utf-8")
+    code, _, err = run_cli("build", "--config", str(config))
+    assert code == 1 and not (config.parent / "site").exists(), err
+    assert re.search(r"01-exchanges\.zh\.md:\d+: error: withheld text cannot be in a link's or image's address", err)
+
+
+def test_the_withheld_check_reads_addresses_decoded():
+    from generator.published import find_marked
+
+    page = b'<p><a href="https://example.cn/?q=%5BJinjiang%5D%7B.withheld%7D">site</a></p>'
+    [marked] = find_marked({"en/2023/exchanges/index.html": page})
+    assert "withheld" in marked.found
+
+
+def test_every_place_that_writes_it_in_clear_is_named_once_at_its_line(tmp_path):
+    """A withheld figure or name written in clear in several places (in several forms): each
+    place one error at its own line; never the line that withholds it, nor the span itself."""
+    fixture = str(WITHHELD / "content/2023/01-exchanges.{}.md")
+    chinese = Path(fixture.format("zh")).read_text(encoding="utf-8") + \
+        "\n与[滨海]{.withheld}签署4729项。\n\n另有四千七百二十九项，见滨海。\n"
+    english = Path(fixture.format("en")).read_text(encoding="utf-8") + \
+        "\nWith [Binhai]{.withheld} and 4,729 agreements.\n\nWe also met Binhai.\n"
+    config = planted_chinese(tmp_path, chinese)
+    (config.parent / "content/2023/01-exchanges.en.md").write_text(english, encoding="utf-8")
+    code, _, err = run_cli("build", "--config", str(config))
+    assert code == 1
+    places = set(re.findall(r"^(content/2023/01-exchanges\.(?:zh|en)\.md):(\d+): error: the public edition would "
+                            r"publish withheld content: \"([^\"]+)\"", err, re.M))
+    lines = {lang: text.splitlines() for lang, text in (("zh", chinese), ("en", english))}
+    expected = {("zh", "4729"), ("zh", "四千七百二十九"), ("zh", "滨海"), ("en", "4,729"), ("en", "binhai")}
+    named = {(path.split(".")[-2], found.lower().split(" ")[0].rstrip("项")) for path, _, found in places}
+    assert expected <= named, err
+    for path, line, found in places:  # written there in clear, not only inside a span
+        source = re.sub(r"\[[^\]]*\]\{\.withheld\}", "", lines[path.split(".")[-2]][int(line) - 1])
+        assert found.lower().split(" ")[0].rstrip("项") in source.lower(), (path, line, source)
+    assert "metrics.yml:" not in "".join(re.findall(r"^\S+: error", err, re.M))
