@@ -118,8 +118,10 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         with _timed(timings, "withheld check", progress):
             check_published(result.files, site, result.output_dir, diagnostics, cache.checked.setdefault("marked", {}))
         with _timed(timings, "leak check", progress):
+            public = frozenset(metric.value for report in sources for metric in report.metrics
+                               if metric.public and metric.value is not None)
             check_leaks(result.files, withholding.secrets, result.output_dir, diagnostics,
-                        cache.checked.setdefault("leaks", {}), site)
+                        cache.checked.setdefault("leaks", {}), site, public)
     if not write or diagnostics.has_errors(strict):
         return result
     with _timed(timings, "write", progress):
@@ -153,11 +155,11 @@ def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagn
 
 
 def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, diagnostics: Diagnostics,
-                kept: dict | None = None, site: Site | None = None) -> None:
+                kept: dict | None = None, site: Site | None = None, public: frozenset = frozenset()) -> None:
     """Fail the public build if any file would publish what the sources withhold: one error per
     thing withheld and place that shows it in clear, at that place in the sources where it can be
     found there (the files it would reach listed), else at the first file."""
-    leaks = find_leaks(files, secrets, kept)
+    leaks = find_leaks(files, secrets, kept, public)
     if not leaks:
         return
     sources = sources_of_pages(site) if site is not None else {}

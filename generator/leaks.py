@@ -62,9 +62,12 @@ class Leak:
     how: str  # "as written", "after decoding HTML entities" …
 
 
-def find_leaks(files: dict[str, bytes], secrets: Secrets, kept: dict | None = None) -> list[Leak]:
-    """Every file that would publish something ``secrets`` withholds (one leak per file and secret).
-    ``kept``: each file's leaks from the last check of the same things withheld (see scan.py)."""
+def find_leaks(files: dict[str, bytes], secrets: Secrets, kept: dict | None = None,
+               public: frozenset[float] = frozenset()) -> list[Leak]:
+    """Every file that would publish something ``secrets`` withholds (one leak per file, secret and
+    written form). ``kept``: each file's leaks from the last check of the same things withheld (see
+    scan.py). ``public``: the published figures' values: a rounded form (1.2万) that may be one of
+    them is not taken as the rounding of a withheld one."""
     if not secrets.items:
         return []
     # Each thing withheld is searched once, however many places withhold it; where it stands in
@@ -73,8 +76,9 @@ def find_leaks(files: dict[str, bytes], secrets: Secrets, kept: dict | None = No
     for secret in secrets.items:
         by_search.setdefault(_searched(secret), []).append(secret)
     searched = Secrets([same[0] for same in by_search.values()])
-    key = hashlib.blake2b(repr(sorted(by_search, key=repr)).encode(), digest_size=32).digest()
-    found = check_files(files, _leaks_in, (searched,), kept, key)
+    shown = frozenset(value for number in public if (value := _value(plain_number(number))) is not None)
+    key = hashlib.blake2b(repr((sorted(by_search, key=repr), sorted(shown))).encode(), digest_size=32).digest()
+    found = check_files(files, _leaks_in, (searched, shown), kept, key)
     return [dataclasses.replace(leak, secret=secret) for leak in found for secret in by_search[_searched(leak.secret)]]
 
 
@@ -83,9 +87,11 @@ def _searched(secret: Secret) -> tuple:
     return secret.text, secret.number, secret.units, secret.before, secret.after
 
 
-def _leaks_in(files: dict[str, bytes], secrets: Secrets) -> list[Leak]:
+def _leaks_in(files: dict[str, bytes], secrets: Secrets, public: frozenset[Decimal] = frozenset()) -> list[Leak]:
     figures = {value for secret in secrets.items if (value := _figure(secret)) is not None}
-    return LeakScanner(files, figures).find(secrets)
+    scanner = LeakScanner(files, figures)
+    scanner.public = public
+    return scanner.find(secrets)
 
 
 # --- normalisation -------------------------------------------------------------------------------
@@ -112,6 +118,8 @@ def normalise(text: str) -> str:
 
 WHITESPACE = re.compile(r"\s+")
 LATIN = "0-9a-z\u00c0-\u024f"
+LETTERS = "a-z\u00c0-\u024f"
+LONG_NAME = 7  # letters: a name this long is searched inside longer words and letter by letter too
 
 
 # --- what is read and what is not ----------------------------------------------------------------
@@ -220,6 +228,13 @@ class FileText:
         self._starts = [p.start for p in self.pieces]
 
     # The other views are made when first searched: most builds withhold no figure, or no text.
+
+    @functools.cached_property
+    def folded(self) -> str:
+        """The view without accents on Latin letters (Jǐnjiāng is Jinjiang); positions may differ."""
+        if self.view.isascii():
+            return self.view
+        return "".join(c for c in unicodedata.normalize("NFD", self.view) if not unicodedata.combining(c))
 
     @functools.cached_property
     def compact(self) -> str:
@@ -700,6 +715,7 @@ class LeakScanner:
             if text is not None:
                 self.texts.append(text)
         self.figures = figures
+        self.public: frozenset[Decimal] = frozenset()  # published figures: see find_leaks
         # The significant digits of what is looked for: a number with other digits, and no scale
         # after it that could make it a rounding, states none of them (checked before any Decimal).
         self.digits = None if figures is None else {_significant(str(v)) for v in figures}
@@ -752,8 +768,9 @@ class LeakScanner:
                     continue  # the end of a longer number
             integer, frac, exp = match.group("int"), match.group("frac") or "", match.group("exp") or ""
             digits = integer.replace(",", "").replace(" ", "").replace("'", "")
-            if len(digits) > 1 and digits[0] == "0" and not frac:
-                continue  # 010, 0000: a code, not a figure
+            # 010, 0000: a code, and × 4729: a multiplier, not figures on their own; they count with the
+            # figure's unit after them (04729 agreements, × 4729 agreements).
+            coded = len(digits) > 1 and digits[0] == "0" and not frac
             start, end = match.span()
             if wanted is not None and not exp and " " not in integer:
                 significant = _significant(digits + frac)
@@ -761,13 +778,15 @@ class LeakScanner:
                         and view[end:end + 2].lstrip(" ")[:1] not in SCALE_STARTS:
                     continue  # none of the values looked for, whatever its scale or decimals
             before = view[max(0, start - 2):start]
-            if "×" in before or before.endswith("x "):
-                continue  # ** × 10,000: a multiplier, the English form of 万
+            multiplier = "×" in before or before.endswith("x ")
+            if multiplier and not frac and digits.rstrip("0") == "1":
+                continue  # ** × 10,000: the English form of 万, whatever follows
+            coded = coded or multiplier
             value = _value(digits + frac + exp)
             if value is None:
                 continue
             year = not frac and not exp and len(integer) == 4 and 1900 <= int(digits) <= 2100
-            occurrence = Occurrence(text, start, end, match.group(0), not year)
+            occurrence = Occurrence(text, start, end, match.group(0), not year and not coded)
             found.append((value, occurrence))
             if " " in integer:  # 2022 619: a group, or two numbers
                 for part in integer.split(" "):
@@ -863,7 +882,8 @@ class LeakScanner:
         by_file: dict[str, Leak] = {}
         with_unit: set[str] = set()
         candidates = list(self.values.get(value, ()))
-        candidates += [o for low, high, o in self.rounded if low <= value < high and not short]
+        candidates += [o for low, high, o in self.rounded if low <= value < high and not short
+                       and not any(low <= shown < high for shown in self.public)]
         for occurrence in sorted(candidates, key=lambda o: (o.file.name, o.start)):
             view = occurrence.file.numbers
             tail = view[occurrence.end:occurrence.end + 24]
@@ -1017,7 +1037,11 @@ def _text_needles(secret: Secret) -> list[Needle]:
         if re.search(f"[{LATIN}]", candidate):
             words = [re.escape(w) for w in candidate.split(" ") if w]
             body = r"[\s\-_.]*".join(words) if len(words) > 1 else words[0]
-            pattern = re.compile(f"(?<![{LATIN}]){body}(?![{LATIN}])" if not CJK.search(candidate) else body)
+            # A whole word: no letter on either side (a digit may touch it: Jinjiang2022); a long
+            # name is found inside a longer word too (JinjiangDistrict, jinjiangcity.gov.cn).
+            letters = len(re.findall(f"[{LETTERS}]", candidate))
+            bounded = f"(?<![{LETTERS}]){body}(?![{LETTERS}])" if letters < LONG_NAME else body
+            pattern = re.compile(bounded if not CJK.search(candidate) else body)
             needles.append(Needle(candidate, True, pattern))
         else:
             needles.append(Needle(candidate.replace(" ", ""), False))
@@ -1037,12 +1061,16 @@ def _search(text: FileText, needles: list[Needle]) -> tuple[int, str, str] | Non
     for needle in needles:
         if needle.latin:
             first = needle.text.split(" ")[0][:6]
+            if first not in text.view and first in text.folded:  # Jǐnjiāng: written with accents
+                match = needle.pattern.search(text.folded)
+                if match:
+                    return 0, match.group(0), "after removing accents"
             if first in text.view:
                 match = needle.pattern.search(text.view)
                 if match:
                     return match.start(), _raw_or(text, match.start(), match.group(0)), ""
             compact = needle.text.replace(" ", "")
-            if CJK.search(compact) and compact in text.compact:
+            if (CJK.search(compact) or len(compact) >= LONG_NAME) and compact in text.compact:
                 position = text.compact_to_view(text.compact.find(compact))
                 return position, compact, "after removing markup and white space"
         else:

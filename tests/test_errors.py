@@ -214,3 +214,31 @@ def test_two_sections_renumbered_to_the_same_number_in_both_languages(project):
                           ("zh", "错误: “zh”中有两个部分的编号都是 01：01-first.zh.md 和 01-second.zh.md")):
         code, _, err = run_cli("check", "--config", str(config), "--lang", lang)
         assert code == 1 and message in err and "internal error" not in err, err
+
+
+def test_a_figure_reference_missing_a_brace_is_one_error(project):
+    metrics = ("metrics:\n  - id: visits\n    label: {zh: 来访, en: visits}\n    value: 12\n"
+               "    unit: {zh: 次, en: visits}\n    section: first\n  - id: talks\n    label: {zh: 会谈, en: talks}\n"
+               "    mask: \"**\"\n    unit: {zh: 次, en: talks}\n    section: first\n")
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.zh.md": "---\ntitle: 一\n---\n\n来访{{ visits }次，会谈{{ talks }}次。\n",
+                      "content/2021/01-first.en.md": "---\ntitle: One\n---\n\n{{ visits }} visits, {{ talks }} talks.\n"})
+    code, _, err = run_cli("check", "--config", str(config))
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert code == 1 and errors == [
+        "content/2021/01-first.zh.md:5: error: a figure reference is not closed right: '{{ visits }次，会谈{{ talks }}'"], err
+
+
+def test_a_misnamed_section_file_is_an_error_naming_the_name_meant(project):
+    config = project({"content/2021/03-third.ZH.MD": "---\ntitle: 三\n---\n\n正文。\n"})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 1 and "content/2021/03-third.ZH.MD: error: this file name does not name a section" in err
+    assert "hint: did you mean 03-third.zh.md? Rename it so that it is read" in err
+
+
+def test_the_placeholder_summary_of_a_new_report_is_warned_about(project):
+    report = "title: {zh: 标题, en: Title}\nyear: 2021\nsummary: {zh: （待写）本年度工作的摘要。, en: A year.}\n"
+    config = project({"content/2021/report.yml": report})
+    code, _, err = run_cli("check", "--strict", "--config", str(config))
+    assert code == 1 and ("content/2021/report.yml:3:11: warning: the report's summary in 'zh' is still the "
+                          "placeholder nianbao new report wrote") in err, err

@@ -384,3 +384,32 @@ def test_a_figure_stated_in_clear_is_refused(shipped_copy, tmp_path):
                          r"file\(s\): .*en/2022/outlook/index\.html", err), err
     finally:
         english.write_text(original, encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["04729 agreements", "x 4729 agreements", "× 4729 agreements"])
+def test_a_code_or_a_multiplier_counts_with_the_unit_after_it(written):
+    assert len(find_leaks({"a.html": f"<p>{written}</p>".encode()}, figure(4729, ("项", "agreements")))) == 1
+    assert find_leaks({"a.html": f"<p>{written.split(' agreements')[0]} ok</p>".encode()},
+                      figure(4729, ("项", "agreements"))) == []
+
+
+@pytest.mark.parametrize("written, how", [
+    ("Jinjiang2022", "as written"), ("JinjiangDistrict", "as written"), ("jinjiangcity.gov.cn", "as written"),
+    ("Jǐnjiāng", "after removing accents"), ("J i n j i a n g", "after removing markup and white space"),
+])
+def test_a_long_name_is_found_inside_words_letter_by_letter_and_without_accents(written, how):
+    [leak] = find_leaks({"a.html": f"<p>Talks in {written} went well.</p>".encode()}, span("Jinjiang", "with ", "."))
+    assert leak.how == how
+
+
+def test_a_short_name_stays_a_whole_word():
+    assert find_leaks({"a.html": b"<p>the use of the USB</p>"}, span("the US", "with ", " on")) == []
+
+
+def test_a_rounding_that_may_be_a_published_figure_is_no_leak():
+    """1.2万 is how nianbao shows a published 12000: it is not taken as the rounding of a withheld 11980."""
+    page = {"a.html": "<p>1.2万人次</p>".encode()}
+    assert len(find_leaks(page, figure(11980, ("人次", "visits")))) == 1
+    assert find_leaks(page, figure(11980, ("人次", "visits")), public=frozenset({12000})) == []
+    assert len(find_leaks({"a.html": "<p>11980人次</p>".encode()}, figure(11980, ("人次", "visits")),
+                          public=frozenset({12000}))) == 1  # stated exactly: a leak whatever is published

@@ -157,3 +157,9 @@ def test_after_a_failed_save_the_log_shows_what_changed(project):
         english.write_text(english.read_text(encoding="utf-8").replace("{{ visitor }}", "{{ visitors }}"),
                            encoding="utf-8")
         wait_for(lambda: "problem(s) fixed" in log.getvalue() and server.site.problems == [])
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_that_is_no_port_is_a_usage_error(project, port):
+    code, _, err = run_cli("serve", "--config", str(project / "site_config.yml"), "--port", port, "--lang", "zh")
+    assert code == 2 and "不是端口" in err and "内部错误" not in err

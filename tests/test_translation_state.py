@@ -67,3 +67,20 @@ def test_translated_reports_an_original_it_cannot_read(fixture):
     (fixture / "content/2023/01-exchanges.zh.md").write_bytes("与锦江的交流".encode("gbk"))
     code, _, err = run_cli("translated", str(fixture / "content/2023/01-exchanges.en.md"))
     assert code == 1 and "01-exchanges.zh.md" in err and "UTF-8" in err and "internal error" not in err
+
+
+def test_translated_refuses_the_original(fixture):
+    code, _, err = run_cli("translated", str(fixture / "content/2023/01-exchanges.zh.md"), "--config",
+                           str(fixture / "site_config.yml"))
+    assert code == 2 and "01-exchanges.zh.md is the original of its section, not a translation" in err
+    assert "translated_from" not in (fixture / "content/2023/01-exchanges.zh.md").read_text(encoding="utf-8")
+
+
+def test_the_out_of_date_hint_names_a_path_that_works_from_the_project(fixture):
+    english = fixture / "content/2023/01-exchanges.en.md"
+    assert run_cli("translated", str(english))[0] == 0
+    chinese = fixture / "content/2023/01-exchanges.zh.md"
+    chinese.write_text(chinese.read_text(encoding="utf-8").replace("的交流，**。", "的交流，***。"), encoding="utf-8")
+    err = warnings(fixture)
+    assert "then run: nianbao translated content/2023/01-exchanges.en.md" in err
+    assert run_cli("translated", "content/2023/01-exchanges.en.md", cwd=fixture)[0] == 0
