@@ -155,11 +155,11 @@ def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnost
     before = len(diagnostics.errors)
     for key in ("title", "summary"):
         check_localized(getattr(meta, key), project.languages, document, (key,), path, diagnostics)
-    for lang, text in (meta.summary or {}).items():
-        if text.lstrip().startswith(TO_BE_WRITTEN):  # what nianbao new report leaves to fill in
-            line, column = document.line_of(("summary", lang))
-            diagnostics.warning(path, f"the report's summary in '{lang}' is still the placeholder nianbao new "
-                                "report wrote", line=line, column=column, hint="write the year's summary in its place")
+    unwritten = [lang for lang, text in (meta.summary or {}).items() if text.lstrip().startswith(TO_BE_WRITTEN)]
+    if unwritten:  # what nianbao new report leaves to fill in
+        line, column = document.line_of(("summary", unwritten[0]))
+        diagnostics.warning(path, f"the report's summary in {', '.join(unwritten)} is still the placeholder nianbao "
+                            "new report wrote", line=line, column=column, hint="write the year's summary in its place")
     return meta if len(diagnostics.errors) == before else None
 
 
@@ -305,6 +305,8 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
     for versions in report.sections.values():
         broken = False
         for text in versions.values():
+            if all(FIGURE_ID.match(reference.id) for reference in text.parsed.metrics):
+                _check_braces(text, metrics, diagnostics)
             for reference in text.parsed.metrics:
                 if not FIGURE_ID.match(reference.id):  # {{ a }…{{ b }}: a brace missing, and the text between read as an id
                     broken = True
@@ -459,6 +461,20 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
 
 
 FIGURE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # as schema.MetricSpec.id
+# A figure's id between braces that are not {{ … }}: { id }, {{ id }, full-width ｛｛ id ｝｝.
+BRACED_ID = re.compile(r"[{｛]\s*[{｛]?\s*([a-z0-9][a-z0-9-]*)\s*[}｝]\s*[}｝]?")
+
+
+def _check_braces(text: SectionSource, metrics: dict[str, Metric], diagnostics: Diagnostics) -> None:
+    """A figure written with the wrong braces would be published as written, braces and id."""
+    for number, line in enumerate(text.file.source.as_written.splitlines(), start=1):
+        for match in BRACED_ID.finditer(line):
+            written = match.group(0)
+            if match.group(1) in metrics and not (written.startswith("{{") and written.endswith("}}")):
+                diagnostics.error(text.path, f"the figure '{match.group(1)}' is written as '{written}': it would "
+                                  "be published as written", line=number, column=match.start() + 1,
+                                  hint=f"write it as {{{{ {match.group(1)} }}}}, with two half-width braces on "
+                                       "each side")
 
 
 def _check_charts_agree(versions: dict[str, SectionSource], languages: list[str], diagnostics: Diagnostics) -> None:

@@ -64,8 +64,12 @@ def verify(folder: Path) -> int:
     path = Path(folder) / MANIFEST
     try:
         expected = json.loads(path.read_text(encoding="utf-8"))["files"]
+        if not isinstance(expected, dict) or not all(isinstance(entry, dict) for entry in expected.values()):
+            raise ValueError("not a manifest")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        print(f"nianbao: {path}: cannot read the manifest ({exc})\n"
+        why = "there is none" if isinstance(exc, FileNotFoundError) else \
+            "it is not a manifest nianbao wrote" if not isinstance(exc, OSError) else f"“{exc.strerror or exc}”"
+        print(f"nianbao: {path}: cannot read the manifest ({why})\n"
               "    hint: verify the folder a build wrote (it holds manifest.json)", file=sys.stderr)
         return 2
     present = {p.relative_to(folder).as_posix(): p for p in Path(folder).rglob("*") if p.is_file()}

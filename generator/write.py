@@ -190,10 +190,17 @@ def unlisted_files(folder: Path) -> list[str]:
             names = {}
     except (OSError, ValueError, KeyError, TypeError):
         names = {}
+    # The folders the listed files need; any other folder (empty, or a link to one) was added too.
+    folders = {parent for name in names for parent in Path(name).parents} - {Path(".")}
     added = []
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(folder.rglob("*")):  # rglob does not enter a linked folder: the link is listed itself
         name = path.relative_to(folder).as_posix()
-        if not path.is_dir() and name not in names and name not in (MANIFEST, MARKER) and path.name not in SYSTEM_LITTER:
+        if path.name in SYSTEM_LITTER or name in (MANIFEST, MARKER):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if Path(name) not in folders and not any(path.iterdir()):
+                added.append(name + "/")
+        elif name not in names:
             added.append(name)
     return added
 

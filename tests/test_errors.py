@@ -240,5 +240,16 @@ def test_the_placeholder_summary_of_a_new_report_is_warned_about(project):
     report = "title: {zh: 标题, en: Title}\nyear: 2021\nsummary: {zh: （待写）本年度工作的摘要。, en: A year.}\n"
     config = project({"content/2021/report.yml": report})
     code, _, err = run_cli("check", "--strict", "--config", str(config))
-    assert code == 1 and ("content/2021/report.yml:3:11: warning: the report's summary in 'zh' is still the "
+    assert code == 1 and ("content/2021/report.yml:3:11: warning: the report's summary in zh is still the "
                           "placeholder nianbao new report wrote") in err, err
+
+
+@pytest.mark.parametrize("written", ["｛｛ visits ｝｝", "{ visits }", "{{ visits }", "{visits}"])
+def test_a_figure_with_the_wrong_braces_is_an_error(project, written):
+    metrics = ("metrics:\n  - id: visits\n    label: {zh: 来访, en: visits}\n    value: 12\n"
+               "    unit: {zh: 次, en: visits}\n    section: first\n")
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.zh.md": f"---\ntitle: 一\n---\n\n来访{written}次。\n",
+                      "content/2021/01-first.en.md": "---\ntitle: One\n---\n\n{{ visits }} visits.\n"})
+    code, _, err = run_cli("check", "--config", str(config), "--lang", "zh")
+    assert code == 1 and f"content/2021/01-first.zh.md:5:3: 错误: 数字“visits”写成了“{written}”：会原样显示在页面上" in err, err

@@ -151,3 +151,12 @@ def test_the_language_may_come_before_the_command(project):
     config = project({"site_config.yml": MINIMAL["site_config.yml"] + "ouptut: public\n"})
     assert "未知的键“ouptut”" in run_cli("--lang", "zh", "check", "--config", str(config))[2]
     assert "unknown key 'ouptut'" in run_cli("--lang", "zh", "check", "--lang", "en", "--config", str(config))[2]
+
+
+@pytest.mark.parametrize("manifest", [None, "{x", '{"files": 3}'])
+def test_verify_says_why_it_cannot_read_a_manifest_in_chinese(tmp_path, manifest):
+    if manifest is not None:
+        (tmp_path / "manifest.json").write_text(manifest, encoding="utf-8")
+    code, out, err = run_cli("verify", str(tmp_path), "--lang", "zh")
+    assert code == 2 and "无法读取清单" in err
+    assert_chinese(out + err, "verify")

@@ -344,3 +344,16 @@ def test_files_added_to_a_site_nianbao_wrote_are_never_deleted(tmp_path, edition
     (site / "zh" / "my-draft.txt").unlink()
     shutil.rmtree(site / "photos")
     assert run_cli("build", "--config", str(config), "--edition", edition)[0] == 0
+
+
+def test_an_empty_folder_or_a_linked_folder_added_to_a_site_is_refused_too(tmp_path):
+    config = new_project(tmp_path)
+    site = config.parent / "site"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("the editor's", encoding="utf-8")
+    (site / "drafts").mkdir()
+    (site / "linked").symlink_to(elsewhere, target_is_directory=True)
+    code, _, err = run_cli("build", "--config", str(config))
+    assert code == 1 and "holds 2 file(s) that nianbao did not write (drafts/, linked)" in err, err
+    assert (site / "drafts").is_dir() and (site / "linked").is_symlink() and (elsewhere / "keep.txt").exists()
