@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import io
 import os
 import re
@@ -39,7 +40,13 @@ class _Parser(argparse.ArgumentParser):
         if self.lang != "en":
             usage = usage.replace("usage:", translate("usage:", self.lang), 1)
         sys.stderr.write(usage)
-        self.exit(EXIT_USAGE, translate(f"nianbao: error: {message}", self.lang) + "\n")
+        hint = ""
+        wrong = re.match(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        close = difflib.get_close_matches(wrong.group(2), re.findall(r"'([^']*)'", wrong.group(3)), n=1) if wrong else []
+        if close:
+            meant = f"nianbao {close[0]}" if wrong.group(1) == "COMMAND" else f"{wrong.group(1)} {close[0]}"
+            hint = "\n    " + translate(f"hint: did you mean: {meant}?", self.lang)
+        self.exit(EXIT_USAGE, translate(f"nianbao: error: {message}", self.lang) + hint + "\n")
 
 
 def _set_language(parser: argparse.ArgumentParser, lang: str) -> None:

@@ -331,10 +331,20 @@ def _chinese_quotes(node: yaml.ScalarNode, source: _Source) -> YamlError:
     before = source.line(node.start_mark.line)[:node.start_mark.column]
     key = re.search(rf"({KEY})\s*:\s*$", before)
     name = f"{key.group(1)}: " if key else ""
+    straight = f"quote a value with straight quotes: {name}{_quoted(value[1:-1])}"
+    if key and key.group(1) in NOT_TEXT_KEYS:  # a figure, a mask, an id: quotation marks cannot be part of it
+        hint = f"write it without quotation marks: {name}{value[1:-1]}" if key.group(1) in ("value", "year") \
+            else straight
+        return source.error(f"invalid YAML: Chinese quotation marks {value[0]}…{value[-1]} do not quote a value "
+                            "in YAML", node.start_mark.line, node.start_mark.column, hint)
     return source.error(f"invalid YAML: Chinese quotation marks {value[0]}…{value[-1]} do not quote a value in YAML",
                         node.start_mark.line, node.start_mark.column,
-                        f"quote a value with straight quotes: {name}{_quoted(value[1:-1])} "
-                        f"(to show the Chinese quotation marks, put them inside: {name}{_quoted(value)})")
+                        f"{straight} (to show the Chinese quotation marks, put them inside: {name}{_quoted(value)})")
+
+
+# Keys whose value is a number, a mask, an id or a setting: never text a reader sees in quotation marks.
+NOT_TEXT_KEYS = {"value", "mask", "year", "date", "id", "section", "type", "metrics", "across_years", "qualifier",
+                 "public", "masks", "search", "languages", "output", "content", "templates", "base_url"}
 
 
 def _without_value(key_node: yaml.Node, value_node: yaml.Node, source: _Source) -> bool:

@@ -160,3 +160,11 @@ def test_verify_says_why_it_cannot_read_a_manifest_in_chinese(tmp_path, manifest
     code, out, err = run_cli("verify", str(tmp_path), "--lang", "zh")
     assert code == 2 and "无法读取清单" in err
     assert_chinese(out + err, "verify")
+
+
+@pytest.mark.parametrize("args, meant", [(("biuld",), "nianbao build"), (("build", "--edition", "publik"),
+                                                                          "--edition public")])
+def test_a_mistyped_command_or_choice_gets_a_suggestion(args, meant):
+    code, _, err = run_cli(*args)
+    assert code == 2 and f"hint: did you mean: {meant}?" in err
+    assert f"是否应为：{meant}？" in run_cli("--lang", "zh", *args)[2]

@@ -447,3 +447,15 @@ def test_references_to_a_metrics_file_that_did_not_parse_are_not_reported(tmp_pa
 def test_a_figure_of_more_digits_than_python_converts_is_refused_not_a_crash():
     _, errors = problems(MetricsFile, METRIC.replace("value: 12", "value: " + "9" * 5000), "metrics.yml")
     assert errors[0][:2] == (4, 5) and errors[0][2].startswith("'metrics[leaders].value' must be a number, not the text '999")
+
+
+@pytest.mark.parametrize("line, hint", [
+    ("    value: “12”", 'write it without quotation marks: value: 12'),
+    ("    mask: “**”", 'quote a value with straight quotes: mask: "**"'),
+])
+def test_chinese_quotation_marks_around_a_figure_get_a_hint_that_works(tmp_path, line, hint):
+    metrics = METRIC.replace("    value: 12", line)
+    config = write_project(tmp_path, {**MINIMAL, "content/2021/metrics.yml": metrics,
+                                      "content/2021/01-first.zh.md": section("第一部分", "会见{{ leaders }}位。")})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 1 and f"hint: {hint}\n" in err and "put them inside" not in err, err
