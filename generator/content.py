@@ -120,10 +120,11 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
         metrics = unreadable_metrics()  # there, but not readable: reported as such by sources.read_text
     if folder.metrics is not None:
         key = ("metrics", withholding.key, folder.metrics.path, folder.metrics.text, folder.id, meta.year, tuple(project.languages),
-               tuple(sorted(folder.section_paths)))
+               tuple(sorted(set(folder.section_paths) | folder.misnamed)))
         metrics = _replayed(key, cache, valid, diagnostics, withholding,
                             lambda found: load_metrics(folder.metrics, folder.id, meta.year, project.languages,
-                                                       set(folder.section_paths), found, withholding.values))
+                                                       set(folder.section_paths) | folder.misnamed, found,
+                                                       withholding.values))
     return ReportSource(folder.id, folder.folder, meta, order, sections, metrics)
 
 
@@ -231,6 +232,8 @@ def _group_sections(texts: list[SectionSource],
                     diagnostics: Diagnostics) -> dict[str, dict[str, SectionSource]]:
     by_slug: dict[str, dict[str, SectionSource]] = defaultdict(dict)
     by_number: dict[tuple[str, int], SectionSource] = {}
+    # Two sections with one number, in one language or in each: one error for the pair.
+    clashes: dict[tuple[int, str, str], list[tuple[SectionSource, SectionSource]]] = {}
     for text in sorted(texts, key=lambda t: t.path.name):
         file = text.file
         if file.lang in by_slug.get(file.slug, {}):  # not by_slug[…]: a file refused below must leave no empty entry
@@ -241,12 +244,19 @@ def _group_sections(texts: list[SectionSource],
             continue
         if (file.lang, file.number) in by_number:
             other = by_number[(file.lang, file.number)]
-            diagnostics.error(text.path, f"two sections in '{file.lang}' have the number {file.number:02d}: "
-                              f"{other.path.name} and {text.path.name}",
-                              hint="the number orders the sections: give each section its own")
+            clashes.setdefault((file.number, other.file.slug, file.slug), []).append((other, text))
             continue
         by_number[(file.lang, file.number)] = text
         by_slug[file.slug][file.lang] = text
+    for (number, _, _), pairs in clashes.items():
+        first, second = pairs[0]
+        if len(pairs) == 1:
+            message = (f"two sections in '{second.file.lang}' have the number {number:02d}: "
+                       f"{first.path.name} and {second.path.name}")
+        else:
+            message = (f"two sections have the number {number:02d}: "
+                       f"{', '.join(text.path.name for pair in pairs for text in pair)}")
+        diagnostics.error(second.path, message, hint="the number orders the sections: give each section its own")
     for slug, versions in by_slug.items():
         if slug == RESERVED_SLUG:
             for text in versions.values():
@@ -282,11 +292,13 @@ def _section_order(meta: ReportMeta | None, folder: ReportFolder,
     ok = True
     for slug in meta.sections:
         if slug not in sections:
+            ok = False
+            if slug in folder.misnamed:
+                continue  # its file's name is the error
             close = difflib.get_close_matches(slug, list(sections), n=1)
             diagnostics.error(path, f"'sections' names '{slug}', which is not a section of this report",
                               hint=f"did you mean '{close[0]}'?" if close else
                               f"the sections are: {', '.join(by_number)}")
-            ok = False
     for slug in by_number:
         if slug not in meta.sections:
             diagnostics.error(path, f"'sections' does not list the section '{slug}'",

@@ -55,6 +55,9 @@ class ReportFolder:
     sections: list[SectionFile] = field(default_factory=list)
     # Every well-named section file by slug and language, readable or not.
     section_paths: dict[str, dict[str, Path]] = field(default_factory=dict)
+    # The slugs of section files named wrong (03_x.zh.md, 03-x.ZH.MD): their own error says why
+    # they are missing, so what names them elsewhere is not reported as well.
+    misnamed: set[str] = field(default_factory=set)
 
 
 def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None,
@@ -161,6 +164,8 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
                           hint="use lower-case letters, digits and '-', e.g. 2022")
         return None
     report = ReportFolder(folder.name, folder)
+    report.misnamed = {SECTION_FILE.match(meant)["slug"] for name, is_file in visible
+                       if is_file and (meant := probable_name(name)) and SECTION_FILE.match(meant)}
     text = read_text(meta_path, diagnostics, content_dir, known)
     if text is not None:
         report.meta = SourceFile(meta_path, text)

@@ -210,10 +210,12 @@ def test_two_sections_renumbered_to_the_same_number_in_both_languages(project):
     config = project({"content/2021/02-second.zh.md": None, "content/2021/02-second.en.md": None,
                       "content/2021/01-second.zh.md": MINIMAL["content/2021/02-second.zh.md"],
                       "content/2021/01-second.en.md": MINIMAL["content/2021/02-second.en.md"]})
-    for lang, message in (("en", "error: two sections in 'zh' have the number 01: 01-first.zh.md and 01-second.zh.md"),
-                          ("zh", "错误: “zh”中有两个部分的编号都是 01：01-first.zh.md 和 01-second.zh.md")):
+    files = "01-first.en.md, 01-second.en.md, 01-first.zh.md, 01-second.zh.md"
+    for lang, message in (("en", f"error: two sections have the number 01: {files}"),
+                          ("zh", f"错误: 两个部分的编号都是 01：{files}")):
         code, _, err = run_cli("check", "--config", str(config), "--lang", lang)
         assert code == 1 and message in err and "internal error" not in err, err
+        assert err.count("error") + err.count("错误") == 2  # the one error, and the summary line
 
 
 def test_a_figure_reference_missing_a_brace_is_one_error(project):
@@ -253,3 +255,21 @@ def test_a_figure_with_the_wrong_braces_is_an_error(project, written):
                       "content/2021/01-first.en.md": "---\ntitle: One\n---\n\n{{ visits }} visits.\n"})
     code, _, err = run_cli("check", "--config", str(config), "--lang", "zh")
     assert code == 1 and f"content/2021/01-first.zh.md:5:3: 错误: 数字“visits”写成了“{written}”：会原样显示在页面上" in err, err
+
+
+def test_a_section_pair_misnamed_is_two_errors_about_its_files_and_nothing_else(project):
+    """Renaming a pair to 02-Second.* (upper case): its files' names are the errors; what names the
+    section elsewhere (report.yml's sections, a figure's section) is not reported as well."""
+    from conftest import MINIMAL
+
+    metrics = ("metrics:\n  - id: visits\n    label: {zh: 来访, en: visits}\n    value: 12\n"
+               "    unit: {zh: 次, en: visits}\n    section: second\n")
+    report = MINIMAL["content/2021/report.yml"] + "sections: [first, second]\n"
+    config = project({"content/2021/02-second.zh.md": None, "content/2021/02-second.en.md": None,
+                      "content/2021/02-Second.zh.md": MINIMAL["content/2021/02-second.zh.md"],
+                      "content/2021/02-Second.en.md": MINIMAL["content/2021/02-second.en.md"],
+                      "content/2021/metrics.yml": metrics, "content/2021/report.yml": report})
+    code, _, err = run_cli("check", "--config", str(config))
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert code == 1 and errors == ["content/2021/02-Second.en.md: error: this file name does not name a section",
+                                    "content/2021/02-Second.zh.md: error: this file name does not name a section"], err
