@@ -847,7 +847,8 @@ class LeakScanner:
         for index, (low, first) in enumerate(found):
             if low <= 0 or first.written[:1] not in "1一十" or not _power_of_ten(low):
                 continue
-            for high, second in found[index + 1:index + 6]:
+            # Every number close after it, however many: which numbers are read must not change the pairs.
+            for high, second in found[index + 1:]:
                 if second.start - first.end > 16:
                     break
                 for scale in (1, 10_000, 100_000_000):
