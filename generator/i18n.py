@@ -73,6 +73,8 @@ def load_translations(folders: list[Path], languages: list[str], diagnostics: Di
             continue
         for key, texts in document.data.items():
             line, column = document.line_of((key,))
+            if isinstance(texts, dict):  # a text as typed: en: yes is the word, not true
+                texts = {lang: document.typed.get((key, lang), text) for lang, text in texts.items()}
             if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
                 diagnostics.error(path, f"'{key}' must map languages to texts", line=line, column=column,
                                   hint=f"{key}: {{zh: …, en: …}}")

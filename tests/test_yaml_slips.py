@@ -459,3 +459,11 @@ def test_chinese_quotation_marks_around_a_figure_get_a_hint_that_works(tmp_path,
                                       "content/2021/01-first.zh.md": section("第一部分", "会见{{ leaders }}位。")})
     code, _, err = run_cli("check", "--config", str(config))
     assert code == 1 and f"hint: {hint}\n" in err and "put them inside" not in err, err
+
+
+def test_an_interface_string_is_read_as_typed(tmp_path):
+    """translations.yml: en: yes is the word, 2022 the text (the project's own strings override the theme's)."""
+    config = write_project(tmp_path, {**MINIMAL, "templates/translations.yml": "skip_link: {zh: 是, en: yes}\n"})
+    code, _, err = run_cli("build", "--config", str(config))
+    assert code == 0, err
+    assert ">yes</a>" in (tmp_path / "site/en/2021/first/index.html").read_text(encoding="utf-8")
