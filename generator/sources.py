@@ -23,6 +23,9 @@ RESERVED_NAMES = {"withheld", "search", "assets", "pagefind"}  # addresses the s
 # Resource limits (docs/hardening.md#limits): an editor's file is far smaller; anything larger is a mistake
 # or an attack, refused with a clear error instead of exhausting memory.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# The official text a report reproduces (official-text.zh.txt), kept beside it for reference and for
+# the tests that compare the pages with it: expected there, never published.
+OFFICIAL_TEXT = re.compile(r"^official-text\.[a-z]{2,3}(?:-[A-Za-z0-9]+)?\.txt$")
 REPORT_FILE = "report.yml"
 METRICS_FILE = "metrics.yml"
 
@@ -153,7 +156,7 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
         if not is_file:
             _not_read(folder / name, diagnostics, "a report's files are read from its own folder, not from "
                                                   "folders inside it")
-        elif name not in (REPORT_FILE, METRICS_FILE) and not name.endswith(".md"):
+        elif name not in (REPORT_FILE, METRICS_FILE) and not name.endswith(".md") and not OFFICIAL_TEXT.match(name):
             _not_read(folder / name, diagnostics, "")
     if folder.name in RESERVED_NAMES:
         diagnostics.error(folder, f"'{folder.name}' cannot name a report: the site uses that address",
@@ -208,8 +211,9 @@ def _not_read(path: Path, diagnostics: Diagnostics, hint: str) -> None:
         hint = f"did you mean {meant}? Rename it so that it is read"
     diagnostics.warning(path, f"nianbao does not read this {'file' if path.is_file() else 'folder'}: "
                         "it is not part of the site",
-                        hint=hint or "only report.yml, metrics.yml and NN-slug.LANG.md files are read: keep "
-                                     "other files (notes, originals) outside the content folder")
+                        hint=hint or "only report.yml, metrics.yml, NN-slug.LANG.md and official-text.LANG.txt files "
+                                     "belong in a report folder: keep other files (notes, drafts) outside the "
+                                     "content folder")
 
 
 def probable_name(name: str) -> str | None:

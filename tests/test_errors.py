@@ -273,3 +273,10 @@ def test_a_section_pair_misnamed_is_two_errors_about_its_files_and_nothing_else(
     errors = [line for line in err.splitlines() if ": error: " in line]
     assert code == 1 and errors == ["content/2021/02-Second.en.md: error: this file name does not name a section",
                                     "content/2021/02-Second.zh.md: error: this file name does not name a section"], err
+
+
+def test_the_official_text_beside_a_report_is_expected_other_files_are_not(project):
+    config = project({"content/2021/official-text.zh.txt": "官方原文。\n", "content/2021/notes.txt": "笔记\n"})
+    code, _, err = run_cli("check", "--config", str(config))
+    assert "official-text.zh.txt" not in err
+    assert "content/2021/notes.txt: warning: nianbao does not read this file: it is not part of the site" in err

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from conftest import REPO, run_cli, run_vnu
 
-OFFICIAL = REPO / "tests" / "fixtures" / "official-text-2022.zh.txt"
+OFFICIAL = REPO / "content" / "2022" / "official-text.zh.txt"
 SHARED_OFFICIAL = REPO.parent / "shared" / "source" / "2022-work-summary.zh.txt"
 SECTIONS = ["overview", "serving-national-diplomacy", "international-exchange-centre",
             "serving-high-quality-development", "exchanges-and-cooperation", "governance-and-services",
