@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     _set_language(parser, _language_asked(argv) or system_language())
     args = parser.parse_args(argv)
-    lang = getattr(args, "lang", None) or system_language()
+    lang = getattr(args, "lang", None) or parser.lang
     try:
         return run(args, lang)
     except KeyboardInterrupt:

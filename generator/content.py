@@ -19,9 +19,9 @@ from markdown_it import MarkdownIt
 
 from . import markdown
 from .config import Project, check_localized
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, listed
 from .metrics import METRICS_FILE, Metric, MetricList, load_metrics, unreadable_metrics
-from .schema import ChartSpec, ReportMeta, SectionFrontMatter, parse_and_validate, validate
+from .schema import FIGURE_ID_PATTERN, ChartSpec, ReportMeta, SectionFrontMatter, parse_and_validate, validate
 from .sources import ReportFolder, SectionFile
 from .withheld import MASK_RUN, Secret, Withholding
 from .yamlfile import YamlError, parse_yaml
@@ -317,11 +317,10 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
     for versions in report.sections.values():
         broken = False
         for text in versions.values():
-            if all(FIGURE_ID.match(reference.id) for reference in text.parsed.metrics):
-                _check_braces(text, metrics, diagnostics)
+            malformed = False
             for reference in text.parsed.metrics:
                 if not FIGURE_ID.match(reference.id):  # {{ a }…{{ b }}: a brace missing, and the text between read as an id
-                    broken = True
+                    malformed = broken = True
                     diagnostics.error(text.path, f"a figure reference is not closed right: "
                                       f"'{{{{ {reference.id[:40]}{'…' if len(reference.id) > 40 else ''} }}}}'",
                                       line=reference.line, hint="write each figure as {{ id }}, with two braces "
@@ -334,6 +333,8 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                                       f"in {report.id}/{METRICS_FILE}", line=reference.line,
                                       hint=_did_you_mean(reference.id, metrics) or
                                       f"add it to content/{report.id}/{METRICS_FILE}")
+            if not malformed:  # else the braces are that reference's error
+                _check_braces(text, metrics, diagnostics)
             if len(text.parsed.charts) > MAX_CHARTS:
                 diagnostics.error(text.path, f"a page has {len(text.parsed.charts)} charts (at most {MAX_CHARTS})",
                                   line=text.parsed.charts[MAX_CHARTS].line,
@@ -472,7 +473,7 @@ def _check_chart(block: markdown.ChartBlock, path: Path, metrics: dict[str, Metr
     return spec if len(diagnostics.errors) == before else None
 
 
-FIGURE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # as schema.MetricSpec.id
+FIGURE_ID = re.compile(FIGURE_ID_PATTERN)
 # A figure's id between braces that are not {{ … }}: { id }, {{ id }, full-width ｛｛ id ｝｝.
 BRACED_ID = re.compile(r"[{｛]\s*[{｛]?\s*([a-z0-9][a-z0-9-]*)\s*[}｝]\s*[}｝]?")
 
@@ -552,7 +553,7 @@ def review_reports(reports: list[ReportSource], languages: list[str], md: Markdo
                                 "draw it in a chart, or remove it")
         elif unused:
             diagnostics.warning(unused[0].source, f"{len(unused)} figures are defined but never shown: "
-                                f"{_listed([m.id for m in unused])}", line=unused[0].line,
+                                f"{listed([m.id for m in unused])}", line=unused[0].line,
                                 hint="quote each in its section as {{ id }}, draw it in a chart, or remove it")
         no_summary, unrecorded = [], []
         for slug in report.order:
@@ -591,11 +592,9 @@ def warn_grouped(diagnostics: Diagnostics, folder: Path, places: list[tuple[Path
     if len(places) == 1:
         diagnostics.warning(places[0][0], one, line=places[0][1], hint=hint)
     elif places:
-        diagnostics.warning(folder, f"{several}: {_listed([path.name for path, _ in places])}", hint=hint)
+        diagnostics.warning(folder, f"{several}: {listed([path.name for path, _ in places])}", hint=hint)
 
 
-def _listed(names: list[str], shown: int = 6) -> str:
-    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def _check_translation(text: SectionSource, original: SectionSource, md: MarkdownIt,
@@ -608,8 +607,8 @@ def _check_translation(text: SectionSource, original: SectionSource, md: Markdow
     changed = [n for n in range(1, max(len(current), len(recorded)) + 1)
                if n > len(current) or n > len(recorded) or current[n - 1] != recorded[n - 1]]
     if changed:
-        listed = ", ".join(str(n) for n in changed[:10]) + (" …" if len(changed) > 10 else "")
-        diagnostics.warning(text.path, f"the translation is out of date: block(s) {listed} of "
+        blocks = ", ".join(str(n) for n in changed[:10]) + (" …" if len(changed) > 10 else "")
+        diagnostics.warning(text.path, f"the translation is out of date: block(s) {blocks} of "
                             f"{original.path.name} changed since it was brought in line", line=1,
                             hint=f"update those paragraphs, then run: nianbao translated "
                                  f"{diagnostics.display_path(text.path)}")

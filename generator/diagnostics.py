@@ -85,3 +85,8 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(self.items, key=lambda d: (d.file, d.line or 0, d.column or 0, d.message))
+
+
+def listed(names: list[str], shown: int = 6) -> str:
+    """Names in a message that groups several: the first few, and how many more."""
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")

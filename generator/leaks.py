@@ -34,7 +34,6 @@ import codecs
 import csv
 import dataclasses
 import functools
-import gzip
 import hashlib
 import html
 import json
@@ -48,7 +47,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .metrics import plain_number
-from .scan import check_files
+from .scan import check_files, gunzipped
 from .withheld import Secret, Secrets
 
 
@@ -89,9 +88,7 @@ def _searched(secret: Secret) -> tuple:
 
 def _leaks_in(files: dict[str, bytes], secrets: Secrets, public: frozenset[Decimal] = frozenset()) -> list[Leak]:
     figures = {value for secret in secrets.items if (value := _figure(secret)) is not None}
-    scanner = LeakScanner(files, figures)
-    scanner.public = public
-    return scanner.find(secrets)
+    return LeakScanner(files, figures, public).find(secrets)
 
 
 # --- normalisation -------------------------------------------------------------------------------
@@ -343,12 +340,9 @@ def extract(name: str, data: bytes) -> FileText | None:
     """What a reader or a program can read from one file, or None for a file that is not text."""
     kind = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
     how = "as written"
-    if data[:2] == b"\x1f\x8b":  # gzip: Pagefind's index, or a pre-compressed file
-        try:
-            data = gzip.decompress(data)
-            how = "after decompressing"
-        except (OSError, EOFError):
-            pass
+    decompressed = gunzipped(data)
+    if decompressed is not None:
+        data, how = decompressed, "after decompressing"
     if kind in BINARY:
         return None
     raw = data.decode("utf-8", errors="replace")
@@ -699,10 +693,11 @@ def _value(text: str) -> Decimal | None:
 class LeakScanner:
     """The content of a site's files, read once; ``find`` then searches it for what is withheld."""
 
-    def __init__(self, files: dict[str, bytes], figures: set[Decimal] | None = None):
+    def __init__(self, files: dict[str, bytes], figures: set[Decimal] | None = None,
+                 public: frozenset[Decimal] = frozenset()):
         """``figures``: the withheld values looked for; only the numbers that may state one of
         them (or bound the range a mask implies) are kept. None reads every number; an empty
-        set none."""
+        set none. ``public``: the published figures (see find_leaks)."""
         vendored = vendored_sources()
         self.texts: list[FileText] = []
         self.skipped: list[str] = []  # vendored code
@@ -715,7 +710,7 @@ class LeakScanner:
             if text is not None:
                 self.texts.append(text)
         self.figures = figures
-        self.public: frozenset[Decimal] = frozenset()  # published figures: see find_leaks
+        self.public = public  # published figures: see find_leaks
         # The significant digits of what is looked for: a number with other digits, and no scale
         # after it that could make it a rounding, states none of them (checked before any Decimal).
         self.digits = None if figures is None else {_significant(str(v)) for v in figures}
@@ -908,7 +903,7 @@ class LeakScanner:
             if unit:
                 with_unit.add(key)
             text = occurrence.file
-            found = _as_written(text, occurrence, text.view[occurrence.start:occurrence.end] + (unit or ""))
+            found = _as_written(text, occurrence.start, text.view[occurrence.start:occurrence.end] + (unit or ""))
             line, column = text.location(occurrence.start, normalise(found))
             by_file[key] = Leak(name, line, column, secret, found, text.how(occurrence.start, normalise(found)))
         return list(by_file.values())
@@ -985,12 +980,13 @@ def _unit_after(tail: str, contexts: list[str]) -> str | None:
     return None
 
 
-def _as_written(text: FileText, occurrence: Occurrence, found: str) -> str:
-    """The figure as the file writes it, when the file's text holds it as read; else as read."""
-    piece = text.piece_at(occurrence.start)
+def _as_written(text: FileText, position: int, found: str) -> str:
+    """What was found at ``position`` of the view as the file writes it, when the file's text holds
+    it as read; else as read."""
+    piece = text.piece_at(position)
     if piece is None:
         return found
-    offset = occurrence.start - piece.start
+    offset = position - piece.start
     raw = text.raw[piece.raw + offset:piece.raw + offset + len(found)]
     return raw if normalise(raw) == found else found
 
@@ -1069,7 +1065,7 @@ def _search(text: FileText, needles: list[Needle]) -> tuple[int, str, str] | Non
             if first in text.view:
                 match = needle.pattern.search(text.view)
                 if match:
-                    return match.start(), _raw_or(text, match.start(), match.group(0)), ""
+                    return match.start(), _as_written(text, match.start(), match.group(0)), ""
             compact = needle.text.replace(" ", "")
             if (CJK.search(compact) or len(compact) >= LONG_NAME) and compact in text.compact:
                 position = text.compact_to_view(text.compact.find(compact))
@@ -1077,21 +1073,12 @@ def _search(text: FileText, needles: list[Needle]) -> tuple[int, str, str] | Non
         else:
             position = text.view.find(needle.text)
             if position != -1:
-                return position, _raw_or(text, position, needle.text), ""
+                return position, _as_written(text, position, needle.text), ""
             position = text.compact.find(needle.text)
             if position != -1:
                 return (text.compact_to_view(position), needle.text,
                         "after removing markup and white space")
     return None
-
-
-def _raw_or(text: FileText, position: int, found: str) -> str:
-    piece = text.piece_at(position)
-    if piece is None:
-        return found
-    offset = position - piece.start
-    raw = text.raw[piece.raw + offset:piece.raw + offset + len(found)]
-    return raw if normalise(raw) == found else found
 
 
 def describe(leak: Leak) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from babel.numbers import format_compact_decimal, format_decimal
 
 from .config import check_localized
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, listed
 from .i18n import Translations
 from .schema import MetricsFile, ValuesHook, parse_and_validate
 from .sources import METRICS_FILE, SourceFile
@@ -140,8 +140,7 @@ def load_metrics(source: SourceFile | None, report_id: str, year: int, languages
         diagnostics.warning(path, f"the figure '{metric_id}' has no value yet", line=line, column=column, hint=hint)
     elif unfilled:
         ids = [metric_id for metric_id, _, _ in unfilled]
-        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
-        diagnostics.warning(path, f"{len(ids)} figures have no value yet: {shown}", line=unfilled[0][1],
+        diagnostics.warning(path, f"{len(ids)} figures have no value yet: {listed(ids, 8)}", line=unfilled[0][1],
                             column=unfilled[0][2], hint="add 'value:' to each (or 'mask:' where the published text "
                                                         "masks it)")
     return MetricList(metrics, frozenset(failed))

@@ -10,17 +10,15 @@ content fails the build, naming the file, the line and the sources of that page.
 
 from __future__ import annotations
 
-import gzip
 import html
 import re
-import zlib
-from urllib.parse import unquote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from .leaks import is_vendored, unescape_js, vendored_sources
 from .markdown import ATTRIBUTES_WITHHELD
-from .scan import check_files
+from .scan import check_files, gunzipped
 
 # An element marked withheld (by class or a data attribute), also where escaped into text or JSON
 # (class=\"withheld\"), and the attribute syntax {… withheld …} left as text: what a public file never holds.
@@ -121,12 +119,8 @@ def _may_be_marked(lowered: str, window: int, start: int) -> bool:
 
 def _readable(data: bytes) -> str:
     """The file as text; Pagefind's index files are compressed."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            pass
-    return data.decode("utf-8", errors="replace")
+    decompressed = gunzipped(data)
+    return (data if decompressed is None else decompressed).decode("utf-8", errors="replace")
 
 
 def sources_of_pages(site) -> dict[str, list[Path]]:

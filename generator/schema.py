@@ -99,10 +99,14 @@ QUALIFIERS = ("余", "多", "逾", "超", "约", "近")
 MASK_PATTERN = r"^\*+(万|亿)?$"
 
 
+# A figure's id: what {{ id }} may hold (content.py checks the references against it too).
+FIGURE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
 class MetricSpec(Schema):
     """One figure of a report, in ``metrics.yml``; quoted in the text as ``{{ id }}``."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
+    id: str = Field(pattern=FIGURE_ID_PATTERN,
                     description="The name the text and charts use for the figure: lower-case letters, digits, '-'.")
     label: Localized = Field(description="What is counted, in each language (a table's row, a chart's bar).")
     value: int | float | None = Field(default=None, allow_inf_nan=False, description="The figure, when it is published.")

@@ -180,11 +180,7 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
     for path in markdown:
         match = SECTION_FILE.match(path.name)
         if not match:
-            meant = probable_name(path.name)
-            diagnostics.error(path, "this file name does not name a section",
-                              hint=f"did you mean {meant}? Rename it so that it is read" if meant else
-                              "name section files NN-slug.LANG.md, e.g. 01-winter-olympics.zh.md "
-                              "(lower-case letters, digits and '-' in the slug)")
+            _misnamed_section(path, probable_name(path.name), diagnostics)
             continue
         lang = match["lang"]
         if lang not in languages:
@@ -204,16 +200,25 @@ def _not_read(path: Path, diagnostics: Diagnostics, hint: str) -> None:
     it was probably meant to have."""
     meant = probable_name(path.name) if path.is_file() else None
     if meant and SECTION_FILE.match(meant):  # a section, misnamed: the site would miss it without a word
-        diagnostics.error(path, "this file name does not name a section",
-                          hint=f"did you mean {meant}? Rename it so that it is read")
+        _misnamed_section(path, meant, diagnostics)
         return
     if meant:
-        hint = f"did you mean {meant}? Rename it so that it is read"
+        hint = RENAME_HINT.format(name=meant)
     diagnostics.warning(path, f"nianbao does not read this {'file' if path.is_file() else 'folder'}: "
                         "it is not part of the site",
                         hint=hint or "only report.yml, metrics.yml, NN-slug.LANG.md and official-text.LANG.txt files "
                                      "belong in a report folder: keep other files (notes, drafts) outside the "
                                      "content folder")
+
+
+RENAME_HINT = "did you mean {name}? Rename it so that it is read"
+
+
+def _misnamed_section(path: Path, meant: str | None, diagnostics: Diagnostics) -> None:
+    diagnostics.error(path, "this file name does not name a section",
+                      hint=RENAME_HINT.format(name=meant) if meant else
+                      "name section files NN-slug.LANG.md, e.g. 01-winter-olympics.zh.md "
+                      "(lower-case letters, digits and '-' in the slug)")
 
 
 def probable_name(name: str) -> str | None:

@@ -134,6 +134,16 @@ def planted(tmp_path: Path, english: str) -> Path:
     return project / "site_config.yml"
 
 
+def planted_both(tmp_path: Path, chinese: str, english: str) -> tuple[Path, str, str]:
+    """The fixture with paragraphs added to its section in both languages: the config, and the texts."""
+    section = WITHHELD / "content/2023/01-exchanges.{}.md"
+    chinese = Path(str(section).format("zh")).read_text(encoding="utf-8") + chinese
+    english = Path(str(section).format("en")).read_text(encoding="utf-8") + english
+    config = planted_chinese(tmp_path, chinese)
+    (config.parent / "content/2023/01-exchanges.en.md").write_text(english, encoding="utf-8")
+    return config, chinese, english
+
+
 def planted_chinese(tmp_path: Path, chinese: str) -> Path:
     """The fixture with its Chinese section replaced (the English as it is)."""
     config = planted(tmp_path, (WITHHELD / "content/2023/01-exchanges.en.md").read_text(encoding="utf-8"))
@@ -425,15 +435,12 @@ def test_a_pages_contents_shows_sub_items_as_read_never_their_source(tmp_path):
     """A section of numbered sub-items makes its contents from each lead sentence: read from the
     parsed text (a span a mask, a figure its value), never from the source, where the point of
     {.withheld} would end the sentence and publish what comes before it."""
-    fixture = str(WITHHELD / "content/2023/01-exchanges.{}.md")
-    chinese = Path(fixture.format("zh")).read_text(encoding="utf-8") + (
+    config, _, _ = planted_both(
+        tmp_path,
         "\n（一）与[美]{.withheld}方交流。其他。\n\n（二）与[12]{.withheld}个国家交流。\n\n"
-        "（三）接待团组{{ delegations }}个，签署协议{{ secret-agreements }}项。\n")
-    english = Path(fixture.format("en")).read_text(encoding="utf-8") + (
+        "（三）接待团组{{ delegations }}个，签署协议{{ secret-agreements }}项。\n",
         "\n(1) Talks with the [US]{.withheld} side. Other.\n\n(2) Exchanges with [12]{.withheld} countries.\n\n"
         "(3) {{ delegations }} delegations, {{ secret-agreements }} agreements.\n")
-    config = planted_chinese(tmp_path, chinese)
-    (config.parent / "content/2023/01-exchanges.en.md").write_text(english, encoding="utf-8")
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 0, err
     for lang, expected in (("zh", ["（一）与*方交流", "（二）与**个国家交流", "（三）接待团组168个，签署协议****项"]),
@@ -459,10 +466,7 @@ def test_a_pages_contents_shows_sub_items_as_read_never_their_source(tmp_path):
 ])
 def test_a_span_in_a_link_address_is_refused_not_published(tmp_path, zh, en):
     """An address is no text a span can mask: the span would be published URL-encoded."""
-    fixture = WITHHELD / "content/2023/01-exchanges.{}.md"
-    config = planted_chinese(tmp_path, Path(str(fixture).format("zh")).read_text(encoding="utf-8") + f"\n{zh}\n")
-    (config.parent / "content/2023/01-exchanges.en.md").write_text(
-        Path(str(fixture).format("en")).read_text(encoding="utf-8") + f"\n{en}\n", encoding="utf-8")
+    config, _, _ = planted_both(tmp_path, f"\n{zh}\n", f"\n{en}\n")
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 1 and not (config.parent / "site").exists(), err
     assert re.search(r"01-exchanges\.zh\.md:\d+: error: withheld text cannot be in a link's or image's address", err)
@@ -479,13 +483,8 @@ def test_the_withheld_check_reads_addresses_decoded():
 def test_every_place_that_writes_it_in_clear_is_named_once_at_its_line(tmp_path):
     """A withheld figure or name written in clear in several places (in several forms): each
     place one error at its own line; never the line that withholds it, nor the span itself."""
-    fixture = str(WITHHELD / "content/2023/01-exchanges.{}.md")
-    chinese = Path(fixture.format("zh")).read_text(encoding="utf-8") + \
-        "\n与[滨海]{.withheld}签署4729项。\n\n另有四千七百二十九项，见滨海。\n"
-    english = Path(fixture.format("en")).read_text(encoding="utf-8") + \
-        "\nWith [Binhai]{.withheld} and 4,729 agreements.\n\nWe also met Binhai.\n"
-    config = planted_chinese(tmp_path, chinese)
-    (config.parent / "content/2023/01-exchanges.en.md").write_text(english, encoding="utf-8")
+    config, chinese, english = planted_both(tmp_path, "\n与[滨海]{.withheld}签署4729项。\n\n另有四千七百二十九项，见滨海。\n",
+                                            "\nWith [Binhai]{.withheld} and 4,729 agreements.\n\nWe also met Binhai.\n")
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 1
     places = set(re.findall(r"^(content/2023/01-exchanges\.(?:zh|en)\.md):(\d+): error: the public edition would "
