@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import Translations
-from .metrics import Metric, display, format_number, plain_number
+from .metrics import Metric, display, format_number, plain_number, plain_value
 from .schema import ChartSpec
 
 # The UK Government Analysis Function's categorical palette: each colour contrasts at
@@ -66,6 +66,7 @@ class Chart:
     figure: dict[str, Any] = field(repr=False)
     csv_name: str = field(repr=False)
     csv_header: list[str] = field(repr=False)
+    csv_rows: list[list[str]] = field(repr=False)
     digest: str = ""  # of all the fields but the id and CSV name, which depend on the page
 
     def figure_json(self) -> str:
@@ -78,16 +79,6 @@ class Chart:
         writer.writerow(self.csv_header)
         writer.writerows(self.csv_rows)
         return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read Chinese
-
-    @property
-    def csv_rows(self) -> list[list[str]]:
-        rows = []
-        for row in self.rows:
-            low, high = row.range or ("", "")
-            value = "" if row.value is None else plain_number(row.value)
-            rows.append([row.label, row.mask if row.mask is not None else value,
-                         str(low), str(high)])
-        return rows
 
 
 def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Metric],
@@ -103,11 +94,14 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
         rows = [ChartRow(metrics[m].label[lang], metrics[m]) for m in spec.metrics or []]
         chart_type = spec.type
         default_title = ""
-    unit = rows[0].metric.unit[lang] if rows else ""
+    # The figures of a chart share a unit in the first language (checked); a translation may
+    # name what each counts (entries, applications): then the table's header names none.
+    units = {row.metric.unit[lang] for row in rows}
+    unit = units.pop() if len(units) == 1 else ""
     title = spec.title[lang] if spec.title else default_title
     caption = spec.caption[lang] if spec.caption else ""
     has_masks = any(r.mask is not None for r in rows)
-    header = [t.get("table_item", lang), t.get("table_value", lang, unit=unit)]
+    header = [t.get("table_item", lang), t.get("table_value", lang, unit=unit) if unit else t.get("table_figure", lang)]
     if has_masks:
         header.append(t.get("table_withheld_range", lang))
     table_rows = []
@@ -116,12 +110,25 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
         if has_masks:
             cells.append(_range_text(row, lang, t) if row.range else "")
         table_rows.append(cells)
-    summary = _summary(rows, unit, lang, t)
+    summary = _summary(rows, lang, t)
     figure = _figure(chart_type, rows, title, unit, lang, t)
     csv_header = [header[0], header[1], t.get("csv_withheld_low", lang), t.get("csv_withheld_high", lang)]
-    content = (chart_type, lang, title, caption, unit, summary, rows, header, table_rows, figure, csv_header)
+    csv_rows = [_csv_row(row, lang, t) for row in rows]
+    content = (chart_type, lang, title, caption, unit, summary, rows, header, table_rows, figure, csv_header,
+               csv_rows)
     return Chart(chart_id, chart_type, lang, title, caption, unit, summary, rows, header, table_rows, figure,
-                 f"{chart_id}.csv", csv_header, hashlib.sha256(repr(content).encode("utf-8")).hexdigest())
+                 f"{chart_id}.csv", csv_header, csv_rows, hashlib.sha256(repr(content).encode("utf-8")).hexdigest())
+
+
+def _csv_row(row: ChartRow, lang: str, t: Translations) -> list[str]:
+    """A figure as bare digits, for a spreadsheet to read; a mask as the page writes it
+    (``***万``, ``*,**0,000``), with its range in digits."""
+    low, high = row.range or ("", "")
+    if row.mask is not None:
+        value = plain_value(row.metric, lang, t)
+    else:
+        value = "" if row.value is None else plain_number(row.value)
+    return [row.label, value, str(low), str(high)]
 
 
 def _range_text(row: ChartRow, lang: str, t: Translations) -> str:
@@ -134,13 +141,13 @@ def _scale(value: int, lang: str, t: Translations) -> str:
     return t.get(f"scale_{scale}", lang) if scale else ""
 
 
-def _summary(rows: list[ChartRow], unit: str, lang: str, t: Translations) -> str:
+def _summary(rows: list[ChartRow], lang: str, t: Translations) -> str:
     items = []
     for row in rows:
         value = display(row.metric, lang, t)
         if row.range:
             value = t.get("withheld_value", lang, value=value, range=_range_text(row, lang, t))
-        items.append(t.get("chart_item", lang, label=row.label, value=value, unit=unit))
+        items.append(t.get("chart_item", lang, label=row.label, value=value, unit=row.metric.unit[lang]))
     return t.get("chart_summary", lang, items=t.get("list_separator", lang).join(items))
 
 
@@ -158,7 +165,7 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
         span = [r.range[1] - r.range[0] if r.range else None for r in rows]
         range_labels = [f"{s} ({_range_text(r, lang, t)})" if r.range else "" for r, s in zip(rows, shown)]
         common = {"orientation": "h" if horizontal else "v", "textposition": "outside", "cliponaxis": False}
-        traces.append(_trace("bar", name=unit, **_xy(labels, known, horizontal), text=[s if k is not None else ""
+        traces.append(_trace("bar", name=unit or t.get("table_figure", lang), **_xy(labels, known, horizontal), text=[s if k is not None else ""
                              for s, k in zip(shown, known)], customdata=shown, marker={"color": PALETTE[0]},
                              hovertemplate="%{customdata}<extra></extra>",
                              showlegend=any(k is not None for k in known), **common))
@@ -171,7 +178,7 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
                                  **common))
     elif chart_type == "line":
         points = [(r.label, r.value, s) for r, s in zip(rows, shown) if r.value is not None]
-        traces.append(_trace("scatter", name=unit, x=[p[0] for p in points], y=[p[1] for p in points],
+        traces.append(_trace("scatter", name=unit or t.get("table_figure", lang), x=[p[0] for p in points], y=[p[1] for p in points],
                                  text=[p[2] for p in points], mode="lines+markers+text", textposition="top center",
                                  marker={"color": PALETTE[0], "size": 9, "symbol": "circle"},
                                  line={"color": PALETTE[0], "width": 3}, customdata=[p[2] for p in points],

@@ -44,9 +44,13 @@ class Translations:
         """Each language's code for HTML ``lang`` attributes: ``{"zh": "zh-CN", "en": "en"}``."""
         return dict(self.strings.get("html_lang", {}))
 
-    def mask_label(self, lang: str, length: int) -> str:
+    def mask_label(self, lang: str, length: int, rest: str = "") -> str:
+        """What a screen reader says for a mask of ``length`` characters; ``rest``: the zeros
+        of a masked figure written in full (*,**0,000), read after its masked digits."""
         if self.fixed_masks:
             return self.get("mask_label_fixed", lang)
+        if rest:
+            return self.get("mask_label_figure", lang, n=length, rest=rest)
         key = "mask_label_one" if length == 1 else "mask_label"
         return self.get(key, lang, n=length)
 

@@ -158,7 +158,7 @@ def parse(md: MarkdownIt, text: str) -> ParsedMarkdown:
 
 
 def render(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -> str:
-    """HTML of the body. ``env`` carries from the caller: ``mask_label(n) -> str``,
+    """HTML of the body. ``env`` carries from the caller: ``mask_label(n[, rest]) -> str``,
     ``resolve_link(href) -> str | None``, ``metric_html(id) -> str`` (the figure,
     masks marked up) and ``chart_html(token) -> str``."""
     return md.renderer.render(parsed.tokens, md.options, env)
@@ -212,16 +212,26 @@ def mask_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("mask", _render_mask)
 
 
+# A masked figure written in full, as a language without 万 writes ***万: its masked digits, then
+# the zeros, grouped (*,**0,000; *,*00,000,000): one mask, whose zeros are read out after it.
+MASKED_FIGURE_IN_FULL = re.compile(r"\*+[*0]*(?:[,.\u00a0\u202f'’][*0]{3})+|\*+0+(?![\w*])")
+
+
 def _mask_rule(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != MASK_CHAR:
         return False
     end = state.pos
     while end < state.posMax and state.src[end] == MASK_CHAR:
         end += 1
+    figure = MASKED_FIGURE_IN_FULL.match(state.src, state.pos, state.posMax)
+    if figure:
+        end = figure.end()
     if not silent:
         token = state.push("mask", "span", 0)
         token.content = state.src[state.pos:end]
-        token.meta = {"length": end - state.pos}
+        masked = token.content.count(MASK_CHAR)
+        rest = token.content[token.content.index("0"):] if figure else ""
+        token.meta = {"length": masked, "rest": rest}
     state.pos = end
     return True
 
@@ -229,8 +239,9 @@ def _mask_rule(state: StateInline, silent: bool) -> bool:
 def _render_mask(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
                  env: dict[str, Any]) -> str:
     token = tokens[idx]
-    label_for: Callable[[int], str] = env.get("mask_label") or (lambda n: f"{n} characters withheld")
-    label = escapeHtml(label_for(token.meta["length"]))
+    label_for: Callable[..., str] = env.get("mask_label") or (lambda n, rest="": f"{n} characters withheld{rest}")
+    rest = token.meta.get("rest", "")
+    label = escapeHtml(label_for(token.meta["length"], rest) if rest else label_for(token.meta["length"]))
     # role="img" makes the accessible name (aria-label) valid on a span and read
     # instead of the asterisks; the asterisks stay the visible, copyable text.
     return f'<span class="mask" role="img" aria-label="{label}" data-pagefind-ignore>{token.content}</span>'

@@ -207,6 +207,23 @@ def _format_number(value: int | float, locale: str, compact: bool) -> tuple[str,
     return format_decimal(value, locale=locale), ""
 
 
+def format_mask(metric: Metric, lang: str, translations: Translations) -> tuple[str, str]:
+    """(number, scale) of a masked figure in the language's convention: ``("***", "万")`` in
+    Chinese; in a language that writes figures in full, the zeros 万 or 亿 stand for, grouped as
+    its numbers are: ``("*,**0,000", "")`` for ``***万``, ``("*,*00,000,000", "")`` for ``**亿``."""
+    digits, scale = metric.mask_digits, metric.mask_scale
+    if not scale or translations.get("compact_numbers", lang) == "yes":
+        return digits, scale
+    return _mask_in_full(len(digits), SCALES[scale], translations.get("locale", lang)), ""
+
+
+@functools.lru_cache(maxsize=256)
+def _mask_in_full(digits: int, scale: int, locale: str) -> str:
+    # The locale's grouping, from Babel: the masked digits are written as 9s (a 9 is never a
+    # separator, and no 9 is among the zeros after them), then turned into asterisks.
+    return format_decimal(int("9" * digits) * scale, locale=locale).replace("9", "*")
+
+
 def display(metric: Metric, lang: str, translations: Translations) -> str:
     """The figure as the text states it: formatted value or mask, with its qualifier."""
     if metric.text is not None:
@@ -214,7 +231,7 @@ def display(metric: Metric, lang: str, translations: Translations) -> str:
     if metric.pending:
         return translations.get("value_pending", lang)
     if metric.mask is not None:
-        number, scale = metric.mask_digits, metric.mask_scale
+        number, scale = format_mask(metric, lang, translations)
     else:
         number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]
     scale_text = translations.get(f"scale_{scale}", lang) if scale else ""
@@ -223,10 +240,11 @@ def display(metric: Metric, lang: str, translations: Translations) -> str:
 
 
 def plain_value(metric: Metric, lang: str, translations: Translations) -> str:
-    """The figure without qualifier (a table cell): ``1.2万``, ``12,000``, ``***``."""
+    """The figure without qualifier (a table cell, a CSV's): ``1.2万``, ``12,000``, ``***``, ``*,**0,000``."""
     if metric.pending:
         return translations.get("value_pending", lang)
     if metric.mask is not None:
-        return metric.mask_digits + (translations.get(f"scale_{metric.mask_scale}", lang) if metric.mask_scale else "")
-    number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]
+        number, scale = format_mask(metric, lang, translations)
+    else:
+        number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]
     return number + (translations.get(f"scale_{scale}", lang) if scale else "")

@@ -233,7 +233,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         notes = _site_pages("note", WITHHELD_NOTE_SLUG, "withheld_note_title", "withheld_note_title", languages,
                             translations)
         for note in notes.values():
-            env = {"mask_label": lambda n, lang=note.lang: translations.mask_label(lang, n)}
+            env = {"mask_label": lambda n, rest="", lang=note.lang: translations.mask_label(lang, n, rest)}
             note.body_html = markdown.render(md, markdown.parse(md, config.withheld_note[note.lang]), env)
         pages.update(notes)
     cache.texts = bodies.rendered
@@ -491,7 +491,7 @@ class _BodyRenderer:
             return f"\x00chart{len(charts) - 1}\x00"
 
         env: dict = {
-            "mask_label": lambda n: self.translations.mask_label(lang, n),
+            "mask_label": lambda n, rest="": self.translations.mask_label(lang, n, rest),
             "resolve_link": link_slot,
             "foreign_words": markdown.foreign_words(lang, self.translations.html_langs()),
             "chart_html": chart_slot,

@@ -329,7 +329,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         """A label or cell: masks marked up. The same few show on many pages, so each is rendered once."""
         if (text, lang) not in inline_html:
             inline_html[(text, lang)] = Markup(markdown.render_inline(
-                md, text, {"mask_label": lambda n: tr.mask_label(lang, n),
+                md, text, {"mask_label": lambda n, rest="": tr.mask_label(lang, n, rest),
                            "foreign_words": markdown.foreign_words(lang, tr.html_langs())}))
         return inline_html[(text, lang)]
 

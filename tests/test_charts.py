@@ -203,7 +203,9 @@ def test_metric_references_render_the_same_mask_in_both_languages(shipped_site):
         en_figures = {m["data-metric"]: m for m in en.select(".prose .metric")}
         assert zh_figures.keys() == en_figures.keys()
         for key, span in zh_figures.items():
-            assert [m.get_text() for m in span.select(".mask")] == [m.get_text() for m in en_figures[key].select(".mask")]
+            # the same number of masked digits; English writes 万 as zeros (***万: *,**0,000)
+            assert ([m.get_text().count("*") for m in span.select(".mask")]
+                    == [m.get_text().count("*") for m in en_figures[key].select(".mask")])
 
 
 def test_plotly_is_served_from_the_site_and_only_on_chart_pages(shipped_site):
@@ -309,3 +311,51 @@ def test_a_misspelt_across_years_id_gets_a_suggestion(project):
                       "content/2021/01-first.en.md": _chart_section("Part one", chart)})
     code, _, err = run_cli("check", "--config", str(config))
     assert code == 1 and "error: the chart names 'visit', which no report defines\n    hint: did you mean 'visits'?" in err
+
+
+# Figures counted in 万 and 亿, masked and not, with each qualifier: (mask or value, qualifier,
+# the Chinese as the text writes it, the English in full, the English without its qualifier).
+WAN_AND_YI = [
+    ('mask: "***万"', "多", "***多万", "more than *,**0,000", "*,**0,000"),
+    ('mask: "**万"', "余", "**万余", "more than **0,000", "**0,000"),
+    ('mask: "****万"', "超", "超****万", "over **,**0,000", "**,**0,000"),
+    ('mask: "**亿"', None, "**亿", "*,*00,000,000", "*,*00,000,000"),
+    ('mask: "*亿"', "近", "近*亿", "nearly *00,000,000", "*00,000,000"),
+    ('mask: "***亿"', "约", "约***亿", "about **,*00,000,000", "**,*00,000,000"),
+    ("value: 12000", None, "1.2万", "12,000", "12000"),
+    ("value: 35600", "逾", "逾3.56万", "over 35,600", "35600"),
+    ("value: 300000000", "余", "3亿余", "more than 300,000,000", "300000000"),
+]
+
+
+def test_figures_in_wan_and_yi_read_in_full_in_english_everywhere(project, tmp_path):
+    """The page, the figures page, the chart's table and its CSV, in both languages."""
+    ids = [f"f{n}" for n in range(len(WAN_AND_YI))]
+    metrics = "metrics:\n" + "".join(
+        f"  - id: {i}\n    label: {{zh: 项{i}, en: item {i}}}\n    {v}\n" + (f"    qualifier: {q}\n" if q else "")
+        + "    unit: {zh: 人次, en: visits}\n    section: first\n"
+        for i, (v, q, *_) in zip(ids, WAN_AND_YI))
+    chart = f"```chart\ntype: bar\nmetrics: [{', '.join(ids)}]\n```"
+    zh = "".join(f"{i}为{{{{ {i} }}}}人次。" for i in ids)
+    en = " ".join(f"{i} was {{{{ {i} }}}} visits." for i in ids)
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.zh.md": f"---\ntitle: 第一部分\n---\n\n{zh}\n\n{chart}\n",
+                      "content/2021/01-first.en.md": f"---\ntitle: Part one\n---\n\n{en}\n\n{chart}\n"})
+    assert run_cli("build", "--config", str(config))[0] == 0
+    site = tmp_path / "site"
+    for lang, text_column, cell_column, csv_column in (("zh", 2, 2, None), ("en", 3, 4, 4)):
+        page = read(site / f"{lang}/2021/first/index.html")
+        prose = page.select_one(".prose p").get_text()
+        figures = read(site / f"{lang}/2021/figures/index.html").get_text()
+        [found] = charts_of(site / f"{lang}/2021/first/index.html")
+        for i, row in zip(ids, WAN_AND_YI):
+            written = row[text_column]
+            assert (f"{i}为{written}人次" if lang == "zh" else f"{i} was {written} visits") in prose
+            assert written in figures
+        assert [cells[1] for cells in found["table"]] == [row[text_column] for row in WAN_AND_YI]
+        csv_values = [cells[1] for cells in found["csv"][1:]]
+        if lang == "en":
+            assert csv_values == [row[csv_column] for row in WAN_AND_YI]
+            assert "×" not in page.get_text() and "万" not in page.select_one("main").get_text()
+        else:  # the Chinese CSV writes a mask as the text does, a value in digits
+            assert csv_values == [row[0].split('"')[1] if "mask" in row[0] else row[4] for row in WAN_AND_YI]

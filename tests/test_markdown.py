@@ -1,5 +1,6 @@
 """Markdown stage: fixture files of input and expected HTML, plus targeted cases."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,22 @@ def test_escaped_asterisk_is_literal():
 def test_mask_label_comes_from_the_caller():
     html = render("**", {"mask_label": lambda n: f"已隐去{n}字"})
     assert 'aria-label="已隐去2字"' in html
+
+
+@pytest.mark.parametrize("text, masks", [
+    ("more than *,**0,000 views", [("*,**0,000", "3 digits withheld, followed by 0,000")]),
+    ("*,*00,000,000", [("*,*00,000,000", "2 digits withheld, followed by 00,000,000")]),
+    ("**0,000", [("**0,000", "2 digits withheld, followed by 0,000")]),
+    # masks beside punctuation or digits that make no figure stay masks of their own
+    ("**, ** and **-Pacific", [("**", "2"), ("**", "2"), ("**", "2")]),
+    ("**、**太区", [("**", "2"), ("**", "2")]),
+    ("第**届，*,**", [("**", "2"), ("*", "1"), ("**", "2")]),
+    ("** 000", [("**", "2")]),
+])
+def test_a_masked_figure_written_in_full_is_one_mask(text, masks):
+    html = render(text, {"mask_label": lambda n, rest="": f"{n} digits withheld, followed by {rest}" if rest else f"{n}"})
+    found = re.findall(r'<span class="mask" role="img" aria-label="([^"]*)"[^>]*>([^<]*)</span>', html)
+    assert [(content, label) for label, content in found] == masks
 
 
 def test_raw_html_is_text():

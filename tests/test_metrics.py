@@ -27,9 +27,15 @@ def metric(**fields) -> Metric:
     ({"value": 2.5}, "2.5", "2.5"),
     ({"mask": "**"}, "**", "**"),
     ({"mask": "***", "qualifier": "余"}, "***余", "more than ***"),
-    ({"mask": "**万", "qualifier": "余"}, "**万余", "more than ** × 10,000"),
-    ({"mask": "***万", "qualifier": "多"}, "***多万", "more than *** × 10,000"),
-    ({"mask": "****万", "qualifier": "超"}, "超****万", "over **** × 10,000"),
+    ({"mask": "**万", "qualifier": "余"}, "**万余", "more than **0,000"),
+    ({"mask": "***万", "qualifier": "多"}, "***多万", "more than *,**0,000"),
+    ({"mask": "****万", "qualifier": "超"}, "超****万", "over **,**0,000"),
+    ({"mask": "***万"}, "***万", "*,**0,000"),
+    ({"mask": "*万"}, "*万", "*0,000"),
+    ({"mask": "**亿"}, "**亿", "*,*00,000,000"),
+    ({"mask": "*亿", "qualifier": "近"}, "近*亿", "nearly *00,000,000"),
+    ({"mask": "***亿", "qualifier": "约"}, "约***亿", "about **,*00,000,000"),
+    ({"value": 300000000, "qualifier": "逾"}, "逾3亿", "over 300,000,000"),
     ({"value": 100, "qualifier": "逾", "text": {"zh": "逾百", "en": "over a hundred"}}, "逾百", "over a hundred"),
     ({"value": 50, "qualifier": "约"}, "约50", "about 50"),
 ])
@@ -41,6 +47,7 @@ def test_display_in_each_language(fields, zh, en):
 
 def test_plain_value_has_no_qualifier():
     assert plain_value(metric(mask="**万", qualifier="余"), "zh", TRANSLATIONS) == "**万"
+    assert plain_value(metric(mask="**万", qualifier="余"), "en", TRANSLATIONS) == "**0,000"
     assert plain_value(metric(value=12000, qualifier="余"), "en", TRANSLATIONS) == "12,000"
 
 
@@ -165,3 +172,17 @@ def test_figures_slug_is_reserved(project):
     config = project({"content/2021/05-figures.zh.md": section("数字")})
     _, _, err = run_cli("check", "--config", str(config))
     assert "content/2021/05-figures.zh.md: error: 'figures' cannot name a section" in err
+
+
+@pytest.mark.parametrize("qualifier", [None, "余", "多", "逾", "超", "约", "近"])
+@pytest.mark.parametrize("scale, zeros", [("万", 4), ("亿", 8)])
+@pytest.mark.parametrize("digits", [1, 2, 3, 4, 5])
+def test_a_masked_figure_in_wan_or_yi_reads_in_full_in_english(digits, scale, zeros, qualifier):
+    """Oracle: the digits of the figure with every masked digit a 9, grouped by Python's own
+    format, then each 9 an asterisk; the Chinese keeps the mask and 万 or 亿 as written."""
+    m = metric(mask="*" * digits + scale, qualifier=qualifier)
+    expected = f"{int('9' * digits + '0' * zeros):,}".replace("9", "*")
+    assert plain_value(m, "en", TRANSLATIONS) == expected
+    assert expected in display(m, "en", TRANSLATIONS) and "×" not in display(m, "en", TRANSLATIONS)
+    assert display(m, "en", TRANSLATIONS).count("*") == digits
+    assert "*" * digits in display(m, "zh", TRANSLATIONS) and scale in display(m, "zh", TRANSLATIONS)
