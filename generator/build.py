@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import maskfill
 from .config import check_government_site_fields, load_project
 from .content import drop_tokens, review_reports, validate_reports
 from .diagnostics import Diagnostics
@@ -92,6 +93,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                          diagnostics, withholding.fixed_masks, withholding.values)
         if diagnostics.errors:
             return result
+        maskfill.check_reports(sources, translations, diagnostics, public=edition == PUBLIC)
         site = build_site(project, sources, translations, md, diagnostics, edition, cache.model)
         drop_tokens(sources)
         result.site = site

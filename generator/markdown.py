@@ -109,6 +109,10 @@ class ParsedMarkdown(_WithoutTokens):
     mask_blocks: list[tuple[int | None, int, list[str]]] = field(default_factory=list)
     withheld: list[WithheldSpan] = field(default_factory=list)  # the withheld spans, in order
     problems: list[Problem] = field(default_factory=list)
+    # Each block of text (paragraph, heading, table cell…): its line, and its text as a reader sees
+    # it (masks as their asterisks, a figure as a slot FIGURE_IN_TEXT reads); the mask-fill check's.
+    texts: list[tuple[int | None, str]] = field(default_factory=list)
+    image_alts: list[tuple[str, int | None]] = field(default_factory=list)  # (alternative text, line)
 
 
 def create_parser(withhold: bool = False, fixed_masks: bool = False) -> MarkdownIt:
@@ -472,11 +476,14 @@ def _collect(parsed: ParsedMarkdown) -> None:
             parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), _lead_text(tokens[index + 1])))
         line = token.map[0] + 1 if token.map else None
         if token.type == "inline":
+            parsed.texts.append((line, _lead_text(token)))
             for child in token.children or []:
                 if child.type == "link_open":
                     parsed.links.append((str(child.attrGet("href") or ""), line))
-                elif child.type == "image" and not child.content.strip():
-                    parsed.images_without_alt.append((str(child.attrGet("src") or ""), line))
+                elif child.type == "image":
+                    parsed.image_alts.append((child.content, line))
+                    if not child.content.strip():
+                        parsed.images_without_alt.append((str(child.attrGet("src") or ""), line))
                 elif child.type == "substitution_inline":
                     parsed.metrics.append(MetricReference(child.content, line, child))
         elif token.type == "substitution_block":

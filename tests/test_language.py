@@ -82,6 +82,8 @@ BROKEN = {  # what editors do wrong, one file each
     "leak": {"content/2021/metrics.yml": "metrics:\n  - id: a\n    label: {zh: 甲, en: a}\n    value: 4729\n"
                                          "    public: false\n    unit: {zh: 项, en: items}\n    section: first\n",
              "content/2021/02-second.zh.md": "---\ntitle: 第二部分\n---\n\n共4729项。\n"},
+    "mask filled in": {"content/2021/metrics.yml": "metrics:\n  - id: a\n    label: {zh: 隐去12字。, en: a}\n"
+                                                   "    value: 1\n    unit: {zh: 个, en: items}\n    section: first\n"},
 }
 
 

@@ -1,0 +1,155 @@
+"""The mask-fill check (issue 14, point 3): editorial text that reproduces a masked passage of
+the text with the mask filled in is an error of the public build and of `nianbao check`.
+
+Through the front door (the CLI on small projects) for every kind of editorial text, with
+positives and near misses; a property test against a second, brute-force matcher written here."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import MINIMAL, REPO, run_cli
+
+TEXT = "全年共审批外籍人员入境，办理来*签证邀请函，组织{{ countries }}个国家的外籍人士观赛。"
+TEXT_EN = "We issued * letters of invitation, and organised viewing for people from {{ countries }} countries."
+METRIC = ("  - id: countries\n    label: {{zh: {zh}, en: countries}}\n    mask: \"**\"\n"
+          "    unit: {{zh: 个, en: countries}}\n    section: first\n{extra}")
+
+
+def project_with(tmp_path: Path, label: str = "国家", extra: str = "", zh_front: str = "",
+                 zh_body: str = TEXT, report_summary: str = "一年的工作。", chart: str = "") -> Path:
+    files = dict(MINIMAL)
+    files["content/2021/metrics.yml"] = "metrics:\n" + METRIC.format(zh=label, extra=extra)
+    files["content/2021/01-first.zh.md"] = f"---\ntitle: 第一部分\n{zh_front}---\n\n{zh_body}\n{chart}"
+    files["content/2021/01-first.en.md"] = f"---\ntitle: Part one\n---\n\n{TEXT_EN}\n{chart}"
+    files["content/2021/report.yml"] = MINIMAL["content/2021/report.yml"].replace("一年的工作。", report_summary)
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path / "site_config.yml"
+
+
+def fills(config: Path, *args: str) -> tuple[int, list[str]]:
+    code, out, err = run_cli("check", "--config", str(config), *args)
+    return code, [line for line in err.splitlines() if "fills in a mask" in line]
+
+
+@pytest.mark.parametrize("where, change, line", [
+    ("the label of the figure 'countries'", {"label": "来华签证邀请函"}, "content/2021/metrics.yml:3"),
+    ("the note of the figure 'countries'", {"extra": "    note: {zh: 办理的来华签证邀请函另计, en: x}\n"},
+     "content/2021/metrics.yml:7"),
+    ("the section's summary", {"zh_front": "summary: 办理来华签证邀请函等工作。\n"}, "content/2021/01-first.zh.md:3"),
+    ("the report's summary", {"report_summary": "办理来华签证邀请函等工作。"}, "content/2021/report.yml:4"),
+    ("the chart's title", {"chart": "\n```chart\ntype: bar\nmetrics: [countries]\n"
+                                    "title: {zh: 来华签证邀请函, en: Letters}\n```\n"}, "content/2021/01-first.zh.md:10"),
+    ("an image's alternative text", {"zh_body": TEXT + "\n\n![来华签证邀请函样本](letter.png)"},
+     "content/2021/01-first.zh.md:7"),
+    # a mask of a figure: the label states the masked number of countries
+    ("the label of the figure 'countries'", {"label": "组织12个国家的外籍人士"}, "content/2021/metrics.yml:3"),
+])
+def test_editorial_text_that_fills_in_a_mask_is_an_error(tmp_path, where, change, line):
+    code, found = fills(project_with(tmp_path, **change))
+    assert code == 1 and len(found) == 1, found
+    assert found[0].startswith(f"{line}: error: {where} fills in a mask of the text: ")
+    body_line = 6 if "zh_front" in change else 5
+    assert f"content/2021/01-first.zh.md:{body_line} has '" in found[0]
+
+
+@pytest.mark.parametrize("label", [
+    "办理的签证邀请函",  # the mask left out
+    "签证邀请函",
+    "来华人签证邀请函",  # two characters where the mask hides one
+    "来签证邀请函",  # none
+    "来华签证",  # too little of the text around the mask to say it is that passage
+    "去华签证邀请函",  # a different character before the mask
+    "来*签证邀请函",  # the mask kept
+    "组织多个国家的外籍人士",  # a word, not as long as the mask
+    "组织123个国家的外籍人士",  # three digits where the mask hides two
+])
+def test_near_misses_are_no_fill(tmp_path, label):
+    code, found = fills(project_with(tmp_path, label=label))
+    assert found == []
+    assert code == (1 if "*" in label else 0)  # a mask the English label lacks is an error of its own
+
+
+def test_a_line_wrapped_in_the_source_is_still_read_as_one(tmp_path):
+    wrapped = TEXT.replace("签证邀请函", "签证\n邀请函")
+    code, found = fills(project_with(tmp_path, label="来华签证邀请函", zh_body=wrapped))
+    assert code == 1 and len(found) == 1
+
+
+def test_what_the_official_text_states_in_clear_elsewhere_is_no_fill(tmp_path):
+    body = TEXT + "\n\n另为在京外籍人士办理来华签证邀请函。"
+    assert fills(project_with(tmp_path, label="来华签证邀请函", zh_body=body)) == (0, [])
+
+
+def test_the_internal_edition_warns_and_messages_are_in_chinese(tmp_path):
+    config = project_with(tmp_path, label="来华签证邀请函")
+    code, out, err = run_cli("build", "--config", str(config), "--edition", "internal")
+    assert code == 0 and "warning: the label of the figure 'countries' fills in a mask" in err
+    code, out, err = run_cli("check", "--config", str(config), "--lang", "zh")
+    assert code == 1
+    assert ("数字“countries”的名称补出了正文中隐去的字：“来华签证邀请函”，而 content/2021/01-first.zh.md:5 "
+            "写作“来*签证邀请函”") in err
+    assert "建议：照正文写，保留星号（“来*签证邀请函”），或者不写星号隐去的部分" in err
+
+
+def test_the_shipped_report_passes_and_its_old_label_fails(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "site_config.yml", project)
+    assert fills(project / "site_config.yml") == (0, [])
+    metrics = project / "content/2022/metrics.yml"
+    text = metrics.read_text(encoding="utf-8")
+    assert "办理的签证邀请函" in text
+    metrics.write_text(text.replace("办理的签证邀请函", "办理的来华签证邀请函"), encoding="utf-8")
+    code, found = fills(project / "site_config.yml")
+    assert code == 1 and len(found) == 1
+    assert "'来华签证邀请函' where content/2022/05-governance-and-services.zh.md:" in found[0]
+    assert found[0].endswith("has '来*签证邀请函'")
+
+
+# --- a second method: every split of the text around the mask, as a pattern of its own ---------
+
+FILL = "[0-9\u4e00-\u9fff]"
+
+
+def brute_force_fill(text: str, editorial: str) -> bool:
+    """Whether ``editorial`` holds, for a mask of ``text``, a characters before it and b after
+    (a + b >= 4, at least one on each side the text has, none past another mask) with as many
+    digits or hanzi in the mask's place; at an edge, the fill may not run on into more."""
+    for mask in re.finditer(r"\*+", text):
+        before = text[:mask.start()].rsplit("*", 1)[-1][-12:]
+        after = text[mask.end():].split("*", 1)[0][:12]
+        for a in range(0 if not before else 1, len(before) + 1):
+            for b in range(0 if not after else 1, len(after) + 1):
+                if a + b < 4:
+                    continue
+                edge_before = "" if before else f"(?<!{FILL})"
+                edge_after = "" if after else f"(?!{FILL})"
+                pattern = (edge_before + re.escape(before[len(before) - a:]) + f"{FILL}{{{len(mask[0])}}}"
+                           + re.escape(after[:b]) + edge_after)
+                if re.search(pattern, editorial):
+                    return True
+    return False
+
+
+SMALL = st.sampled_from("来华签证邀请函的12，")  # few characters: many near coincidences
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=st.text(SMALL, max_size=6), mask=st.integers(1, 3), after=st.text(SMALL, max_size=6),
+       editorial=st.text(SMALL, min_size=1, max_size=14))
+def test_the_check_agrees_with_the_brute_force_matcher(before, mask, after, editorial):
+    from generator.diagnostics import Diagnostics
+    from generator.maskfill import EditorialText, Text, check_mask_fills
+
+    text = before + "*" * mask + after
+    diagnostics = Diagnostics(Path("."))
+    check_mask_fills([Text("zh", text, Path("a.md"), 1)], [EditorialText("x", "zh", editorial, Path("b.yml"), 1)],
+                     [], diagnostics, public=True)
+    assert bool(diagnostics.errors) == brute_force_fill(text, editorial), (text, editorial)
