@@ -19,6 +19,7 @@ from . import maskfill
 from .config import check_government_site_fields, load_project
 from .content import drop_tokens, review_reports, validate_reports
 from .diagnostics import Diagnostics
+from .glossary import check_terms, load_glossary
 from .i18n import load_translations
 from .manifest import MANIFEST, manifest, source_revision
 from .cache import BuildCache
@@ -85,6 +86,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         withhold_figures(sources, withholding)
         if review and not diagnostics.errors:  # what reviewers usually miss
             review_reports(sources, project.languages, md, diagnostics)
+            check_terms(load_glossary(project.content_dir, project.languages, diagnostics, cache.texts), sources,
+                        diagnostics)
     if diagnostics.errors or not sources:
         return result
     with _timed(timings, "model", progress):

@@ -28,6 +28,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 OFFICIAL_TEXT = re.compile(r"^official-text\.[a-z]{2,3}(?:-[A-Za-z0-9]+)?\.txt$")
 REPORT_FILE = "report.yml"
 METRICS_FILE = "metrics.yml"
+GLOSSARY_FILE = "glossary.yml"  # in the content folder, for every report: read by nianbao check (glossary.py)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def discover_reports(content_dir: Path, languages: list[str], diagnostics: Diagn
         return []
     reports = []
     for path in sorted(p for p in content_dir.iterdir() if not p.is_dir() and not p.name.startswith(".")):
-        _not_read(path, diagnostics, "a report's files go in its own folder, e.g. content/2023/")
+        if path.name != GLOSSARY_FILE:
+            _not_read(path, diagnostics, "a report's files go in its own folder, e.g. content/2023/")
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not folder.resolve().is_relative_to(content_dir.resolve()):
             diagnostics.error(folder, "the report folder is a link to a folder outside the content folder",
@@ -226,8 +228,8 @@ def probable_name(name: str) -> str | None:
     99-x.zh.md, 01_x.zh.markdown → 01-x.zh.md, Report.yaml → report.yml."""
     lowered = name.lower()
     stem, _, suffix = lowered.rpartition(".")
-    if suffix in ("yml", "yaml") and stem in ("report", "metrics", "metric", "reports"):
-        return REPORT_FILE if stem.startswith("report") else METRICS_FILE
+    if suffix in ("yml", "yaml") and stem in ("report", "metrics", "metric", "reports", "glossary"):
+        return {"glossary": GLOSSARY_FILE}.get(stem, REPORT_FILE if stem.startswith("report") else METRICS_FILE)
     if suffix in ("md", "markdown", "mdown", "mkd", "txt") and stem:
         candidate = re.sub(r"[\s_]+", "-", stem) + ".md"
         if SECTION_FILE.match(candidate) and candidate != name:
