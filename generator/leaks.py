@@ -775,7 +775,7 @@ class LeakScanner:
             before = view[max(0, start - 2):start]
             multiplier = "×" in before or before.endswith("x ")
             if multiplier and not frac and digits.rstrip("0") == "1":
-                continue  # ** × 10,000: the English form of 万, whatever follows
+                continue  # ** × 10,000: 万 as a theme may write it, whatever follows
             coded = coded or multiplier
             value = _value(digits + frac + exp)
             if value is None:
