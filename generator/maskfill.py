@@ -18,8 +18,11 @@ a figure is (``from ** countries``, ``from 12 countries``).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +63,7 @@ class EditorialText:
 
 
 @dataclass(frozen=True)
-class _Passage:
+class Passage:
     before: str  # the characters before the mask, up to the previous mask or WINDOW
     length: int  # how many characters the mask hides
     after: str
@@ -68,16 +71,51 @@ class _Passage:
 
 
 def check_reports(reports: list[ReportSource], translations: Translations, diagnostics: Diagnostics,
-                  public: bool) -> None:
+                  public: bool, cache: dict | None = None) -> None:
     """Each section's editorial text against the masks of its text; the report's title and
-    summary against those of every section."""
+    summary against those of every section. ``cache``: what the last build found in each report,
+    by what it was found in; replaced by this build's."""
+    found: dict[tuple, list] = {}
     for report in reports:
-        texts = {slug: section_texts(report, slug, translations) for slug in report.order}
-        editorial = editorial_texts(report)
-        everything = [text for slug in report.order for text in texts[slug]]
-        for slug in report.order:
-            check_mask_fills(texts[slug], editorial.get(slug, []), everything, diagnostics, public)
-        check_mask_fills(everything, editorial.get(None, []), everything, diagnostics, public)
+        key = _key(report, translations, public)
+        if cache is None or key not in cache:
+            reported = Diagnostics(diagnostics.root)
+            _check_report(report, translations, reported, public)
+            found[key] = reported.items
+        else:
+            found[key] = cache[key]
+        diagnostics.items.extend(found[key])
+    if cache is not None:
+        cache.clear()
+        cache.update(found)
+
+
+def _key(report: ReportSource, translations: Translations, public: bool) -> tuple:
+    """What a report's result depends on: its texts, figures and metadata, the strings figures
+    are written with, and the lines of its YAML files (where a fill is reported)."""
+    files = [report.folder / "report.yml", *{metric.source for metric in report.metrics}]
+    stamps = []
+    for path in files:
+        try:
+            status = path.stat()
+            stamps.append((str(path), status.st_mtime_ns, status.st_size))
+        except OSError:
+            stamps.append((str(path), None, None))
+    sections = tuple((str(text.path), text.file.source.text) for versions in report.sections.values()
+                     for text in versions.values())
+    return (public, translations.digest, report.id, repr(report.meta), repr(report.metrics), sections,
+            tuple(report.order), tuple(stamps))
+
+
+def _check_report(report: ReportSource, translations: Translations, diagnostics: Diagnostics, public: bool) -> None:
+    texts = {slug: section_texts(report, slug, translations) for slug in report.order}
+    passages = {slug: passages_of(texts[slug]) for slug in report.order}
+    editorial = editorial_texts(report)
+    everything = [text for slug in report.order for text in texts[slug]]
+    for slug in report.order:
+        check_mask_fills(passages[slug], editorial.get(slug, []), everything, diagnostics, public)
+    every_passage = [passage for slug in report.order for passage in passages[slug]]
+    check_mask_fills(every_passage, editorial.get(None, []), everything, diagnostics, public)
 
 
 def section_texts(report: ReportSource, slug: str, translations: Translations) -> list[Text]:
@@ -123,25 +161,30 @@ def editorial_texts(report: ReportSource) -> dict[str | None, list[EditorialText
     return found
 
 
-def check_mask_fills(texts: list[Text], editorial: list[EditorialText], clear: list[Text],
+def check_mask_fills(passages: list[Passage], editorial: list[EditorialText], clear: list[Text],
                      diagnostics: Diagnostics, public: bool) -> None:
-    """An error for each editorial text that fills in a mask of ``texts``, unless what it
+    """An error for each editorial text that fills in one of the masked ``passages`` (see
+    ``passages_of``), unless what it
     writes stands in ``clear`` as it is (the official text states it elsewhere); a warning in
     the internal edition, which is reviewed, not published."""
     report = diagnostics.error if public else diagnostics.warning
-    by_lang: dict[str, list[EditorialText]] = {}
+    # Each language's editorial texts as one text, one per line: a passage is searched once. No
+    # context has a line break, and one is no letter: a match never runs from one into the next.
+    items: dict[str, list[EditorialText]] = {}
     for item in editorial:
-        if item.text and item.text.strip():
-            by_lang.setdefault(item.lang, []).append(item)
+        if item.text.strip():
+            items.setdefault(item.lang, []).append(item)
+    joined = {lang: "\n".join(normalise(item.text) for item in found) for lang, found in items.items()}
+    starts = {lang: list(itertools.accumulate((len(normalise(item.text)) + 1 for item in found[:-1]), initial=0))
+              for lang, found in items.items()}
     stated: dict[str, str] = {}
     seen: set[tuple] = set()
-    for passage in _passages(texts):
+    for passage in passages:
         lang = passage.source.lang
-        for item in by_lang.get(lang, []):
-            filled = _filled_in(passage, normalise(item.text))
-            if filled is None or (item.what, item.path, filled[0]) in seen:
+        for start, found, written in _fills(passage, joined.get(lang, "")):
+            item = items[lang][bisect.bisect_right(starts[lang], start) - 1]
+            if (item.what, item.path, found) in seen:
                 continue
-            found, written = filled
             if lang not in stated:
                 stated[lang] = "\n".join(normalise(text.text) for text in clear if text.lang == lang)
             if found in stated[lang]:
@@ -168,12 +211,21 @@ def _line_of(item: EditorialText, found: str) -> int | None:
 def normalise(text: str) -> str:
     """Full-width forms as their plain forms, and no line break or space between two Chinese
     characters (a line wrapped in the source is one line to a reader)."""
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
-    return re.sub(rf"(?<=[{CJK}]) (?=[{CJK}])", "", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if not SPACE.search(text):
+        return text
+    return CJK_SPACE.sub("", SPACES.sub(" ", text))
 
 
-def _passages(texts: list[Text]) -> list[_Passage]:
-    found: dict[tuple, _Passage] = {}
+SPACE = re.compile(r"\s")
+SPACES = re.compile(r"\s+")
+CJK_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
+
+
+def passages_of(texts: list[Text]) -> list[Passage]:
+    """Each mask of ``texts`` with what surrounds it, once per language and surroundings."""
+    found: dict[tuple, Passage] = {}
     for block in texts:
         if "*" not in block.text:
             continue
@@ -183,13 +235,13 @@ def _passages(texts: list[Text]) -> list[_Passage]:
             after = text[mask.end():mask.end() + WINDOW].split("*", 1)[0]
             if len(before) + len(after) >= MIN_CONTEXT:
                 found.setdefault((block.lang, before, len(mask[0]), after),
-                                 _Passage(before, len(mask[0]), after, block))
+                                 Passage(before, len(mask[0]), after, block))
     return list(found.values())
 
 
-def _filled_in(passage: _Passage, text: str) -> tuple[str, str] | None:
-    """The part of ``text`` that is ``passage`` with its mask filled in, and that part of the
-    passage as the text writes it (``来华签证邀请函``, ``来*签证邀请函``); None if there is none."""
+def _fills(passage: Passage, text: str) -> Iterator[tuple[int, str, str]]:
+    """Each place of ``text`` that is ``passage`` with its mask filled in: where it starts, what
+    it says, and that part of the passage as the text writes it (``来华签证邀请函``, ``来*签证邀请函``)."""
     before, after, length = passage.before, passage.after, passage.length
     # The fill, anchored by the nearest character on each side that the text has; at an edge
     # of the text, the fill must not run on into a longer word.
@@ -202,23 +254,24 @@ def _filled_in(passage: _Passage, text: str) -> tuple[str, str] | None:
                 continue
         elif end < len(text) and re.match(FILL_CHAR, text[end]):
             continue
-        shared_before = _common_suffix(before, text[:start])
-        shared_after = _common_prefix(after, text[end:])
+        shared_before = _shared_before(before, text, start)
+        shared_after = _shared_after(after, text, end)
         if shared_before + shared_after >= MIN_CONTEXT:
-            return (text[start - shared_before:end + shared_after],
-                    before[len(before) - shared_before:] + "*" * length + after[:shared_after])
-    return None
+            yield (start - shared_before, text[start - shared_before:end + shared_after],
+                   before[len(before) - shared_before:] + "*" * length + after[:shared_after])
 
 
-def _common_suffix(a: str, b: str) -> int:
+def _shared_before(context: str, text: str, at: int) -> int:
+    """How many characters before ``at`` in ``text`` end ``context``."""
     n = 0
-    while n < len(a) and n < len(b) and a[-1 - n] == b[-1 - n]:
+    while n < len(context) and n < at and context[-1 - n] == text[at - 1 - n]:
         n += 1
     return n
 
 
-def _common_prefix(a: str, b: str) -> int:
+def _shared_after(context: str, text: str, at: int) -> int:
+    """How many characters from ``at`` in ``text`` begin ``context``."""
     n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
+    while n < len(context) and at + n < len(text) and context[n] == text[at + n]:
         n += 1
     return n
