@@ -116,6 +116,13 @@ def _term(entry: object, document, index: int, languages: list[str], path: Path,
         diagnostics.error(path, f"'{AVOID}' lists the renderings to avoid, by language",
                           line=document.line_of(("terms", index, AVOID))[0], hint=f"{AVOID}: {{{others[0]}: [ … ]}}")
         return None
+    for lang in avoid_entry:
+        if lang not in others:
+            key_line, key_column = document.line_of(("terms", index, AVOID, lang))
+            diagnostics.error(path, f"'{AVOID}' lists renderings by language: '{lang}' is no language a term is "
+                              "rendered in", line=key_line, column=key_column,
+                              hint=f"the site's languages are {', '.join(languages)}")
+            fine = False
     avoid = {lang: _forms(forms, document, ("terms", index, AVOID, lang), path, diagnostics)
              for lang, forms in avoid_entry.items() if lang in others}
     if not renderings and not avoid:
@@ -168,14 +175,14 @@ def check_terms(glossary: Glossary | None, reports: list[ReportSource], diagnost
                     blocks.setdefault(lang, []).extend(_paired(glossary, original, text))
                 _check_avoided(glossary, lang, text, diagnostics)
         for lang, found in blocks.items():
-            _check_renderings(glossary, lang, found, report, diagnostics)
+            _check_renderings(glossary, lang, found, diagnostics)
 
 
 def _paired(glossary: Glossary, original, translation) -> list[_Block]:
     """The translation's blocks, each with the terms of its original's block at the same place:
     the title, the summary, then the text's blocks (the whole text, where their numbers differ)."""
-    pairs = [(original.front.title, translation.front.title, translation.parsed.front_matter_line),
-             (original.front.summary or "", translation.front.summary or "", translation.parsed.front_matter_line)]
+    pairs = [(original.front.title, translation.front.title, front_matter_line(translation, "title")),
+             (original.front.summary or "", translation.front.summary or "", front_matter_line(translation, "summary"))]
     ours, theirs = original.parsed.texts, translation.parsed.texts
     if len(ours) == len(theirs):
         pairs += [(a, b, line) for (_, a), (line, b) in zip(ours, theirs)]
@@ -188,6 +195,14 @@ def _paired(glossary: Glossary, original, translation) -> list[_Block]:
         if terms:
             blocks.append(_Block(translation.path, line, normalise(target), terms))
     return blocks
+
+
+def front_matter_line(text, key: str) -> int:
+    """The line of ``key:`` in a section file's front matter; else the front matter's first."""
+    lines = text.file.source.text.splitlines()
+    start = text.parsed.front_matter_line - 1
+    return next((number + 1 for number in range(start, min(len(lines), start + 50))
+                 if lines[number].startswith(f"{key}:")), text.parsed.front_matter_line)
 
 
 def terms_in(glossary: Glossary, text: str) -> list[Term]:
@@ -208,8 +223,7 @@ def terms_in(glossary: Glossary, text: str) -> list[Term]:
     return found
 
 
-def _check_renderings(glossary: Glossary, lang: str, blocks: list[_Block], report: ReportSource,
-                      diagnostics: Diagnostics) -> None:
+def _check_renderings(glossary: Glossary, lang: str, blocks: list[_Block], diagnostics: Diagnostics) -> None:
     for term in glossary.terms:
         forms = term.renderings.get(lang)
         if not forms:
@@ -233,8 +247,8 @@ def _check_renderings(glossary: Glossary, lang: str, blocks: list[_Block], repor
 
 
 def _check_avoided(glossary: Glossary, lang: str, text, diagnostics: Diagnostics) -> None:
-    blocks = [(text.parsed.front_matter_line, text.front.title), (text.parsed.front_matter_line, text.front.summary or ""),
-              *text.parsed.texts]
+    blocks = [(front_matter_line(text, "title"), text.front.title),
+              (front_matter_line(text, "summary"), text.front.summary or ""), *text.parsed.texts]
     for term in glossary.terms:
         for avoided in term.avoid.get(lang, ()):
             for line, block in blocks:

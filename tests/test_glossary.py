@@ -101,7 +101,8 @@ def test_titles_and_summaries_are_checked_too(tmp_path):
                         "content/2021/01-first.en.md": "---\ntitle: Serving the Games\nsummary: Serving the "
                                                        "Olympic Winter Games.\n---\n\nText.\n"})
     [warning] = term_warnings(config)[1]
-    assert "'冬奥会' is rendered two ways in en: as 'Olympic Winter Games' in 1 place(s), another way in 1" in warning
+    assert warning.startswith("content/2021/01-first.en.md:2: warning: '冬奥会' is rendered two ways in en: as "
+                              "'Olympic Winter Games' in 1 place(s), another way in 1")  # the title, on line 2
 
 
 def test_without_a_glossary_nothing_is_checked_and_the_file_is_expected(tmp_path):
@@ -129,6 +130,8 @@ def test_a_misnamed_glossary_is_named(tmp_path):
     ("terms:\n  - zh: 冬奥会\n    en: x\n    avoid: [y]\n", "'avoid' lists the renderings to avoid, by language", 4),
     ("- zh: 冬奥会\n  en: x\n", "the glossary must have a list 'terms:'", 1),
     ("terms:\n  - 冬奥会\n", "each term is a set of 'language: text' lines", 2),
+    ("terms:\n  - zh: 冬奥会\n    en: x\n    avoid:\n      eng: [y]\n",
+     "'avoid' lists renderings by language: 'eng' is no language a term is rendered in", 5),
     ("terms:\n  - zh: 冬奥会\n    en: [x\n", None, None),  # YAML it cannot read: the parser's own message
 ])
 def test_mistakes_in_the_glossary_are_errors_with_file_and_line(tmp_path, glossary, message, line):
