@@ -6,7 +6,7 @@ report's and sections' titles and summaries, a chart's title and caption, an ima
 alternative text — are written afresh, and can reproduce a masked passage with the mask filled
 in (``来华签证邀请函``): what the official text hides, published. This check finds, in the
 editorial text of a language, the characters around a mask of that language's text with as
-many letters or digits in the mask's place.
+many Chinese characters or digits in the mask's place.
 
 A mask is recognised by its surroundings: at least ``MIN_CONTEXT`` characters of them, on
 both sides where the text has characters on both sides, must be the same in the editorial
@@ -39,6 +39,8 @@ CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # What can stand in a mask's place: a digit, or a Chinese character. A mask counts the official
 # text's characters, so no word of a language written in letters is as long as the mask it fills.
 FILL_CHAR = r"[0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+FILL_RUN = re.compile(f"{FILL_CHAR}*")
+ANY_LENGTH = tuple(range(1, 9))  # what a mask of `masks: fixed` may hide, as far as this check looks
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,10 @@ class EditorialText:
 @dataclass(frozen=True)
 class Passage:
     before: str  # the characters before the mask, up to the previous mask or WINDOW
-    length: int  # how many characters the mask hides
+    mask: str  # as the text writes it
     after: str
     source: Text
+    lengths: tuple[int, ...]  # how many characters the mask may hide: its own length, or any (masks: fixed)
 
 
 def check_reports(reports: list[ReportSource], translations: Translations, diagnostics: Diagnostics,
@@ -109,7 +112,7 @@ def _key(report: ReportSource, translations: Translations, public: bool) -> tupl
 
 def _check_report(report: ReportSource, translations: Translations, diagnostics: Diagnostics, public: bool) -> None:
     texts = {slug: section_texts(report, slug, translations) for slug in report.order}
-    passages = {slug: passages_of(texts[slug]) for slug in report.order}
+    passages = {slug: passages_of(texts[slug], translations.fixed_masks) for slug in report.order}
     editorial = editorial_texts(report)
     everything = [text for slug in report.order for text in texts[slug]]
     for slug in report.order:
@@ -223,8 +226,9 @@ SPACES = re.compile(r"\s+")
 CJK_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
 
 
-def passages_of(texts: list[Text]) -> list[Passage]:
-    """Each mask of ``texts`` with what surrounds it, once per language and surroundings."""
+def passages_of(texts: list[Text], fixed: bool = False) -> list[Passage]:
+    """Each mask of ``texts`` with what surrounds it, once per language and surroundings.
+    ``fixed``: every mask is written alike (``masks: fixed``), so it may hide any length."""
     found: dict[tuple, Passage] = {}
     for block in texts:
         if "*" not in block.text:
@@ -234,31 +238,35 @@ def passages_of(texts: list[Text]) -> list[Passage]:
             before = text[max(0, mask.start() - WINDOW):mask.start()].rsplit("*", 1)[-1]
             after = text[mask.end():mask.end() + WINDOW].split("*", 1)[0]
             if len(before) + len(after) >= MIN_CONTEXT:
-                found.setdefault((block.lang, before, len(mask[0]), after),
-                                 Passage(before, len(mask[0]), after, block))
+                found.setdefault((block.lang, before, mask[0], after),
+                                 Passage(before, mask[0], after, block, ANY_LENGTH if fixed else (len(mask[0]),)))
     return list(found.values())
 
 
 def _fills(passage: Passage, text: str) -> Iterator[tuple[int, str, str]]:
     """Each place of ``text`` that is ``passage`` with its mask filled in: where it starts, what
     it says, and that part of the passage as the text writes it (``来华签证邀请函``, ``来*签证邀请函``)."""
-    before, after, length = passage.before, passage.after, passage.length
+    before, after = passage.before, passage.after
     # The fill, anchored by the nearest character on each side that the text has; at an edge
     # of the text, the fill must not run on into a longer word.
-    pattern = (re.escape(before[-1]) if before else rf"(?<!{FILL_CHAR})") + f"(?=({FILL_CHAR}{{{length}}}))"
+    pattern = (re.escape(before[-1]) if before else rf"(?<!{FILL_CHAR})") + f"(?={FILL_CHAR})"
     for match in re.finditer(pattern, text):
-        start = match.start(1)
-        end = start + length
-        if after:
-            if not text.startswith(after[0], end):
+        start = match.end()
+        run_end = FILL_RUN.match(text, start).end()
+        for length in passage.lengths:
+            end = start + length
+            if end > run_end:
+                break
+            if after:
+                if not text.startswith(after[0], end):
+                    continue
+            elif end < run_end:
                 continue
-        elif end < len(text) and re.match(FILL_CHAR, text[end]):
-            continue
-        shared_before = _shared_before(before, text, start)
-        shared_after = _shared_after(after, text, end)
-        if shared_before + shared_after >= MIN_CONTEXT:
-            yield (start - shared_before, text[start - shared_before:end + shared_after],
-                   before[len(before) - shared_before:] + "*" * length + after[:shared_after])
+            shared_before = _shared_before(before, text, start)
+            shared_after = _shared_after(after, text, end)
+            if shared_before + shared_after >= MIN_CONTEXT:
+                yield (start - shared_before, text[start - shared_before:end + shared_after],
+                       before[len(before) - shared_before:] + passage.mask + after[:shared_after])
 
 
 def _shared_before(context: str, text: str, at: int) -> int:

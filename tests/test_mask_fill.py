@@ -165,3 +165,12 @@ def test_a_fill_is_reported_again_by_a_build_from_the_cache_and_gone_once_fixed(
     metrics.write_text(metrics.read_text(encoding="utf-8").replace("来华签证邀请函", "签证邀请函"), encoding="utf-8")
     code, out, err = run_cli("build", "--config", str(config))
     assert code == 0 and "fills in" not in err
+
+
+@pytest.mark.parametrize("label", ["来华签证邀请函", "来中国签证邀请函"])
+def test_with_fixed_masks_a_fill_of_any_length_is_found(tmp_path, label):
+    """`masks: fixed` writes every mask as ***: its length tells nothing, so neither may the fill's."""
+    config = project_with(tmp_path, label=label)
+    config.write_text(config.read_text(encoding="utf-8") + "masks: fixed\n", encoding="utf-8")
+    code, found = fills(config)
+    assert code == 1 and len(found) == 1 and found[0].endswith("has '来***签证邀请函'"), found
