@@ -232,8 +232,8 @@ def test_next_years_report_starts_clean_from_the_shipped_one(shipped_copy):
     new_lines = (new / "metrics.yml").read_text(encoding="utf-8").splitlines()
     header = next(i for i, line in enumerate(new_lines) if not line.startswith("#") or line in old_lines[:1])
     assert new_lines[header:] == old_lines and 2 <= header <= 4
-    assert ("    label: {zh: 统筹安排的市领导在京外事和港澳活动, en: foreign affairs and Hong Kong and Macao events of "
-            "municipal leaders in Beijing}") in new_lines
+    assert ("    label: {zh: 统筹安排的市领导在京外事和港澳活动, en: foreign affairs and Hong Kong and Macao-related events "
+            "attended by municipal leaders in Beijing}") in new_lines
 
     # the report: the year moved on, no date, no summary of 2022
     meta_text = (new / "report.yml").read_text(encoding="utf-8")
