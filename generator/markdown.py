@@ -218,7 +218,9 @@ def mask_plugin(md: MarkdownIt) -> None:
 
 # A masked figure written in full, as a language without 万 writes ***万: its masked digits, then
 # the zeros, grouped (*,**0,000; *,*00,000,000): one mask, whose zeros are read out after it.
-MASKED_FIGURE_IN_FULL = re.compile(r"\*+[*0]*(?:[,.\u00a0\u202f'’][*0]{3})+|\*+0+(?![\w*])")
+# It ends in a group of zeros (a 万 is four), so a mask like *.* or ***.*** is none.
+MASKED_FIGURE_IN_FULL = re.compile(r"\*+[*0]*(?:[,.\u00a0\u202f'’][*0]{3})*[,.\u00a0\u202f'’]000(?![\w*])"
+                                   r"|\*+0{4,}(?![\w*])")
 
 
 def _mask_rule(state: StateInline, silent: bool) -> bool:

@@ -60,6 +60,10 @@ def test_mask_label_comes_from_the_caller():
     ("**、**太区", [("**", "2"), ("**", "2")]),
     ("第**届，*,**", [("**", "2"), ("*", "1"), ("**", "2")]),
     ("** 000", [("**", "2")]),
+    # no zeros at the end: a version number or a withheld decimal, not a figure in 万
+    ("*.*版", [("*", "1"), ("*", "1")]),
+    ("***.***", [("***", "3"), ("***", "3")]),
+    ("*.***", [("*", "1"), ("***", "3")]),
 ])
 def test_a_masked_figure_written_in_full_is_one_mask(text, masks):
     html = render(text, {"mask_label": lambda n, rest="": f"{n} digits withheld, followed by {rest}" if rest else f"{n}"})

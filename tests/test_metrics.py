@@ -1,5 +1,6 @@
 """Metrics: metrics.yml checked, figures formatted per language, masks kept, references resolved."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,16 @@ def test_a_masked_figure_in_wan_or_yi_reads_in_full_in_english(digits, scale, ze
     assert expected in display(m, "en", TRANSLATIONS) and "×" not in display(m, "en", TRANSLATIONS)
     assert display(m, "en", TRANSLATIONS).count("*") == digits
     assert "*" * digits in display(m, "zh", TRANSLATIONS) and scale in display(m, "zh", TRANSLATIONS)
+
+
+@pytest.mark.parametrize("value", [0.001, 3.14159, 0.5, 2.5])
+def test_a_withheld_figure_with_decimals_builds(project, tmp_path, value):
+    metrics = ("metrics:\n  - id: a\n    label: {zh: 甲, en: a}\n    value: %s\n    public: false\n"
+               "    unit: {zh: 个, en: items}\n    section: first\n" % value)
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.zh.md": "---\ntitle: 第一部分\n---\n\n共{{ a }}个。\n",
+                      "content/2021/01-first.en.md": "---\ntitle: Part one\n---\n\n{{ a }} items.\n"})
+    code, out, err = run_cli("build", "--config", str(config))
+    assert code == 0, err
+    prose = re.sub(r"<[^>]+>", "", (tmp_path / "site/en/2021/first/index.html").read_text(encoding="utf-8"))
+    assert re.sub(r"[0-9]", "*", str(value)) + " items" in prose and str(value) not in prose

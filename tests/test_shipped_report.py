@@ -211,3 +211,15 @@ def test_two_builds_are_byte_identical(tmp_path):
 def test_every_page_is_valid_html(shipped_site):
     result = run_vnu(html_pages(shipped_site))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_shipped_report_builds_with_fixed_masks(tmp_path):
+    """masks: fixed writes *.* (02 ¶4, a version number) as ***.***: one mask each side, no figure in 万."""
+    import shutil
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    config = tmp_path / "site_config.yml"
+    config.write_text((REPO / "site_config.yml").read_text(encoding="utf-8") + "masks: fixed\n", encoding="utf-8")
+    code, out, err = run_cli("build", "--config", str(config))
+    assert code == 0, err
+    page = soup(tmp_path / "site/zh/2022/international-exchange-centre/index.html")
+    assert "***.***版改革任务" in page.get_text()
