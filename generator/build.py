@@ -96,8 +96,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                          diagnostics, withholding.fixed_masks, withholding.values)
         if diagnostics.errors:
             return result
-        maskfill.check_reports(sources, translations, diagnostics, public=edition == PUBLIC,
-                               cache=cache.checked.setdefault("mask fill", {}))
+        maskfill.check_reports(sources, translations, md, maskfill.site_texts(project.config, project.config_path),
+                               diagnostics, public=edition == PUBLIC, cache=cache.checked.setdefault("mask fill", {}))
         site = build_site(project, sources, translations, md, diagnostics, edition, cache.model)
         drop_tokens(sources)
         result.site = site

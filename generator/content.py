@@ -45,6 +45,13 @@ class SectionSource:
     def path(self) -> Path:
         return self.file.source.path
 
+    def line_of(self, key: str) -> int:
+        """The line of ``key:`` in the front matter (title, summary); else the front matter's first."""
+        lines = self.file.source.text.splitlines()
+        start = self.parsed.front_matter_line - 1
+        return next((number + 1 for number in range(start, min(len(lines), start + 50))
+                     if lines[number].startswith(f"{key}:")), self.parsed.front_matter_line)
+
 
 @dataclass
 class ReportSource:

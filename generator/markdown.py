@@ -112,7 +112,7 @@ class ParsedMarkdown(_WithoutTokens):
     # Each block of text (paragraph, heading, table cell…): its line, and its text as a reader sees
     # it (masks as their asterisks, a figure as a slot FIGURE_IN_TEXT reads); the mask-fill check's.
     texts: list[tuple[int | None, str]] = field(default_factory=list)
-    image_alts: list[tuple[str, int | None]] = field(default_factory=list)  # (alternative text, line)
+    image_alts: list[tuple[str, int | None]] = field(default_factory=list)  # (alternative text and title, line)
 
 
 def create_parser(withhold: bool = False, fixed_masks: bool = False) -> MarkdownIt:
@@ -483,7 +483,10 @@ def _collect(parsed: ParsedMarkdown) -> None:
                 if child.type == "link_open":
                     parsed.links.append((str(child.attrGet("href") or ""), line))
                 elif child.type == "image":
-                    parsed.image_alts.append((child.content, line))
+                    # As a reader gets them: the alternative text's entities and markup read, and the title.
+                    alt = "".join(part.content for part in child.children or []
+                                  if part.type in ("text", "code_inline", "mask"))
+                    parsed.image_alts.append((f"{alt} {child.attrGet('title') or ''}".strip(), line))
                     if not child.content.strip():
                         parsed.images_without_alt.append((str(child.attrGet("src") or ""), line))
                 elif child.type == "substitution_inline":

@@ -1,30 +1,39 @@
 """The mask-fill check: editorial text never says what the official text masks.
 
 A report's texts keep the official text's masks (``来*签证邀请函``: one ``*`` per hidden
-character). The words an editor adds around them — a figure's label, unit and note, the
-report's and sections' titles and summaries, a chart's title and caption, an image's
-alternative text — are written afresh, and can reproduce a masked passage with the mask filled
-in (``来华签证邀请函``): what the official text hides, published. This check finds, in the
-editorial text of a language, the characters around a mask of that language's text with as
-many Chinese characters or digits in the mask's place.
+character). The words an editor adds around them — a figure's label, unit, note and text, the
+titles and summaries of the site, the report and its sections, a chart's title and caption, an
+image's alternative text and title — are written afresh, and can reproduce a masked passage
+with the mask filled in (``来华签证邀请函``): what the official text hides, published. This check
+finds, in the editorial text of a language, any masked passage of the report's text in that
+language with as many Chinese characters or digits in the mask's place.
 
-A mask is recognised by its surroundings: at least ``MIN_CONTEXT`` characters of them, on
-both sides where the text has characters on both sides, must be the same in the editorial
-text (so ``的签证邀请函`` or ``签证邀请函`` fill nothing, and neither does a longer or shorter
-word in the mask's place). What fills a mask is digits or Chinese characters: a mask counts the
-official text's characters, so an English word is never as long as the mask it would fill, but
-a figure is (``from ** countries``, ``from 12 countries``).
+A passage is the mask and what surrounds it, up to ``WINDOW`` characters on each side: the
+characters themselves, punctuation and spaces (which any punctuation, space or the end of the
+text stands for in the editorial text), and other masks (which any characters of their length
+stand for, so a list ``**、**、**`` filled in is found). At least ``MIN_CONTEXT`` characters
+around the mask must be the same, and the character next to it on each side, where the text has
+one there (so ``的签证邀请函`` or ``签证邀请函`` fill nothing, and neither does a longer or
+shorter word in the mask's place); where the text has punctuation or a space there, the fill
+must end there too (``2023年外事工作`` does not fill ``，**外事工作``). What fills a mask is digits or Chinese characters: a mask
+counts the official text's characters, so an English word is never as long as the mask it would
+fill, but a figure is (``from ** countries``, ``from 12 countries``). Both texts are compared as
+a reader sees them: entities and markup read, full-width forms and invisible characters
+(zero-width spaces, soft hyphens) as plain ones, and quotation marks, book-title marks and
+hyphens left out. Where the fill and the characters next to it stand in clear elsewhere in the
+report (the official text states them), it fills nothing.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
+import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from markdown_it import MarkdownIt
 
 from . import markdown
 from .content import ReportSource
@@ -34,13 +43,16 @@ from .metrics import display
 
 MASK = re.compile(r"\*+")
 MIN_CONTEXT = 4  # characters around a mask, on both sides together, that must be the same
-WINDOW = 12  # characters on each side of a mask that are compared at most
+WINDOW = 8  # characters (or masks) on each side of a mask that are compared at most
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # What can stand in a mask's place: a digit, or a Chinese character. A mask counts the official
 # text's characters, so no word of a language written in letters is as long as the mask it fills.
 FILL_CHAR = r"[0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-FILL_RUN = re.compile(f"{FILL_CHAR}*")
+FILL = re.compile(FILL_CHAR)
 ANY_LENGTH = tuple(range(1, 9))  # what a mask of `masks: fixed` may hide, as far as this check looks
+# Marks that wrap or join words without changing them: left out of both texts.
+DECORATION = re.compile("[\"'“”‘’「」『』《》〈〉‐‑‒–—―-]")
+LITERAL, SOFT, OTHER_MASK = "literal", "soft", "mask"
 
 
 @dataclass(frozen=True)
@@ -66,24 +78,27 @@ class EditorialText:
 
 @dataclass(frozen=True)
 class Passage:
-    before: str  # the characters before the mask, up to the previous mask or WINDOW
+    """A mask and what surrounds it: each side as (kind, characters) from the mask outwards."""
+
+    before: tuple[tuple[str, str], ...]
     mask: str  # as the text writes it
-    after: str
+    after: tuple[tuple[str, str], ...]
     source: Text
     lengths: tuple[int, ...]  # how many characters the mask may hide: its own length, or any (masks: fixed)
 
 
-def check_reports(reports: list[ReportSource], translations: Translations, diagnostics: Diagnostics,
-                  public: bool, cache: dict | None = None) -> None:
-    """Each section's editorial text against the masks of its text; the report's title and
-    summary against those of every section. ``cache``: what the last build found in each report,
-    by what it was found in; replaced by this build's."""
+def check_reports(reports: list[ReportSource], translations: Translations, md: MarkdownIt,
+                  site_texts: list[EditorialText], diagnostics: Diagnostics, public: bool,
+                  cache: dict | None = None) -> None:
+    """Each report's editorial text, and the site's (``site_texts``), against the masks of the
+    report's text. ``cache``: what the last build found in each report, by what it was found in;
+    replaced by this build's."""
     found: dict[tuple, list] = {}
     for report in reports:
-        key = _key(report, translations, public)
+        key = _key(report, translations, site_texts, public)
         if cache is None or key not in cache:
             reported = Diagnostics(diagnostics.root)
-            _check_report(report, translations, reported, public)
+            _check_report(report, translations, md, site_texts, reported, public)
             found[key] = reported.items
         else:
             found[key] = cache[key]
@@ -93,9 +108,9 @@ def check_reports(reports: list[ReportSource], translations: Translations, diagn
         cache.update(found)
 
 
-def _key(report: ReportSource, translations: Translations, public: bool) -> tuple:
+def _key(report: ReportSource, translations: Translations, site_texts: list[EditorialText], public: bool) -> tuple:
     """What a report's result depends on: its texts, figures and metadata, the strings figures
-    are written with, and the lines of its YAML files (where a fill is reported)."""
+    are written with, the site's texts, and the lines of its YAML files (where a fill is reported)."""
     files = [report.folder / "report.yml", *{metric.source for metric in report.metrics}]
     stamps = []
     for path in files:
@@ -106,180 +121,267 @@ def _key(report: ReportSource, translations: Translations, public: bool) -> tupl
             stamps.append((str(path), None, None))
     sections = tuple((str(text.path), text.file.source.text) for versions in report.sections.values()
                      for text in versions.values())
-    return (public, translations.digest, report.id, repr(report.meta), repr(report.metrics), sections,
-            tuple(report.order), tuple(stamps))
+    return (public, translations.digest, translations.fixed_masks, report.id, repr(report.meta),
+            repr(report.metrics), sections, tuple(report.order), tuple(stamps), tuple(site_texts))
 
 
-def _check_report(report: ReportSource, translations: Translations, diagnostics: Diagnostics, public: bool) -> None:
-    texts = {slug: section_texts(report, slug, translations) for slug in report.order}
-    passages = {slug: passages_of(texts[slug], translations.fixed_masks) for slug in report.order}
-    editorial = editorial_texts(report)
-    everything = [text for slug in report.order for text in texts[slug]]
-    for slug in report.order:
-        check_mask_fills(passages[slug], editorial.get(slug, []), everything, diagnostics, public)
-    every_passage = [passage for slug in report.order for passage in passages[slug]]
-    check_mask_fills(every_passage, editorial.get(None, []), everything, diagnostics, public)
+def _check_report(report: ReportSource, translations: Translations, md: MarkdownIt,
+                  site_texts: list[EditorialText], diagnostics: Diagnostics, public: bool) -> None:
+    texts = [text for slug in report.order for text in section_texts(report, slug, translations)]
+    # What the text states in clear is its own words: not a figure's words, which editors write.
+    clear = [text for slug in report.order for text in section_texts(report, slug, None)]
+    editorial = [*editorial_texts(report), *site_texts]
+    check_mask_fills(passages_of(texts, translations.fixed_masks), editorial, clear, diagnostics, public, md)
 
 
-def section_texts(report: ReportSource, slug: str, translations: Translations) -> list[Text]:
-    """The blocks of a section's texts, each figure as its page states it."""
+def section_texts(report: ReportSource, slug: str, translations: Translations | None) -> list[Text]:
+    """The blocks of a section's texts, each figure as its page states it (``translations``
+    None: each figure left out)."""
     metrics = {metric.id: metric for metric in report.metrics}
 
     def figure(match: re.Match, lang: str) -> str:
         metric = metrics.get(match[1])
-        return display(metric, lang, translations) if metric else " "
+        return display(metric, lang, translations) if metric and translations else " "
 
     return [Text(lang, markdown.FIGURE_IN_TEXT.sub(lambda m: figure(m, lang), text), source.path, line)
             for lang, source in report.sections[slug].items() for line, text in source.parsed.texts]
 
 
-def editorial_texts(report: ReportSource) -> dict[str | None, list[EditorialText]]:
-    """What editors write besides the official text, by the section it belongs to (None: the
-    report's): titles and summaries, what describes a figure, a chart's title and caption, an
-    image's alternative text."""
-    found: dict[str | None, list[EditorialText]] = {}
+def editorial_texts(report: ReportSource) -> list[EditorialText]:
+    """What editors write besides the official text: titles and summaries, what describes a
+    figure, a chart's title and caption, an image's alternative text and title."""
+    found: list[EditorialText] = []
 
-    def add(slug: str | None, what: str, texts: dict[str, str] | None, path: Path, line: int | None) -> None:
+    def add(what: str, texts: dict[str, str] | None, path: Path, line: int | None) -> None:
         for lang, text in (texts or {}).items():
-            found.setdefault(slug, []).append(EditorialText(what, lang, text, path, line))
+            found.append(EditorialText(what, lang, text, path, line))
 
     meta_path = report.folder / "report.yml"
-    add(None, "the report's title", report.meta.title, meta_path, None)
-    add(None, "the report's summary", report.meta.summary, meta_path, None)
+    add("the report's title", report.meta.title, meta_path, None)
+    add("the report's summary", report.meta.summary, meta_path, None)
     for metric in report.metrics:
         for key in ("label", "unit", "note", "text"):
-            add(metric.section, f"the {key} of the figure '{metric.id}'", getattr(metric, key), metric.source,
-                metric.line)
-    for slug, versions in report.sections.items():
+            add(f"the {key} of the figure '{metric.id}'", getattr(metric, key), metric.source, metric.line)
+    for versions in report.sections.values():
         for lang, source in versions.items():
-            line = source.parsed.front_matter_line
-            add(slug, "the section's title", {lang: source.front.title or ""}, source.path, line)
-            add(slug, "the section's summary", {lang: source.front.summary or ""}, source.path, line)
+            add("the section's title", {lang: source.front.title or ""}, source.path, source.line_of("title"))
+            add("the section's summary", {lang: source.front.summary or ""}, source.path, source.line_of("summary"))
             for block in source.parsed.charts:  # the same block in every language's file: each file's own
                 for key in ("title", "caption"):
                     texts = getattr(block.spec, key, None) or {}
-                    add(slug, f"the chart's {key}", {lang: texts.get(lang, "")}, source.path, block.line)
+                    add(f"the chart's {key}", {lang: texts.get(lang, "")}, source.path, block.line)
             for alt, line in source.parsed.image_alts:
-                add(slug, "an image's alternative text", {lang: alt}, source.path, line)
+                add("an image's alternative text", {lang: alt}, source.path, line)
+    return found
+
+
+def site_texts(config, path: Path) -> list[EditorialText]:
+    """The site's own words, on every page: its title, organisation, contact, footer and note."""
+    found = []
+    for key in ("title", "organisation", "contact", "footer", "withheld_note"):
+        for lang, text in (getattr(config, key, None) or {}).items():
+            found.append(EditorialText(f"the site's {key}", lang, text, path, None))
     return found
 
 
 def check_mask_fills(passages: list[Passage], editorial: list[EditorialText], clear: list[Text],
-                     diagnostics: Diagnostics, public: bool) -> None:
+                     diagnostics: Diagnostics, public: bool, md: MarkdownIt | None = None) -> None:
     """An error for each editorial text that fills in one of the masked ``passages`` (see
-    ``passages_of``), unless what it
-    writes stands in ``clear`` as it is (the official text states it elsewhere); a warning in
-    the internal edition, which is reviewed, not published."""
+    ``passages_of``), unless the fill and what is next to it stand in ``clear`` as they are (the
+    official text states them elsewhere); a warning in the internal edition, which is reviewed,
+    not published. ``md``: the parser that reads editorial text as its pages show it."""
     report = diagnostics.error if public else diagnostics.warning
-    # Each language's editorial texts as one text, one per line: a passage is searched once. No
-    # context has a line break, and one is no letter: a match never runs from one into the next.
-    items: dict[str, list[EditorialText]] = {}
-    for item in editorial:
-        if item.text.strip():
-            items.setdefault(item.lang, []).append(item)
-    joined = {lang: "\n".join(normalise(item.text) for item in found) for lang, found in items.items()}
-    starts = {lang: list(itertools.accumulate((len(normalise(item.text)) + 1 for item in found[:-1]), initial=0))
-              for lang, found in items.items()}
+    index = _PassageIndex(passages)
     stated: dict[str, str] = {}
     seen: set[tuple] = set()
-    for passage in passages:
-        lang = passage.source.lang
-        for start, found, written in _fills(passage, joined.get(lang, "")):
-            item = items[lang][bisect.bisect_right(starts[lang], start) - 1]
+    for item in editorial:
+        if not item.text.strip() or item.lang not in index.langs:
+            continue
+        text = normalise(_as_read(item.text, md))
+        for fill in index.fills(item.lang, text):
+            found, written = fill.found, fill.written
             if (item.what, item.path, found) in seen:
                 continue
-            if lang not in stated:
-                stated[lang] = "\n".join(normalise(text.text) for text in clear if text.lang == lang)
-            if found in stated[lang]:
+            if item.lang not in stated:
+                stated[item.lang] = "\n".join(normalise(block.text) for block in clear if block.lang == item.lang)
+            if fill.exempt in stated[item.lang]:
                 continue
             seen.add((item.what, item.path, found))
+            passage = fill.passage
             where = diagnostics.display_path(passage.source.path) + (f":{passage.source.line}"
                                                                      if passage.source.line else "")
             report(item.path, f"{item.what} fills in a mask of the text: '{found}' where {where} has "
-                              f"'{written}'", line=_line_of(item, found),
-                   hint=f"write it as the text does, with its mask ('{written}'), or leave out what the mask "
-                        "hides")
+                              f"'{written}'", line=_line_of(item, found, md),
+                   hint=f"leave out what the mask hides, or write it as the text does, with its mask "
+                        f"('{written}'; the other languages then mask it too)")
 
 
-def _line_of(item: EditorialText, found: str) -> int | None:
+def _as_read(text: str, md: MarkdownIt | None) -> str:
+    """A text as its page shows it: Markdown's entities and markup read, HTML's entities too."""
+    if md is not None and any(mark in text for mark in "&`[\\<*_"):
+        text = markdown.plain_text(md, text)
+    return html.unescape(text)
+
+
+def _line_of(item: EditorialText, found: str, md: MarkdownIt | None) -> int | None:
     """The line of ``item``'s file that writes ``found``, from the item's own line on; else that line."""
     try:
         lines = item.path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return item.line
     start = (item.line or 1) - 1
-    return next((number + 1 for number in range(start, len(lines)) if found in normalise(lines[number])), item.line)
+    return next((number + 1 for number in range(start, len(lines))
+                 if found in normalise(_as_read(lines[number], md))), item.line)
 
 
 def normalise(text: str) -> str:
-    """Full-width forms as their plain forms, and no line break or space between two Chinese
-    characters (a line wrapped in the source is one line to a reader)."""
+    """A text as its words: full-width forms as plain ones, no invisible characters, quotation
+    marks or hyphens, one space for any run of them, and none between a Chinese character and
+    another or a digit (a line wrapped in the source is one line to a reader)."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf") if INVISIBLE.search(text) else text
+    text = DECORATION.sub("", text)
     if not SPACE.search(text):
         return text
     return CJK_SPACE.sub("", SPACES.sub(" ", text))
 
 
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 SPACE = re.compile(r"\s")
 SPACES = re.compile(r"\s+")
-CJK_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
+CJK_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}0-9])|(?<=[0-9]) (?=[{CJK}])")
 
 
 def passages_of(texts: list[Text], fixed: bool = False) -> list[Passage]:
     """Each mask of ``texts`` with what surrounds it, once per language and surroundings.
-    ``fixed``: every mask is written alike (``masks: fixed``), so it may hide any length."""
+    ``fixed``: every mask is written alike (``masks: fixed``), so it may hide any length, and
+    another mask tells nothing of what stands in its place."""
     found: dict[tuple, Passage] = {}
     for block in texts:
         if "*" not in block.text:
             continue
         text = normalise(block.text)
-        for mask in MASK.finditer(text):
-            before = text[max(0, mask.start() - WINDOW):mask.start()].rsplit("*", 1)[-1]
-            after = text[mask.end():mask.end() + WINDOW].split("*", 1)[0]
-            if len(before) + len(after) >= MIN_CONTEXT:
+        masks = list(MASK.finditer(text))
+        for number, mask in enumerate(masks):
+            before = _side(text, masks, number, -1, fixed)
+            after = _side(text, masks, number, +1, fixed)
+            if sum(kind == LITERAL for kind, _ in (*before, *after)) >= MIN_CONTEXT:
                 found.setdefault((block.lang, before, mask[0], after),
                                  Passage(before, mask[0], after, block, ANY_LENGTH if fixed else (len(mask[0]),)))
     return list(found.values())
 
 
-def _fills(passage: Passage, text: str) -> Iterator[tuple[int, str, str]]:
-    """Each place of ``text`` that is ``passage`` with its mask filled in: where it starts, what
-    it says, and that part of the passage as the text writes it (``来华签证邀请函``, ``来*签证邀请函``)."""
-    before, after = passage.before, passage.after
-    # The fill, anchored by the nearest character on each side that the text has; at an edge
-    # of the text, the fill must not run on into a longer word.
-    pattern = (re.escape(before[-1]) if before else rf"(?<!{FILL_CHAR})") + f"(?={FILL_CHAR})"
-    for match in re.finditer(pattern, text):
-        start = match.end()
-        run_end = FILL_RUN.match(text, start).end()
-        for length in passage.lengths:
-            end = start + length
-            if end > run_end:
+def _side(text: str, masks: list[re.Match], number: int, step: int, fixed: bool) -> tuple[tuple[str, str], ...]:
+    """What surrounds mask ``number`` on one side (step -1: before it, from it outwards)."""
+    elements: list[tuple[str, str]] = []
+    at = masks[number].start() - 1 if step < 0 else masks[number].end()
+    while 0 <= at < len(text) and len(elements) < WINDOW:
+        char = text[at]
+        if char == "*":
+            if fixed:
                 break
-            if after:
-                if not text.startswith(after[0], end):
-                    continue
-            elif end < run_end:
+            number += step  # the next mask on this side
+            run = masks[number]
+            elements.append((OTHER_MASK, run[0]))
+            at = run.start() - 1 if step < 0 else run.end()
+            continue
+        elements.append((LITERAL, char) if char.isalnum() else (SOFT, char))
+        at += step
+    return tuple(elements)
+
+
+@dataclass(frozen=True)
+class _Fill:
+    passage: Passage
+    found: str  # the editorial text's words that fill the passage
+    written: str  # the passage as the text writes it, as far as they are the same
+    exempt: str  # the fill and the characters next to it: in clear in the text, it fills nothing
+
+
+class _PassageIndex:
+    """The passages of a report by what must stand next to the fill (the character on each side;
+    None where the text has punctuation, a space or its end there, and the fill must then be a
+    whole word: 2023年外事工作 does not fill ，**外事工作): an editorial text is read once, each
+    place of it looked up, instead of searched once per mask."""
+
+    def __init__(self, passages: list[Passage]):
+        self.by_key: dict[tuple, list[Passage]] = defaultdict(list)
+        self.lengths: dict[str, set[int]] = defaultdict(set)
+        for passage in passages:
+            lang = passage.source.lang
+            left, right = _anchor(passage.before), _anchor(passage.after)
+            for length in passage.lengths:
+                self.by_key[(lang, length, left, right)].append(passage)
+                self.lengths[lang].add(length)
+
+    @property
+    def langs(self) -> set[str]:
+        return set(self.lengths)
+
+    def fills(self, lang: str, text: str):
+        """Each passage ``text`` fills in, with where."""
+        lengths = sorted(self.lengths.get(lang, ()))
+        run = 0
+        runs = [0] * (len(text) + 1)  # how many fill characters start at each place
+        for at in range(len(text) - 1, -1, -1):
+            run = run + 1 if FILL.match(text, at) else 0
+            runs[at] = run
+        for start in range(len(text)):
+            if not runs[start]:
                 continue
-            shared_before = _shared_before(before, text, start)
-            shared_after = _shared_after(after, text, end)
-            if shared_before + shared_after >= MIN_CONTEXT:
-                yield (start - shared_before, text[start - shared_before:end + shared_after],
-                       before[len(before) - shared_before:] + passage.mask + after[:shared_after])
+            left = text[start - 1] if start else None
+            # Where the text has punctuation or a space next to the mask, the fill is a whole word.
+            lefts = (None,) if left is None else (left,) if FILL.match(left) else (left, None)
+            for length in lengths:
+                if length > runs[start]:
+                    break
+                end = start + length
+                right = text[end] if end < len(text) else None
+                rights = (None,) if right is None else (right,) if runs[end] else (right, None)
+                for key_left in lefts:
+                    for key_right in rights:
+                        for passage in self.by_key.get((lang, length, key_left, key_right), ()):
+                            fill = _match(passage, text, start, end)
+                            if fill is not None:
+                                yield fill
 
 
-def _shared_before(context: str, text: str, at: int) -> int:
-    """How many characters before ``at`` in ``text`` end ``context``."""
-    n = 0
-    while n < len(context) and n < at and context[-1 - n] == text[at - 1 - n]:
-        n += 1
-    return n
+def _anchor(side: tuple[tuple[str, str], ...]) -> str | None:
+    """The character that must stand next to the fill on a side; None where any may."""
+    return side[0][1] if side and side[0][0] == LITERAL else None
 
 
-def _shared_after(context: str, text: str, at: int) -> int:
-    """How many characters from ``at`` in ``text`` begin ``context``."""
-    n = 0
-    while n < len(context) and at + n < len(text) and context[n] == text[at + n]:
-        n += 1
-    return n
+def _match(passage: Passage, text: str, start: int, end: int) -> _Fill | None:
+    """``passage`` filled in at ``text[start:end]``, if enough around it is the same (what must
+    stand next to it was looked up: see _PassageIndex.fills)."""
+    left, left_at, left_written = _extend(passage.before, text, start - 1, -1)
+    right, right_at, right_written = _extend(passage.after, text, end, +1)
+    if left + right < MIN_CONTEXT:
+        return None
+    found = text[left_at + 1:right_at]
+    written = left_written + passage.mask + right_written
+    exempt = text[max(start - 1, left_at + 1):min(end + 1, right_at)]
+    return _Fill(passage, found, written, exempt)
+
+
+def _extend(side: tuple[tuple[str, str], ...], text: str, at: int, step: int) -> tuple[int, int, str]:
+    """How many characters of ``side`` the text has from ``at`` on, the place where they end, and
+    that part of the side as the text writes it."""
+    same, taken = 0, []
+    for kind, chars in side:
+        if kind == LITERAL:
+            if not (0 <= at < len(text)) or text[at] != chars:
+                break
+            same += 1
+        elif kind == SOFT:  # any punctuation or space, or the text's end
+            if not (0 <= at < len(text)) or text[at].isalnum() or text[at] == "*":
+                break
+        else:  # another mask: characters of its length, filled in or masked
+            span = range(at, at + step * len(chars), step)
+            if not all(0 <= i < len(text) and (FILL.match(text, i) or text[i] == "*") for i in span):
+                break
+        taken.append(chars)
+        at += step * len(chars)
+    written = "".join(reversed(taken)) if step < 0 else "".join(taken)
+    return same, at, written
