@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,9 +77,17 @@ class Chart:
     def csv_bytes(self) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(self.csv_header)
-        writer.writerows(self.csv_rows)
+        writer.writerow([_as_text(cell) for cell in self.csv_header])
+        writer.writerows([[_as_text(cell) for cell in row] for row in self.csv_rows])
         return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read Chinese
+
+
+def _as_text(cell: str) -> str:
+    """A cell a spreadsheet reads as text: one that starts like a formula (=, +, -, @) and is no
+    number gets a leading ' (OWASP's advice against CSV injection), so no label runs as one."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", cell):
+        return "'" + cell
+    return cell
 
 
 def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Metric],

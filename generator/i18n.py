@@ -50,7 +50,7 @@ class Translations:
         if self.fixed_masks:
             return self.get("mask_label_fixed", lang)
         if rest:
-            return self.get("mask_label_figure", lang, n=length, rest=rest)
+            return self.get("mask_label_figure_one" if length == 1 else "mask_label_figure", lang, n=length, rest=rest)
         key = "mask_label_one" if length == 1 else "mask_label"
         return self.get(key, lang, n=length)
 

@@ -26,6 +26,7 @@ report (the official text states them), it fills nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import unicodedata
@@ -141,7 +142,13 @@ def section_texts(report: ReportSource, slug: str, translations: Translations | 
 
     def figure(match: re.Match, lang: str) -> str:
         metric = metrics.get(match[1])
-        return display(metric, lang, translations) if metric and translations else " "
+        if metric is None or translations is None:
+            return " "
+        if metric.mask_scale and translations.get("compact_numbers", lang) != "yes":
+            # *,**0,000: its zeros are no words of the text around the mask, only its asterisks are.
+            display_masked = dataclasses.replace(metric, mask=metric.mask_digits)
+            return display(display_masked, lang, translations)
+        return display(metric, lang, translations)
 
     return [Text(lang, markdown.FIGURE_IN_TEXT.sub(lambda m: figure(m, lang), text), source.path, line)
             for lang, source in report.sections[slug].items() for line, text in source.parsed.texts]
@@ -266,6 +273,8 @@ def passages_of(texts: list[Text], fixed: bool = False) -> list[Passage]:
         for number, mask in enumerate(masks):
             before = _side(text, masks, number, -1, fixed)
             after = _side(text, masks, number, +1, fixed)
+            if fixed and (_anchor(before) is None or _anchor(after) is None):
+                continue  # a fill of any length up to punctuation is any word there: 2023年外事工作
             if sum(kind == LITERAL for kind, _ in (*before, *after)) >= MIN_CONTEXT:
                 found.setdefault((block.lang, before, mask[0], after),
                                  Passage(before, mask[0], after, block, ANY_LENGTH if fixed else (len(mask[0]),)))

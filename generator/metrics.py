@@ -27,7 +27,7 @@ from .schema import MetricsFile, ValuesHook, parse_and_validate
 from .sources import METRICS_FILE, SourceFile
 from .yamlfile import YamlDocument
 
-SCALES = {"万": 10_000, "亿": 100_000_000}
+SCALES = {"万": 10_000, "亿": 100_000_000, "万亿": 10 ** 12}
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Metric:
     @property
     def mask_digits(self) -> str:
         """The asterisks of the mask, without its 万 or 亿."""
-        return (self.mask or "").rstrip("万亿")
+        return (self.mask or "").rstrip("万亿")  # 万亿 too
 
     @property
     def mask_scale(self) -> str:
@@ -198,13 +198,15 @@ def format_number(value: int | float, lang: str, translations: Translations) -> 
 def _format_number(value: int | float, locale: str, compact: bool) -> tuple[str, str]:
     # Cached: Babel takes tens of microseconds a figure, and a figure shows on many pages and charts.
     if compact and abs(value) >= 10_000:
-        scale_char = "亿" if abs(value) >= 100_000_000 else "万"
+        scale_char = next(char for char, scale in sorted(SCALES.items(), key=lambda item: -item[1])
+                          if abs(value) >= scale)
         scaled = decimal.Decimal(str(value)) / SCALES[scale_char]
         decimals = max(0, -scaled.normalize().as_tuple().exponent)
         text = format_compact_decimal(value, locale=locale, fraction_digits=decimals)
-        if text.endswith(scale_char):
-            return text[:-1], scale_char
-    return format_decimal(value, locale=locale), ""
+        if text.endswith(scale_char) and not text[:-len(scale_char)].endswith(("万", "亿")):
+            return text[:-len(scale_char)], scale_char
+    # Every decimal the figure has: 0.0001 is no 0.
+    return format_decimal(value, locale=locale, decimal_quantization=False), ""
 
 
 def format_mask(metric: Metric, lang: str, translations: Translations) -> tuple[str, str]:

@@ -176,7 +176,7 @@ def withhold_figures(reports: list, withholding: Withholding) -> None:
                                                list(metric.unit.values()))
                 if withholding.public:
                     metric = withhold(metric)
-            if withholding.fixed_masks and metric.mask is not None:
-                metric = dataclasses.replace(metric, mask=FIXED_MASK, ranged=False)
+            if withholding.fixed_masks and metric.mask is not None:  # 万 and 亿 are no withheld digits: kept
+                metric = dataclasses.replace(metric, mask=FIXED_MASK + metric.mask_scale, ranged=False)
             published.append(metric)
         report.metrics = published

@@ -359,3 +359,17 @@ def test_figures_in_wan_and_yi_read_in_full_in_english_everywhere(project, tmp_p
             assert "×" not in page.get_text() and "万" not in page.select_one("main").get_text()
         else:  # the Chinese CSV writes a mask as the text does, a value in digits
             assert csv_values == [row[0].split('"')[1] if "mask" in row[0] else row[4] for row in WAN_AND_YI]
+
+
+def test_a_label_that_looks_like_a_formula_is_text_in_the_csv(project, tmp_path):
+    """A spreadsheet would run =HYPERLINK(…) from a CSV cell: such a label gets a leading '."""
+    metrics = ("metrics:\n  - id: a\n    label: {zh: \"=HYPERLINK(\\\"http://evil.example/\\\",\\\"点击\\\")\", en: \"@SUM(1)\"}\n"
+               "    value: -5\n    unit: {zh: 个, en: items}\n    section: first\n")
+    chart = "第一段。\n\n```chart\ntype: bar\nmetrics: [a]\n```"
+    config = project({"content/2021/metrics.yml": metrics,
+                      "content/2021/01-first.zh.md": f"---\ntitle: 第一部分\n---\n\n{chart}\n",
+                      "content/2021/01-first.en.md": f"---\ntitle: Part one\n---\n\n{chart}\n"})
+    assert run_cli("build", "--config", str(config))[0] == 0
+    for lang, label in (("zh", "'=HYPERLINK(\"http://evil.example/\",\"点击\")"), ("en", "'@SUM(1)")):
+        [found] = charts_of(tmp_path / f"site/{lang}/2021/first/index.html")
+        assert found["csv"][1][:2] == [label, "-5"]  # the figure itself stays a number

@@ -223,3 +223,13 @@ def test_the_shipped_report_builds_with_fixed_masks(tmp_path):
     assert code == 0, err
     page = soup(tmp_path / "site/zh/2022/international-exchange-centre/index.html")
     assert "***.***版改革任务" in page.get_text()
+
+
+def test_fixed_masks_keep_the_wan_of_a_masked_figure(tmp_path):
+    import shutil
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    config = tmp_path / "site_config.yml"
+    config.write_text((REPO / "site_config.yml").read_text(encoding="utf-8") + "masks: fixed\n", encoding="utf-8")
+    assert run_cli("build", "--config", str(config))[0] == 0
+    text = soup(tmp_path / "site/zh/2022/governance-and-services/index.html").get_text()
+    assert "***万余人次" in text and "超***万人次" in text  # as the official text writes 万, each mask ***
