@@ -61,12 +61,57 @@ def test_a_term_never_rendered_the_glossary_way(tmp_path):
                                         "content/2021/01-first.en.md:5"]
 
 
-def test_a_rendering_to_avoid_is_named_wherever_it_is(tmp_path):
-    config = project(tmp_path, ["办好冬奥会。", "第二段。"],
+def test_a_rendering_to_avoid_is_named_where_the_original_has_the_term(tmp_path):
+    config = project(tmp_path, ["办好冬奥会。", "冬奥会圆满成功。"],
                      ["We served the Olympic Winter Games.", "The Winter Olympics were a success."])
     code, out, err = run_cli("check", "--config", str(config))
     assert ("content/2021/01-first.en.md:7: warning: 'Winter Olympics' is a rendering to avoid for '冬奥会'\n"
             "    hint: write 'Olympic Winter Games', as the glossary says") in err
+
+
+def test_a_rendering_to_avoid_is_not_looked_for_where_the_original_lacks_the_term(tmp_path):
+    """Where the original has no 冬奥会, 'Winter Olympics' may be another thing (the 2014 ones);
+    an avoided "(" is not every "(1)" of the report."""
+    glossary = GLOSSARY + "  - zh: 第一条\n    en: Article 1\n    avoid: {en: [\"(\"]}\n"
+    config = project(tmp_path, ["办好冬奥会。", "借鉴往届经验。", "依照第一条（一）。", "见附件（1）。"],
+                     ["We served the Olympic Winter Games.", "We drew on the Winter Olympics of 2014.",
+                      "Under Article 1 (1).", "See annex (1)."], glossary=glossary)
+    found = term_warnings(config)[1]
+    assert found == ["content/2021/01-first.en.md:9: warning: '(' is a rendering to avoid for '第一条'"]
+
+
+def test_where_the_paragraphs_differ_in_number_the_whole_section_is_searched_for_renderings_to_avoid(tmp_path):
+    config = project(tmp_path, ["办好冬奥会。"],
+                     ["We served the Olympic Winter Games.", "The Winter Olympics were a success."])
+    assert term_warnings(config)[1] == ["content/2021/01-first.en.md:7: warning: 'Winter Olympics' is a "
+                                        "rendering to avoid for '冬奥会'"]
+
+
+@pytest.mark.parametrize("english", [
+    "We advanced the Belt and Road Initiative.",
+    "We advanced the Belt and Road Initiative and its Belt and Road Initiative projects.",
+])
+def test_a_rendering_to_avoid_inside_the_preferred_one_is_no_rendering_to_avoid(tmp_path, english):
+    glossary = GLOSSARY + ("  - zh: 一带一路倡议\n    en: Belt and Road Initiative\n    avoid: {en: [Belt and Road]}\n"
+                           "  - zh: 北京冬奥会\n    en: Olympic Winter Games\n    avoid: {en: [Winter Games]}\n")
+    config = project(tmp_path, ["推进一带一路倡议。", "办好北京冬奥会。"],
+                     [english, "We served the Olympic Winter Games."], glossary=glossary)
+    assert term_warnings(config)[1] == []
+    config = project(tmp_path, ["推进一带一路倡议。", "推进一带一路倡议。"],
+                     [english, "The Belt and Road made progress, as did the Belt and Road Initiative."],
+                     glossary=glossary)
+    assert term_warnings(config)[1] == ["content/2021/01-first.en.md:7: warning: 'Belt and Road' is a rendering "
+                                        "to avoid for '一带一路倡议'"]
+
+
+def test_a_paragraph_with_a_rendering_to_avoid_is_not_also_said_to_render_the_term_another_way(tmp_path):
+    config = project(tmp_path, ["办好冬奥会。", "冬奥会圆满成功。", "服务冬奥会。"],
+                     ["We served the Olympic Winter Games.", "The Winter Olympics were a success.",
+                      "We served the Games."])
+    assert term_warnings(config)[1] == [
+        "content/2021/01-first.en.md:7: warning: 'Winter Olympics' is a rendering to avoid for '冬奥会'",
+        "content/2021/01-first.en.md:9: warning: '冬奥会' is rendered two ways in en: as 'Olympic Winter Games' "
+        "in 1 place(s), another way in 1: content/2021/01-first.en.md:9"]
 
 
 @pytest.mark.parametrize("english", [
@@ -84,6 +129,38 @@ def test_any_form_of_a_rendering_counts_and_only_as_a_whole_word(tmp_path):
     assert term_warnings(config)[1] == ["content/2021/01-first.en.md:9: warning: '十四五规划' is not rendered as "
                                         "'14th Five-Year Plan' (the glossary's rendering) in en: "
                                         "content/2021/01-first.en.md:9"]
+
+
+def test_another_form_of_the_rendering_is_named_in_the_hint_with_the_list_that_accepts_it(tmp_path):
+    glossary = "terms:\n  - zh: 友好城市\n    en: sister city\n"
+    config = project(tmp_path, ["结交友好城市。"], ["We made new sister cities."], glossary=glossary)
+    code, out, err = run_cli("check", "--config", str(config))
+    assert ("    hint: render it as the glossary does ('sister city'), or change the glossary "
+            "(content/glossary.yml:2); to accept 'sister cities' too, list its forms: "
+            "en: [sister city, sister cities]") in err
+    config = project(tmp_path, ["推进冬奥会。"], ["We served the Olympic Winter Game."])  # the singular
+    code, out, err = run_cli("check", "--config", str(config))
+    assert "to accept 'Olympic Winter Game' too, list its forms: en: [Olympic Winter Games, Olympic Winter Game]" in err
+    for chinese, english in [("结交友好城市。", "We made new partners."),
+                             ("落实十四五规划。", "We carried out the 14th Five-Year Planning.")]:  # no other number
+        code, out, err = run_cli("check", "--config", str(project(tmp_path, [chinese], [english])))
+        assert "is not rendered" in err and "to accept" not in err
+
+
+def test_terms_are_found_among_thousands_longest_first(tmp_path):
+    """Thousands of terms, many sharing their first characters, one of a single character: each
+    paragraph is checked for the longest terms it has, and only for those."""
+    many = "".join(f"  - zh: 冬奥会第{n}项\n    en: event {n}\n" for n in range(3000))
+    glossary = GLOSSARY + many + "  - zh: 京\n    en: Beijing\n  - zh: 冬奥\n    en: Winter Games\n"
+    config = project(tmp_path, ["冬奥会第12项。", "办好冬奥会。", "京津冀。", "推进国际交往中心功能建设。"],
+                     ["The event 12.", "We served the Olympic Winter Games.", "Beijing and its neighbours.",
+                      "We built the international exchange centre."], glossary=glossary)
+    found = term_warnings(config)[1]
+    assert len(found) == 1 and "'国际交往中心功能建设' is not rendered" in found[0], found
+    config = project(tmp_path, ["冬奥会第12项。", "办好冬奥会。", "京津冀。"],
+                     ["The event 11.", "We served the Games.", "Tianjin."], glossary=glossary)
+    found = term_warnings(config)[1]
+    assert [line.split("warning: ")[1].split(" is ")[0] for line in found] == ["'冬奥会第12项'", "'冬奥会'", "'京'"]
 
 
 def test_a_longer_term_is_checked_where_it_contains_a_shorter_one(tmp_path):
@@ -133,6 +210,15 @@ def test_a_misnamed_glossary_is_named(tmp_path):
     ("terms:\n  - zh: 冬奥会\n    en: x\n    avoid:\n      eng: [y]\n",
      "'avoid' lists renderings by language: 'eng' is no language a term is rendered in", 5),
     ("terms:\n  - zh: 冬奥会\n    en: [x\n", None, None),  # YAML it cannot read: the parser's own message
+    ("terms:\n  - zh: 冬奥会\n    en: []\n", "the term '冬奥会' has no rendering", 3),
+    ("terms:\n  - zh: 冬奥会\n    en: Olympic Winter Games\n    avoid: {en: [OLYMPIC  winter games]}\n",
+     "'OLYMPIC  winter games' is both a rendering of '冬奥会' and one to avoid", 4),
+    ("terms:\n  - zh: 友好城市\n    en: [sister city, sister cities]\n    avoid:\n      en:\n        - twin town\n"
+     "        - Sister Cities\n", "'Sister Cities' is both a rendering of '友好城市' and one to avoid", 7),
+    ("terms:\n  - zh: 冬奥会\n    en: Olympic Winter Games\n    en: Winter Olympics\n",
+     "the key 'en' appears twice in the glossary", 4),
+    ("terms:\n  - zh: \"**\"\n    en: x\n", "a term is words of the text, not a mask", 2),
+    ("terms:\n  - zh: \"* *\"\n    en: x\n", "a term is words of the text, not a mask", 2),
 ])
 def test_mistakes_in_the_glossary_are_errors_with_file_and_line(tmp_path, glossary, message, line):
     config = project(tmp_path, ["办好冬奥会。"], ["We served the Olympic Winter Games."], glossary=glossary)
@@ -144,9 +230,65 @@ def test_mistakes_in_the_glossary_are_errors_with_file_and_line(tmp_path, glossa
         assert re.search(rf"content/glossary\.yml:{line}(:\d+)?: error: {re.escape(message)}", err), err
 
 
+@pytest.mark.parametrize("glossary", [
+    "terms:\n  - zh: 冬奥会\n    eng: Olympic Winter Games\n",  # not also "the term has no rendering"
+    "terms:\n  - zhh: 冬奥会\n    en: Olympic Winter Games\n",  # not also "the term has no 'zh' text"
+    "terms:\n  - zh: 冬奥会\n    avoid: {eng: [Winter Olympics]}\n",
+])
+def test_a_misspelt_key_is_one_error(tmp_path, glossary):
+    config = project(tmp_path, ["办好冬奥会。"], ["We served the Olympic Winter Games."], glossary=glossary)
+    code, out, err = run_cli("check", "--config", str(config))
+    assert code == 1
+    [error] = [line for line in err.splitlines() if ": error: " in line]
+    assert "is neither a language of the site" in error or "is no language a term is rendered in" in error
+
+
+def test_the_hints_about_the_glossary_read_as_one_line_each(tmp_path):
+    code, out, err = run_cli("check", "--config", str(project(tmp_path, ["正文。"], ["Text."],
+                                                              glossary="terms:\n  - zh: 冬奥会\n")))
+    assert "error: the term '冬奥会' has no rendering\n    hint: add its rendering in en, e.g. en: …\n" in err
+    code, out, err = run_cli("check", "--config", str(project(tmp_path, ["正文。"], ["Text."],
+                                                              glossary="- zh: 冬奥会\n  en: x\n")))
+    assert ("error: the glossary must have a list 'terms:'\n"
+            "    hint: write the glossary like this: terms: [{zh: …, en: …}]\n") in err
+
+
+def test_values_are_read_as_typed(tmp_path):
+    """YAML reads 12345 as a number and 1.10 as 1.1: the glossary takes them as the texts typed."""
+    glossary = "terms:\n  - zh: 12345\n    en: [12345, 12345 hotline]\n  - zh: 第1.10版\n    en: 1.10\n"
+    config = project(tmp_path, ["拨打12345。", "见第1.10版。"], ["Call 12345.", "See 1.10."], glossary=glossary)
+    code, out, err = run_cli("check", "--config", str(config))
+    assert code == 0 and "glossary" not in err, err
+    config = project(tmp_path, ["拨打12345。", "见第1.10版。"], ["Call the hotline.", "See 1.1."], glossary=glossary)
+    assert term_warnings(config)[1] == [
+        "content/2021/01-first.en.md:5: warning: '12345' is not rendered as '12345' (the glossary's rendering) in "
+        "en: content/2021/01-first.en.md:5",
+        "content/2021/01-first.en.md:7: warning: '第1.10版' is not rendered as '1.10' (the glossary's rendering) in "
+        "en: content/2021/01-first.en.md:7"]
+
+
+@pytest.mark.parametrize("glossary", [
+    "terms:\n  - zh: 冬奥会\n",
+    "- zh: 冬奥会\n  en: x\n",
+    "terms:\n  - zh: 冬奥会\n    en: []\n",
+    "terms:\n  - zh: 冬奥会\n    en: Olympic Winter Games\n    avoid: {en: [olympic winter games]}\n",
+    "terms:\n  - zh: 冬奥会\n    en: Olympic Winter Games\n    en: Winter Olympics\n",
+    "terms:\n  - zh: \"**\"\n    en: x\n",
+    "terms:\n  - zh: 友好城市\n    en: sister city\n",  # the hint naming another form
+])
+def test_the_messages_about_the_glossary_are_in_chinese(tmp_path, glossary):
+    from test_language import assert_chinese
+
+    config = project(tmp_path, ["结交友好城市。"], ["We made new sister cities."], glossary=glossary)
+    code, out, err = run_cli("check", "--config", str(config), "--lang", "zh")
+    assert "glossary" not in err.replace("content/glossary.yml", "")
+    assert_chinese(err, glossary)
+
+
 def test_the_messages_are_in_chinese(tmp_path):
-    config = project(tmp_path, ["办好冬奥会。", "冬奥会圆满成功。"],
-                     ["We served the Olympic Winter Games.", "The Winter Olympics were a success."])
+    config = project(tmp_path, ["办好冬奥会。", "冬奥会圆满成功。", "服务冬奥会。"],
+                     ["We served the Olympic Winter Games.", "The Winter Olympics were a success.",
+                      "We served the Games."])
     code, out, err = run_cli("check", "--config", str(config), "--lang", "zh")
     assert "警告: “冬奥会”在 en 中有两种译法：1处译作“Olympic Winter Games”，另有1处不同" in err
     assert "警告: “Winter Olympics”是“冬奥会”应避免的译法" in err
@@ -161,16 +303,22 @@ def test_the_shipped_report_follows_its_glossary(tmp_path):
     assert [term["zh"] for term in glossary if term["zh"] not in re.sub(r"\s", "", chinese)] == []
     code, found = term_warnings(REPO / "site_config.yml")
     assert found == []
-    # and the check sees a change: one rendering replaced in one paragraph
+    # and the check sees a change: a rendering to avoid in one paragraph (line 7), another in the next (9)
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copy(REPO / "site_config.yml", tmp_path)
     section = tmp_path / "content/2022/01-serving-national-diplomacy.en.md"
-    text = section.read_text(encoding="utf-8")
-    assert "Olympic Winter Games" in text
-    section.write_text(text.replace("Olympic Winter Games", "Winter Olympics"), encoding="utf-8")
+    lines = section.read_text(encoding="utf-8").split("\n")
+    assert "Olympic Winter Games" in lines[6] and "Olympic Winter Games" in lines[8]
+    lines[6] = lines[6].replace("Olympic Winter Games", "Winter Olympics")
+    lines[8] = lines[8].replace("Olympic Winter Games", "Games")
+    section.write_text("\n".join(lines), encoding="utf-8")
     found = term_warnings(tmp_path / "site_config.yml")[1]
-    assert any("'Winter Olympics' is a rendering to avoid for '冬奥会'" in line for line in found)
-    assert any("'冬奥会' is rendered two ways in en" in line or "'冬奥会' is not rendered" in line for line in found)
+    [avoided, two_ways] = [line for line in found if "'冬奥会'" in line]  # line 7 is not also "another way"
+    assert avoided == ("content/2022/01-serving-national-diplomacy.en.md:7: warning: 'Winter Olympics' is a "
+                       "rendering to avoid for '冬奥会'")
+    assert re.fullmatch(r"content/2022/01-serving-national-diplomacy\.en\.md:9: warning: '冬奥会' is rendered two "
+                        r"ways in en: as 'Olympic Winter Games' in \d+ place\(s\), another way in 1: "
+                        r"content/2022/01-serving-national-diplomacy\.en\.md:9", two_ways), two_ways
 
 
 # --- property: paragraphs with the term, rendered or not, in any spelling the check accepts ---
