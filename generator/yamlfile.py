@@ -14,6 +14,11 @@ Two things PyYAML does not do for an editor, done here:
   quotation marks, a comma or colon inside ``{ }``, a misaligned line: each gets its own message
   and hint at its line, instead of PyYAML's wording (which is English, and often names a
   consequence several lines further down) or a schema error about what the slip made of the file.
+
+And two things PyYAML reads but nothing after it can take are refused at their line: an escape
+``"\\ud800"`` that stands for no character (a lone UTF-16 surrogate: no page could be written in
+UTF-8 with it), and values nested more than ``MAX_NESTING`` levels deep (PyYAML's composer and every tree
+walk after it recurse: a few hundred ``[`` would end in a RecursionError).
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ Path_ = tuple[str | int, ...]
 # recorded for the first entries only, which is all an error message needs.
 MAX_POSITIONS = 100_000
 MAX_SLIPS = 20  # per file: more of the same teach nothing
+# Lists and sets of key: value lines inside one another: an editor's file needs about 6 levels.
+# The bound is checked before anything recursive walks the values (PyYAML's composer, the schema,
+# the withholding of masked values), far below where Python's recursion limit would be met.
+MAX_NESTING = 50
 
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -114,12 +123,126 @@ class _TypedKeys:
         return mapping
 
 
-class _Loader(_TypedKeys, yaml.SafeLoader):
+class _Refused(yaml.MarkedYAMLError):
+    """A text PyYAML's Python loader reads but nianbao refuses; ``explain`` tells the editor why."""
+
+    def explain(self, source: "_Source") -> YamlError:
+        raise NotImplementedError
+
+
+class _TooDeep(_Refused):
+    """A list or a set of key: value lines more than MAX_NESTING levels deep, starting at ``mark``."""
+
+    def __init__(self, mark: yaml.Mark):
+        super().__init__(problem=f"nested more than {MAX_NESTING} levels", problem_mark=mark)
+
+    def explain(self, source: "_Source") -> YamlError:
+        mark = self.problem_mark
+        return source.error(f"invalid YAML: the values are nested too deeply (more than {MAX_NESTING} levels)",
+                            mark.line, mark.column, NESTING_HINT)
+
+
+class _BadEscape(_Refused):
+    """A double-quoted text, from index ``start`` to ``end`` of the YAML, with an escape that stands
+    for no character: a UTF-16 surrogate (\\ud800 to \\udfff) or a code beyond \\U0010FFFF."""
+
+    def __init__(self, start: yaml.Mark, end: int):
+        super().__init__(problem="found an escape of no character", problem_mark=start)
+        self.start, self.end = start.index, end
+
+    def explain(self, source: "_Source") -> YamlError:
+        text = source.text
+        escapes = list(ESCAPE.finditer(text, self.start, self.end))
+        for number, escape in enumerate(escapes):
+            code = _code(escape)
+            if code is None or not (0xD800 <= code <= 0xDFFF or code > 0x10FFFF):
+                continue
+            line = text.count("\n", 0, escape.start())
+            column = escape.start() - (text.rfind("\n", 0, escape.start()) + 1)
+            after = escapes[number + 1] if number + 1 < len(escapes) else None
+            low = _code(after) if after is not None and after.start() == escape.end() else None
+            if 0xD800 <= code <= 0xDBFF and low is not None and 0xDC00 <= low <= 0xDFFF:
+                character = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                return source.error(f"invalid YAML: '{text[escape.start():after.end()]}' inside double quotes is "
+                                    "a UTF-16 surrogate pair, which YAML does not read as one character",
+                                    line, column, f"write the character itself ({chr(character)}), or one escape "
+                                                  f"for it: \\U{character:08X}")
+            limit = "a lone surrogate" if code <= 0xDFFF else "the last one is \\U0010FFFF"
+            return source.error(f"invalid YAML: '{escape.group()}' inside double quotes is not a valid Unicode "
+                                f"character ({limit})", line, column, ESCAPE_HINT)
+        mark = self.problem_mark  # not found again: cannot be, but say what is known
+        return source.error("invalid YAML: an escape inside double quotes is not a valid Unicode character",
+                            mark.line, mark.column, ESCAPE_HINT)
+
+
+# An escape inside double quotes; \\ is one too, so that "\\ud800" (a backslash, then ud800) holds none.
+ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|.)", re.S)
+SURROGATE = re.compile("[\ud800-\udfff]")
+ESCAPE_HINT = ("write the character itself, or the escape of a real character, e.g. \\u4e2d for 中 "
+               "or \\U0001F600 for 😀")
+NESTING_HINT = ("a report's files need only a few levels (metrics: → - id: → label: → zh:): "
+                "remove the extra [ ], { } or '- ' levels")
+
+
+def _code(escape: re.Match) -> int | None:
+    digits = escape.group(1) or escape.group(2)
+    return int(digits, 16) if digits else None
+
+
+class _Guarded:
+    """PyYAML's Python scanner and composer, refusing what nothing after them could take: an
+    escape of no character (libyaml refuses it too, and the Python loader reads every file libyaml
+    refuses), and nesting deeper than MAX_NESTING, before the composer's recursion meets Python's
+    limit. libyaml's own composer is checked after it (``_too_deep``): it stops at 1,000 levels."""
+
+    _nesting = 0
+
+    def scan_flow_scalar(self, style: str) -> yaml.ScalarToken:
+        start = self.get_mark()  # type: ignore[attr-defined]
+        try:
+            token = super().scan_flow_scalar(style)  # type: ignore[misc]
+        except ValueError:  # chr() of an escape beyond \U0010FFFF
+            raise _BadEscape(start, self.get_mark().index + 8) from None  # type: ignore[attr-defined]
+        if style == '"' and SURROGATE.search(token.value):
+            raise _BadEscape(start, token.end_mark.index)
+        return token
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        if not isinstance(event, yaml.CollectionStartEvent):
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        if self._nesting >= MAX_NESTING:
+            raise _TooDeep(event.start_mark)
+        self._nesting += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._nesting -= 1
+
+
+def _too_deep(node: yaml.CollectionNode) -> yaml.Node | None:
+    """The first list or set of key: value lines, in the file's order, nested more than
+    MAX_NESTING levels deep in ``node``: level by level, without recursion."""
+    level, depth = [node], 1
+    while level:
+        if depth > MAX_NESTING:  # the first at this depth: any deeper one lies inside one of them
+            return min(level, key=lambda deep: deep.start_mark.index)
+        inner = []
+        for outer in level:
+            for child in (part for pair in outer.value for part in pair) if isinstance(outer, yaml.MappingNode) \
+                    else outer.value:
+                if isinstance(child, yaml.CollectionNode):
+                    inner.append(child)
+        level, depth = inner, depth + 1
+    return None
+
+
+class _Loader(_Guarded, _TypedKeys, yaml.SafeLoader):
     """PyYAML's safe loader, in Python: the clearest messages."""
 
 
 # libyaml's parser, when PyYAML was built with it (its wheels are): the same documents, faster.
-_FastLoader = type("_FastLoader", (_TypedKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
+_FastLoader = type("_FastLoader", (_Guarded, _TypedKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
 for _loader in (_Loader, _FastLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
     _loader.add_constructor("tag:yaml.org,2002:int", _integer)
@@ -162,7 +285,13 @@ def _parse(loader_class: type, text: str, line_offset: int) -> YamlDocument:
     try:
         loader = loader_class(text)  # reading already refuses control characters
         node = loader.get_single_node()
+        if isinstance(node, yaml.CollectionNode):
+            deep = _too_deep(node)
+            if deep is not None:
+                raise _TooDeep(deep.start_mark)
         data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        raise exc.explain(_Source(text, line_offset)) from None
     except yaml.MarkedYAMLError as exc:
         if loader_class is _FastLoader:
             raise YamlError("", None, None, "") from None  # parsed again, for PyYAML's own account

@@ -271,6 +271,10 @@ SLIPS = [
     (ReportMeta, "title: {[a]: b}\n"),
     (ReportMeta, "date: 2023-02-30\n"),
     (ReportMeta, 'title: {zh: "年报" 2022, en: b}\n'),
+    (ReportMeta, 'title: {zh: "\\ud800", en: b}\n'),
+    (ReportMeta, 'title: {zh: "\\U00110000", en: b}\n'),
+    (ReportMeta, 'title: {zh: "\\ud83d\\ude00", en: b}\n'),
+    (ReportMeta, "sections: " + "[" * 60 + "]" * 60 + "\n"),
 ]
 
 ENGLISH = re.compile(r"\b(the|is|not|of|with|after|found|expected|could|mapping|values|allowed|here|"
@@ -467,3 +471,180 @@ def test_an_interface_string_is_read_as_typed(tmp_path):
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 0, err
     assert ">yes</a>" in (tmp_path / "site/en/2021/first/index.html").read_text(encoding="utf-8")
+
+
+
+# --- 4. what YAML reads but nothing after it could take: an escape of no character, nesting too deep --
+
+
+LONE = "write the character itself, or the escape of a real character, e.g. \\u4e2d for 中 or \\U0001F600 for 😀"
+
+
+@pytest.mark.parametrize("escape, message", [
+    ("\\ud800", "'\\ud800' inside double quotes is not a valid Unicode character (a lone surrogate)"),
+    ("\\uDFFF", "'\\uDFFF' inside double quotes is not a valid Unicode character (a lone surrogate)"),
+    ("\\U0000dc00", "'\\U0000dc00' inside double quotes is not a valid Unicode character (a lone surrogate)"),
+    ("\\U00110000", "'\\U00110000' inside double quotes is not a valid Unicode character (the last one is "
+                    "\\U0010FFFF)"),
+])
+def test_an_escape_of_no_character_is_refused_at_its_place(escape, message):
+    # libyaml refuses it; PyYAML's Python loader, which reads every file libyaml refuses, took it (a
+    # lone surrogate: no page could then be written) or crashed on it (beyond U+10FFFF)
+    with pytest.raises(YamlError) as error:
+        parse_yaml(f'title: "第一部分"\nsummary: "前言 {escape} 后文"\n', line_offset=1)
+    assert (error.value.line, error.value.column, error.value.message, error.value.hint) == (
+        3, 14, f"invalid YAML: {message}", LONE)
+
+
+def test_a_surrogate_pair_written_as_two_escapes_is_refused_with_the_escape_that_works():
+    with pytest.raises(YamlError) as error:
+        parse_yaml('title:\n  zh: "年报"\n  en: "Report \\ud83d\\ude00"\n')
+    assert (error.value.line, error.value.column, error.value.message, error.value.hint) == (
+        3, 15, "invalid YAML: '\\ud83d\\ude00' inside double quotes is a UTF-16 surrogate pair, which YAML "
+               "does not read as one character", "write the character itself (😀), or one escape for it: \\U0001F600")
+    assert parse_yaml('title: "Report \\U0001F600 \\u4e2d"\n').data == {"title": "Report 😀 中"}
+
+
+def test_an_escape_of_no_character_in_a_key_or_on_a_later_line_of_the_text():
+    with pytest.raises(YamlError) as error:
+        parse_yaml('"\\ud800": x\n')
+    assert (error.value.line, error.value.column) == (1, 2)
+    with pytest.raises(YamlError) as error:
+        parse_yaml('summary: "第一行\n  第二行 \\udfff"\n')
+    assert (error.value.line, error.value.column) == (2, 7)
+
+
+def test_a_surrogate_escape_written_as_text_is_text():
+    # no escape inside single quotes, nor after an escaped backslash
+    assert parse_yaml("title: '\\ud800'\n").data == {"title": "\\ud800"}
+    assert parse_yaml('title: "\\\\ud800"\n').data == {"title": "\\ud800"}
+    assert parse_yaml("title: C:\\ud800\n").data == {"title": "C:\\ud800"}
+
+
+DEEP = "invalid YAML: the values are nested too deeply (more than 50 levels)"
+DEEP_HINT = ("a report's files need only a few levels (metrics: → - id: → label: → zh:): "
+             "remove the extra [ ], { } or '- ' levels")
+
+
+def nested_items(levels: int, indent: int = 0) -> str:
+    """``levels`` lists inside one another, each a '- ' line indented under the one before."""
+    return "".join(" " * (indent + 2 * level) + "-\n" for level in range(levels))
+
+
+@pytest.mark.parametrize("text, line, column", [
+    # the mapping is the first level, the 50th [ (column 7 + 50) the 51st; libyaml reads the first
+    # (it stops at 1,000 levels), PyYAML's Python loader the second, whose composer recurses
+    ("label: " + "[" * 500 + "]" * 500 + "\n", 1, 57),
+    ("label: " + "[" * 5000 + "]" * 5000 + "\n", 1, 57),
+    ("label: " + "{a: " * 500 + "b" + "}" * 500 + "\n", 1, 4 * 49 + 8),
+    ("label:\n" + nested_items(600), 51, 99),
+    ("label:\n" + nested_items(3000), 51, 99),
+    ("- " * 60 + "x\n", 1, 2 * 50 + 1),  # one list inside another on one line
+])
+def test_nesting_too_deep_is_refused_at_the_level_that_is_one_too_many(text, line, column):
+    for offset in (0, 4):
+        with pytest.raises(YamlError) as error:
+            parse_yaml(text, line_offset=offset)
+        assert (error.value.line, error.value.column, error.value.message, error.value.hint) == (
+            line + offset, column, DEEP, DEEP_HINT)
+
+
+def test_nesting_is_told_at_the_same_place_by_either_parser():
+    # a syntax error further down sends the file to PyYAML's Python loader: the same place is named
+    deep = "title: a\nsections: [" + "[" * 30 + "]" * 30 + "]\nlabel:\n" + nested_items(80, 2)
+    for text in (deep, deep + "year: [2022\n"):
+        with pytest.raises(YamlError) as error:
+            parse_yaml(text)
+        assert (error.value.line, error.value.column, error.value.message) == (4 + 49, 2 + 2 * 49 + 1, DEEP)
+
+
+def test_fifty_levels_are_read():
+    assert parse_yaml("[" * 50 + "]" * 50 + "\n").data is not None
+    assert parse_yaml("label:\n" + nested_items(49)).data is not None
+    with pytest.raises(YamlError):
+        parse_yaml("[" * 51 + "]" * 51 + "\n")
+
+
+FLOW_DEEP = "[" * 500 + "]" * 500
+BLOCK_DEEP = nested_items(600, 2)
+
+
+@pytest.mark.parametrize("files, error", [
+    ({"content/2021/metrics.yml": METRIC.replace("{zh: 来访外国领导人", '{zh: "\\ud800"')},
+     "content/2021/metrics.yml:3:18: error: invalid YAML: '\\ud800' inside double quotes is not a valid Unicode "
+     "character (a lone surrogate)"),
+    ({"content/2021/01-first.zh.md": section("第一部分").replace("---\n\n", 'summary: "\\ud83d来访"\n---\n\n', 1)},
+     "content/2021/01-first.zh.md:3:11: error: invalid YAML: '\\ud83d' inside double quotes is not a valid Unicode "
+     "character (a lone surrogate)"),
+    ({"site_config.yml": MINIMAL["site_config.yml"] + 'output: "\\udc00"\n'},
+     "site_config.yml:9:10: error: invalid YAML: '\\udc00' inside double quotes is not a valid Unicode character "
+     "(a lone surrogate)"),
+    ({"content/glossary.yml": 'terms:\n  - zh: "冬奥会\\ud800"\n    en: Olympic Winter Games\n'},
+     "content/glossary.yml:2:13: error: invalid YAML: '\\ud800' inside double quotes is not a valid Unicode "
+     "character (a lone surrogate)"),
+    ({"content/2021/01-first.zh.md": section("第一部分", '```chart\ntype: bar\nmetrics: [leaders]\n'
+                                                     'title: {zh: "图\\ud800", en: Chart}\n```\n')},
+     "content/2021/01-first.zh.md:8:15: error: in the chart: invalid YAML: '\\ud800' inside double quotes is not "
+     "a valid Unicode character (a lone surrogate)"),
+    ({"templates/translations.yml": 'skip_link: {zh: "跳到正文\\ud800", en: Skip}\n'},
+     "templates/translations.yml:1:22: error: invalid YAML: '\\ud800' inside double quotes is not a valid Unicode "
+     "character (a lone surrogate)"),
+    ({"content/2021/metrics.yml": METRIC.replace("{zh: 来访外国领导人, en: foreign leaders received}", FLOW_DEEP)},
+     f"content/2021/metrics.yml:3:{11 + 47 + 1}: error: {DEEP}"),  # metrics:, its list and its item: 3 levels
+    ({"content/2021/metrics.yml": METRIC.replace("    value: 12\n", "    value:\n" + nested_items(600, 6))},
+     f"content/2021/metrics.yml:{5 + 47}:{6 + 2 * 47 + 1}: error: {DEEP}"),  # the first - is the 4th level
+    ({"content/2021/report.yml": REPORT + "sections: " + FLOW_DEEP + "\n"},
+     f"content/2021/report.yml:4:{10 + 49 + 1}: error: {DEEP}"),
+    ({"content/2021/report.yml": REPORT + "sections:\n" + BLOCK_DEEP},
+     f"content/2021/report.yml:{5 + 49}:{2 + 2 * 49 + 1}: error: {DEEP}"),  # the first - is the 2nd level
+    ({"content/2021/01-first.zh.md": section("第一部分").replace("---\n\n", f"summary: {FLOW_DEEP}\n---\n\n", 1)},
+     f"content/2021/01-first.zh.md:3:{9 + 49 + 1}: error: {DEEP}"),
+    ({"content/2021/01-first.zh.md": section("第一部分").replace("---\n\n", f"summary:\n{BLOCK_DEEP}---\n\n", 1)},
+     f"content/2021/01-first.zh.md:{4 + 49}:{2 + 2 * 49 + 1}: error: {DEEP}"),
+    ({"content/2021/01-first.zh.md": section("第一部分", f"```chart\ntype: bar\nmetrics: {FLOW_DEEP}\n```\n")},
+     f"content/2021/01-first.zh.md:7:{9 + 49 + 1}: error: in the chart: {DEEP}"),
+    ({"content/2021/01-first.zh.md": section("第一部分", f"```chart\ntype: bar\nmetrics:\n{BLOCK_DEEP}```\n")},
+     f"content/2021/01-first.zh.md:{8 + 49}:{2 + 2 * 49 + 1}: error: in the chart: {DEEP}"),
+    ({"site_config.yml": MINIMAL["site_config.yml"] + f"languages_extra: {FLOW_DEEP}\n"},
+     f"site_config.yml:9:{17 + 49 + 1}: error: {DEEP}"),
+    ({"site_config.yml": MINIMAL["site_config.yml"] + f"footer:\n{BLOCK_DEEP}"},
+     f"site_config.yml:{10 + 49}:{2 + 2 * 49 + 1}: error: {DEEP}"),
+    ({"content/glossary.yml": f"terms: {FLOW_DEEP}\n"},
+     f"content/glossary.yml:1:{7 + 49 + 1}: error: {DEEP}"),
+    ({"content/glossary.yml": f"terms:\n{BLOCK_DEEP}"},
+     f"content/glossary.yml:{2 + 49}:{2 + 2 * 49 + 1}: error: {DEEP}"),
+    ({"templates/translations.yml": f"skip_link: {FLOW_DEEP}\n"},
+     f"templates/translations.yml:1:{11 + 49 + 1}: error: {DEEP}"),
+])
+def test_an_escape_of_no_character_or_nesting_too_deep_is_an_editors_error_in_every_yaml_file(tmp_path, files,
+                                                                                               error):
+    """Each was an internal error (exit 3: UnicodeEncodeError when the page was written,
+    RecursionError in the composer or in a walk of the values after it)."""
+    config = write_project(tmp_path, {**MINIMAL, **files})
+    for command in ("check", "build"):
+        code, _, err = run_cli(command, "--config", str(config))
+        assert "internal error" not in err, err
+        if command == "build" and "content/glossary.yml" in files:
+            assert code == 0  # the glossary is read by nianbao check only
+            continue
+        assert code == 1 and error + "\n" in err, err
+
+
+def test_an_escape_of_no_character_and_nesting_too_deep_are_told_in_chinese(tmp_path):
+    config = write_project(tmp_path, {
+        **MINIMAL,
+        "content/2021/metrics.yml": METRIC.replace("en: foreign leaders received}", 'en: "leaders \\ud83d\\ude00"}')})
+    code, _, err = run_cli("check", "--lang", "zh", "--config", str(config))
+    assert code == 1, err
+    assert ("content/2021/metrics.yml:3:39: 错误: YAML 格式错误：双引号中的“\\ud83d\\ude00”是一对 UTF-16 代理项，"
+            "YAML 不会把它们读成一个字符\n    建议：直接写出这个字符（😀），或用一个转义表示它：\\U0001F600\n") in err
+    config = write_project(tmp_path, {"content/2021/report.yml": REPORT + "sections: " + FLOW_DEEP + "\n"})
+    code, _, err = run_cli("check", "--lang", "zh", "--config", str(config))
+    assert code == 1, err
+    assert ("content/2021/report.yml:4:60: 错误: YAML 格式错误：值嵌套得太深（超过 50 层）\n"
+            "    建议：年报的文件只需要几层（metrics: → - id: → label: → zh:）：删去多余的 [ ]、{ } 或“- ”层级\n") in err
+    config = write_project(tmp_path, {"content/2021/report.yml": MINIMAL["content/2021/report.yml"],
+                                      "content/2021/metrics.yml": METRIC.replace("{zh: 来访外国领导人", '{zh: "\\U00110000"')})
+    code, _, err = run_cli("check", "--lang", "zh", "--config", str(config))
+    assert ("content/2021/metrics.yml:3:18: 错误: YAML 格式错误：双引号中的“\\U00110000”不代表任何字符（最大的字符是 "
+            "\\U0010FFFF）\n    建议：直接写出这个字符，或写真实字符的转义，例如 \\u4e2d 表示“中”，\\U0001F600 表示 😀\n") in err
