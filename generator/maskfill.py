@@ -178,7 +178,7 @@ def editorial_texts(report: ReportSource) -> list[EditorialText]:
                     texts = getattr(block.spec, key, None) or {}
                     add(f"the chart's {key}", {lang: texts.get(lang, "")}, source.path, block.line)
             for alt, line in source.parsed.image_alts:
-                add("an image's alternative text", {lang: alt}, source.path, line)
+                add("an image's alternative text or title", {lang: alt}, source.path, line)
     return found
 
 
@@ -202,25 +202,27 @@ def check_mask_fills(passages: list[Passage], editorial: list[EditorialText], cl
     stated: dict[str, str] = {}
     seen: set[tuple] = set()
     for item in editorial:
-        if not item.text.strip() or item.lang not in index.langs:
+        if not item.text.strip():
             continue
         text = normalise(_as_read(item.text, md))
-        for fill in index.fills(item.lang, text):
-            found, written = fill.found, fill.written
-            if (item.what, item.path, found) in seen:
-                continue
-            if item.lang not in stated:
-                stated[item.lang] = "\n".join(normalise(block.text) for block in clear if block.lang == item.lang)
-            if fill.exempt in stated[item.lang]:
-                continue
-            seen.add((item.what, item.path, found))
-            passage = fill.passage
-            where = diagnostics.display_path(passage.source.path) + (f":{passage.source.line}"
-                                                                     if passage.source.line else "")
-            report(item.path, f"{item.what} fills in a mask of the text: '{found}' where {where} has "
-                              f"'{written}'", line=_line_of(item, found, md),
-                   hint=f"leave out what the mask hides, or write it as the text does, with its mask "
-                        f"('{written}'; the other languages then mask it too)")
+        # Every language's masks: Chinese quoted in an English note fills a Chinese mask as well.
+        for lang in sorted(index.langs, key=lambda code: code != item.lang):
+            for fill in index.fills(lang, text):
+                found, written = fill.found, fill.written
+                if (item.what, item.path, fill.at) in seen:  # one mistake, one message
+                    continue
+                if lang not in stated:
+                    stated[lang] = "\n".join(normalise(block.text) for block in clear if block.lang == lang)
+                if fill.exempt in stated[lang]:
+                    continue
+                seen.add((item.what, item.path, fill.at))
+                passage = fill.passage
+                where = diagnostics.display_path(passage.source.path) + (f":{passage.source.line}"
+                                                                         if passage.source.line else "")
+                report(item.path, f"{item.what} fills in a mask of the text: '{found}' where {where} has "
+                                  f"'{written}'", line=_line_of(item, found, md),
+                       hint=f"leave out what the mask hides, or write it as the text does, with its mask "
+                            f"('{written}'; the other languages then mask it too)")
 
 
 def _as_read(text: str, md: MarkdownIt | None) -> str:
@@ -247,14 +249,27 @@ def normalise(text: str) -> str:
     another or a digit (a line wrapped in the source is one line to a reader)."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = "".join(char for char in text if unicodedata.category(char) != "Cf") if INVISIBLE.search(text) else text
+    if UNCOMMON.search(text):  # beyond ASCII and the Chinese blocks: read character by character
+        text = "".join(_as_plain(char) for char in text)
     text = DECORATION.sub("", text)
     if not SPACE.search(text):
         return text
     return CJK_SPACE.sub("", SPACES.sub(" ", text))
 
 
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+UNCOMMON = re.compile("[^\x00-\x7f\u3001-\u3006\u3008-\u303f\u4e00-\u9fff\uff01-\uff9f]")
+HANGUL_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def _as_plain(char: str) -> str:
+    """A character as it counts in a passage: nothing for one that shows nothing or only marks
+    another (zero-width, soft hyphen, variation selector, combining mark, tag, filler); a digit of
+    any script, or 〇, as its digit."""
+    if unicodedata.category(char) in ("Cf", "Mn", "Me") or char in HANGUL_FILLERS:
+        return ""
+    if char == "〇":
+        return "0"
+    return str(unicodedata.decimal(char)) if char.isdecimal() and not char.isascii() else char
 SPACE = re.compile(r"\s")
 SPACES = re.compile(r"\s+")
 CJK_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}0-9])|(?<=[0-9]) (?=[{CJK}])")
@@ -303,6 +318,7 @@ def _side(text: str, masks: list[re.Match], number: int, step: int, fixed: bool)
 @dataclass(frozen=True)
 class _Fill:
     passage: Passage
+    at: int  # where the fill starts in the editorial text
     found: str  # the editorial text's words that fill the passage
     written: str  # the passage as the text writes it, as far as they are the same
     exempt: str  # the fill and the characters next to it: in clear in the text, it fills nothing
@@ -370,8 +386,11 @@ def _match(passage: Passage, text: str, start: int, end: int) -> _Fill | None:
         return None
     found = text[left_at + 1:right_at]
     written = left_written + passage.mask + right_written
-    exempt = text[max(start - 1, left_at + 1):min(end + 1, right_at)]
-    return _Fill(passage, found, written, exempt)
+    if _anchor(passage.before) is None and _anchor(passage.after) is None:
+        exempt = found  # spaces or punctuation on both sides say nothing of the fill: 'the 2022 '
+    else:
+        exempt = text[max(start - 1, left_at + 1):min(end + 1, right_at)]
+    return _Fill(passage, start, found, written, exempt)
 
 
 def _extend(side: tuple[tuple[str, str], ...], text: str, at: int, step: int) -> tuple[int, int, str]:

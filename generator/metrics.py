@@ -171,8 +171,9 @@ def withhold(metric: Metric) -> Metric:
 
 
 def plain_number(value: float) -> str:
-    """A figure as bare digits, the way a CSV cell or a search for it writes it: 4729, 2.5."""
-    return str(int(value)) if float(value).is_integer() else repr(value)
+    """A figure as bare digits, the way a CSV cell or a search for it writes it: 4729, 2.5,
+    0.0000001 (never 1e-07)."""
+    return str(int(value)) if float(value).is_integer() else format(decimal.Decimal(repr(value)), "f")
 
 
 def _unknown_section(path: Path, document: YamlDocument, index: int, slug: str, sections: set[str],

@@ -96,7 +96,7 @@ class SectionFrontMatter(Schema):
 
 
 QUALIFIERS = ("余", "多", "逾", "超", "约", "近")
-MASK_PATTERN = r"^\*+(万|亿)?$"
+MASK_PATTERN = r"^\*+(万亿|万|亿)?$"
 
 
 # A figure's id: what {{ id }} may hold (content.py checks the references against it too).
@@ -113,9 +113,9 @@ class MetricSpec(Schema):
     mask: str | None = Field(
         default=None, pattern=MASK_PATTERN,
         description="The figure as the official text masks it, one * per withheld digit, "
-                    "optionally followed by 万 or 亿 (\"***\", \"**万\"). Quote it. Give value or mask, not both; "
+                    "optionally followed by 万, 亿 or 万亿 (\"***\", \"**万\"). Quote it. Give value or mask, not both; "
                     "with neither, the figure is still to be filled in (a warning).")
-    unit: Localized = Field(description="The unit in each language (个 / items, 人次 / person-times).")
+    unit: Localized = Field(description="The unit in each language (个 / items, 人次 / visits).")
     qualifier: Literal[QUALIFIERS] | None = Field(  # type: ignore[valid-type]
         default=None,
         description="The official text's word for an inexact figure: 余 or 多 (more than), 逾 or 超 (over), "

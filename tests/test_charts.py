@@ -373,3 +373,8 @@ def test_a_label_that_looks_like_a_formula_is_text_in_the_csv(project, tmp_path)
     for lang, label in (("zh", "'=HYPERLINK(\"http://evil.example/\",\"点击\")"), ("en", "'@SUM(1)")):
         [found] = charts_of(tmp_path / f"site/{lang}/2021/first/index.html")
         assert found["csv"][1][:2] == [label, "-5"]  # the figure itself stays a number
+
+
+def test_a_small_figure_is_written_in_digits_in_the_csv():
+    from generator.metrics import plain_number
+    assert [plain_number(v) for v in (0.0000001, 2.5, 4729, 1e-12)] == ["0.0000001", "2.5", "4729", "0.000000000001"]

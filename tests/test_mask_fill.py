@@ -47,7 +47,7 @@ def fills(config: Path, *args: str) -> tuple[int, list[str]]:
     ("the report's summary", {"report_summary": "办理来华签证邀请函等工作。"}, "content/2021/report.yml:4"),
     ("the chart's title", {"chart": "\n```chart\ntype: bar\nmetrics: [countries]\n"
                                     "title: {zh: 来华签证邀请函, en: Letters}\n```\n"}, "content/2021/01-first.zh.md:10"),
-    ("an image's alternative text", {"zh_body": TEXT + "\n\n![来华签证邀请函样本](letter.png)"},
+    ("an image's alternative text or title", {"zh_body": TEXT + "\n\n![来华签证邀请函样本](letter.png)"},
      "content/2021/01-first.zh.md:7"),
     # a mask of a figure: the label states the masked number of countries
     ("the label of the figure 'countries'", {"label": "组织12个国家的外籍人士"}, "content/2021/metrics.yml:3"),
@@ -209,7 +209,8 @@ def test_with_fixed_masks_a_fill_of_any_length_is_found(tmp_path, label):
 
 # What a tester found the first version missed: each is published as the editor wrote it, so each
 # must be found. (where the editorial text goes, the text, what the editor wrote)
-SECOND = "对在**、**、**和**的企业开展线上安全巡查。**危机爆发后，迅速排查。组织**个国家的外籍人士观赛。"
+SECOND = ("对在**、**、**和**的企业开展线上安全巡查。**危机爆发后，迅速排查。组织**个国家的外籍人士观赛。"
+          "举办****年“祖国在你身后”领事保护活动。")
 MASKED_SUMMARY = 'summary: "** firms"'
 MISSES = [
     ("label", "办理来&#21326;签证邀请函"),  # an HTML entity: the page shows 华
@@ -225,15 +226,22 @@ MISSES = [
     ("label", "组织 12 个国家的外籍人士"),  # spaces around a figure
     ("site", "外办年报·来华签证邀请函"),  # the site's own title
     ("text", "逾百（来华签证邀请函）"),  # a figure's text
+    ("label", "办理来华\ufe00签证邀请函"),  # a variation selector
+    ("label", "办理来华\U000e0041签证邀请函"),  # an invisible tag character
+    ("label", "办理来华\u3164签证邀请函"),  # a Hangul filler
+    ("label", "办理来华\u0301签证邀请函"),  # a combining mark
+    ("label", "举办二〇二二年“祖国在你身后”"),  # the year with 〇
+    ("label", "举办٢٠٢٢年“祖国在你身后”"),  # digits of another script
+    ("note", "The official text: 办理来华签证邀请函"),  # Chinese quoted in an English note
 ]
 
 
 @pytest.mark.parametrize("where, written", MISSES)
 def test_what_the_first_version_missed_is_found(tmp_path, where, written):
     first = TEXT + ("\n\n![图](x.png)" if where != "image" else "\n\n" + written)
-    config = project_with(tmp_path, zh_body=first,
-                          label=written if where == "label" else "国家",
-                          extra=f"    text: {{zh: \"{written}\", en: x}}\n    value: 100\n" if where == "text" else "")
+    extra = {"text": f"    text: {{zh: \"{written}\", en: x}}\n    value: 100\n",
+             "note": f"    note: {{zh: 说明, en: \"{written}\"}}\n"}.get(where, "")
+    config = project_with(tmp_path, zh_body=first, label=written if where == "label" else "国家", extra=extra)
     if where == "text":  # a figure with text has a value, not a mask
         metrics = tmp_path / "content/2021/metrics.yml"
         metrics.write_text(metrics.read_text(encoding="utf-8").replace('    mask: "**"\n', ""), encoding="utf-8")
@@ -242,7 +250,8 @@ def test_what_the_first_version_missed_is_found(tmp_path, where, written):
                       f"{SECOND}\n", encoding="utf-8")
     (tmp_path / "content/2021/02-second.en.md").write_text(
         f"---\ntitle: Part two\n{MASKED_SUMMARY if where == 'summary' and '*' in written else ''}\n---\n\nWe inspected firms in **, **, ** and ** online. When the ** crisis "
-        "broke out, we checked. We organised viewing for people from ** countries.\n", encoding="utf-8")
+        "broke out, we checked. We organised viewing for people from ** countries. We held the **** "
+        "consular protection event.\n", encoding="utf-8")
     if where == "title":
         section = tmp_path / "content/2021/01-first.zh.md"
         section.write_text(section.read_text(encoding="utf-8").replace("title: 第一部分", f"title: \"{written}\""),
@@ -261,3 +270,24 @@ def test_what_the_first_version_took_for_a_fill_is_none(tmp_path, summary):
     body = "推动，**外事工作取得进展。落实在*外籍人士防疫管理措施。组织在京外籍人士观赛。"
     config = project_with(tmp_path, zh_body=body, zh_front=f"summary: {summary}\n")
     assert fills(config) == (0, [])
+
+
+def test_one_fill_is_one_message_however_many_passages_it_fills(tmp_path):
+    body = "配合举办**冬奥会友城合作发展论坛。总结固化**冬奥会外国领导人接待工作。"
+    code, found = fills(project_with(tmp_path, zh_body=body, label="配合举办北京冬奥会友城合作发展论坛"))
+    assert code == 1 and len(found) == 1, found
+
+
+def test_english_digits_between_spaces_are_no_words_the_text_states():
+    """'the 2022 ' elsewhere in the text does not make 'the 2022 “Your Motherland…' no fill of
+    'the **** “Your Motherland…': spaces on both sides say nothing of what stands between."""
+    from generator.diagnostics import Diagnostics
+    from generator.maskfill import EditorialText, Text, check_mask_fills, passages_of
+
+    masked = Text("en", "such as the **** “Your Motherland Stands Behind You” drama", Path("a.md"), 1)
+    clear = [masked, Text("en", "in the 2022 report", Path("a.md"), 3)]
+    diagnostics = Diagnostics(Path("."))
+    check_mask_fills(passages_of([masked]), [EditorialText("x", "en", "such as the 2022 “Your Motherland Stands "
+                                                                       "Behind You”", Path("b.yml"), 1)],
+                     clear, diagnostics, public=True)
+    assert len(diagnostics.errors) == 1
