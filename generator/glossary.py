@@ -40,8 +40,10 @@ from .yamlfile import YamlError, parse_yaml
 AVOID = "avoid"
 WHITESPACE = re.compile(r"\s+")
 MASK_OR_SPACE = re.compile(r"[*＊\s]+")
+# One kind of quote and dash; no invisible character (a soft hyphen or zero-width space shows nothing).
 ONE_QUOTE_AND_DASH = str.maketrans({**dict.fromkeys("‘’‚‛′", "'"), **dict.fromkeys("“”„‟″", '"'),
-                                    **dict.fromkeys("‐‑‒–—―", "-")})
+                                    **dict.fromkeys("‐‑‒–—―", "-"),
+                                    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", None)})
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def _term(entry: object, document, index: int, languages: list[str], path: Path,
                               hint=f"write the term as the texts do: {original}: …")
         return None
     term = term.strip()
-    if not MASK_OR_SPACE.sub("", term):  # it would be found at every mask of every paragraph
+    if not any(char.isalnum() for char in MASK_OR_SPACE.sub("", term)):  # masks or punctuation: found everywhere
         diagnostics.error(path, "a term is words of the text, not a mask",
                           line=document.line_of(where + (original,))[0],
                           hint=f"write the words the term is made of: {original}: …")

@@ -359,3 +359,17 @@ def test_the_warning_names_exactly_the_paragraphs_that_lack_the_rendering(tmp_pa
     assert warning.startswith(f"content/2021/01-first.en.md:{missing[0]}: warning: '冬奥会' ")
     assert ("rendered two ways" in warning) == (len(missing) < with_term)
     assert re.findall(r"01-first\.en\.md:(\d+)", warning.split(": ", 2)[2]) == [str(n) for n in missing[:6]]
+
+
+def test_invisible_characters_in_a_rendering_are_nothing(tmp_path):
+    for english in ("We attended the Zhong\u00adguancun Forum.", "We attended the Zhongguancun\u200b Forum."):
+        config = project(tmp_path, ["参加中关村论坛。"], [english],
+                         glossary="terms:\n  - zh: 中关村论坛\n    en: Zhongguancun Forum\n")
+        assert term_warnings(config)[1] == [], english
+
+
+def test_a_term_of_punctuation_is_an_error(tmp_path):
+    config = project(tmp_path, ["办好冬奥会。"], ["We served the Olympic Winter Games."],
+                     glossary='terms:\n  - zh: "，"\n    en: ","\n')
+    code, out, err = run_cli("check", "--config", str(config))
+    assert code == 1 and "a term is words of the text, not a mask" in err
