@@ -71,7 +71,8 @@ ZH: dict[str, tuple[str, str, dict[str, str]]] = {
     "ReportMeta": ("`content/<报告文件夹>/report.yml`：报告信息", "`content/<报告文件夹>/report.yml`：一份年度报告。", {
         "title": "报告标题，每种语言各一个。",
         "year": "报告所涵盖的年份。",
-        "date": "本版的发布日期（YYYY-MM-DD），显示在报告的每个页面上。",
+        "date": "本网络版的发布日期（YYYY-MM-DD），作为“网络版发布”日期显示在报告的每个页面上。",
+        "official_date": "官方文本的日期（YYYY-MM-DD，如有）：与网络版发布日期分开显示，各自注明是什么日期。",
         "summary": "简短的摘要，每种语言各一个，显示在首页和报告页上。",
         "sections": "可选：按英文短名依次列出各部分；不写时，按文件名开头的编号排序。",
     }),

@@ -31,6 +31,7 @@ from . import markdown
 from .charts import Chart
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
+from .i18n import Translations
 from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page,
                     Site, page_key, relative_url)
 from .search import SEARCH_FOLDER, SearchError, SearchIndexing
@@ -371,7 +372,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
                    for other in site.languages if other != lang and other in page.alternates],
         "breadcrumbs": [{"href": url(key), "title": site.pages[key].title} for key in page.breadcrumbs],
         "report": report,
-        "report_date": _date(report.meta.date, locale) if report and report.meta.date else "",
+        "report_dates": _report_dates(report.meta, locale, lang, tr) if report else [],
         "sections": [],
         "report_list": [],
         "choices": [],
@@ -395,8 +396,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
     if page.kind == "home":
         context["report_list"] = [
             {"href": url(page_key(lang, r.id)), "title": r.meta.title[lang], "summary": r.meta.summary[lang],
-             "date": _date(r.meta.date, locale) if r.meta.date else "",
-             "date_iso": r.meta.date.isoformat() if r.meta.date else ""}
+             "dates": _report_dates(r.meta, locale, lang, tr)}
             for r in site.reports]
     if page.kind in ("root", "not_found"):
         context["choices"] = [
@@ -425,6 +425,12 @@ def _alternates(site: Site, page: Page) -> list[dict[str, str]]:
 def absolute_url(site: Site, path: str) -> str:
     base = site.project.config.base_url or ""
     return base.rstrip("/") + "/" + path
+
+
+def _report_dates(meta, locale: str, lang: str, tr: Translations) -> list[dict[str, str]]:
+    """A report's dates, each said for what it is: the web edition's, and the official text's."""
+    return [{"label": tr.get(key, lang), "iso": value.isoformat(), "text": _date(value, locale)}
+            for key, value in (("published", meta.date), ("official_date", meta.official_date)) if value]
 
 
 def _date(value: Any, locale: str) -> str:

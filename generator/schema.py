@@ -76,8 +76,12 @@ class ReportMeta(Schema):
     title: Localized = Field(description="The report's title in each language.")
     year: int = Field(ge=1900, le=2200, description="The year the report covers.")
     date: dt.date | None = Field(
-        default=None, description="Publication date of this edition (YYYY-MM-DD), shown on every report page.")
+        default=None, description="Publication date of this web edition (YYYY-MM-DD), shown on every report page "
+                                  "as the web edition's date.")
     summary: Localized = Field(description="A short summary in each language, shown on the home and report pages.")
+    official_date: dt.date | None = Field(
+        default=None, description="The date of the official text (YYYY-MM-DD), if it has one: shown beside the web "
+                                  "edition's date, each said for what it is.")
     sections: list[str] | None = Field(
         default=None,
         description="Optional explicit order of the sections by slug; without it the NN- prefix of the files orders them.")
