@@ -335,6 +335,8 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         return inline_html[(text, lang)]
 
     report = site.report(page.report_id) if page.report_id else None
+    if page.kind == "home" and len(site.reports) == 1:  # a site of one report opens on it
+        report = site.reports[0]
     locale = tr.get("locale", lang)
     context: dict[str, Any] = {
         "page": page,

@@ -64,7 +64,7 @@ def test_every_page_loads_without_errors_or_outside_requests(page, server, shipp
     outside = []
     page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
     for path in sorted(shipped_site.rglob("*.html")):
-        if path.parent == shipped_site:  # index.html redirects at once; 404.html is tested elsewhere
+        if path.name == "404.html":  # tested elsewhere
             continue
         page.goto(server + path.relative_to(shipped_site).as_posix())
         assert page.locator("h1").first.is_visible()
@@ -160,3 +160,28 @@ def test_charts_without_javascript_are_their_tables(browser, server):
     assert page.locator(".chart-table").is_visible()
     assert page.locator(".chart-summary").inner_text().startswith("境外快讯****")
     context.close()
+
+
+def test_the_root_page_offers_every_language_and_opens_only_a_remembered_choice(page, server):
+    """Issue 15, point 8: no blind refresh to one language; a choice made is remembered."""
+    page.goto(server + "index.html")
+    page.wait_for_timeout(500)
+    assert page.url == server + "index.html"  # a first visit stays on the chooser
+    assert page.locator("[data-language-choice] a").count() == 2
+    page.locator("[data-language-choice] a[hreflang='en']").click()
+    page.wait_for_load_state()
+    assert page.url == server + "en/index.html"
+    page.goto(server + "index.html")  # the choice is remembered: the root opens it at once
+    page.wait_for_url(server + "en/index.html")
+    page.locator(".language-switch a").click()  # a language switch is a choice too
+    page.wait_for_load_state()
+    page.goto(server + "index.html")
+    page.wait_for_url(server + "zh/index.html")
+    assert page.problems == []
+
+
+def test_a_site_of_one_report_opens_on_it(page, server):
+    page.goto(server + "en/index.html")
+    assert page.locator("h1").inner_text().startswith("Work Summary of the Foreign Affairs Office")
+    assert page.locator(".report .toc li").count() == 7  # its sections, not a list of one report
+    assert page.locator("p.meta").first.inner_text().startswith("Web edition published: ")

@@ -1,4 +1,28 @@
-// The site's one script. Pages work without it; with it, the language switch
+// The site's one script. Pages work without it.
+
+// The root page offers every language. A language the reader chose here or with a
+// language switch is remembered, and the root page then opens it at once; a first
+// visit is never sent to a language it did not choose.
+(function () {
+  "use strict";
+  var KEY = "nianbao-language";
+  try {
+    var chooser = document.querySelector("[data-language-choice]");
+    var remembered = localStorage.getItem(KEY);
+    if (chooser && remembered) {
+      var choices = chooser.querySelectorAll("a[hreflang]");
+      for (var i = 0; i < choices.length; i++) {
+        if (choices[i].getAttribute("hreflang") === remembered) { location.replace(choices[i].href); return; }
+      }
+    }
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("[data-language-choice] a[hreflang], .language-switch a[hreflang]");
+      if (link) localStorage.setItem(KEY, link.getAttribute("hreflang"));
+    });
+  } catch (e) { /* storage refused (private mode, file://): the choice is offered each time */ }
+})();
+
+// With it, the language switch
 // keeps the reader's place: paragraphs carry the same id (p1, p2 …) in every
 // language, so the link to the other language gets the id of the paragraph
 // at the top of the screen.
