@@ -106,9 +106,9 @@ def test_masks_are_visible_blocks_with_an_accessible_name(page, server):
 
 def test_site_opened_straight_from_disk(page, shipped_site):
     page.goto((shipped_site / "index.html").as_uri())
+    page.locator("[data-language-choice] a[hreflang='zh-CN']").click()  # the chooser works from disk
     page.wait_for_url("**/zh/index.html")
-    page.get_by_role("link", name="市政府外办2022年工作总结").click()
-    page.locator(".toc a").nth(2).click()
+    page.locator(".toc a").nth(2).click()  # the home page is the one report's
     assert page.url.endswith("/zh/2022/international-exchange-centre/index.html")
     # the stylesheet loaded from disk too
     assert page.locator(".site-header").evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
