@@ -28,8 +28,12 @@ PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 BACKGROUND = "#FFFFFF"
 # Plotly's "none" template, as plotly.py writes it: no theme of plotly.js's own.
 NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
+# A chart's text in its language's fonts, as the page's (site.css, :lang()): Chinese fonts first
+# for Chinese, Latin ones first for any other language.
 FONT = ('"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, -apple-system, '
         '"Segoe UI", Roboto, Arial, sans-serif')
+LATIN_FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, Arial, "PingFang SC", "Microsoft YaHei", '
+              '"Noto Sans CJK SC", sans-serif')
 
 
 @dataclass(frozen=True)
@@ -220,13 +224,14 @@ def _figure(chart_type: str, rows: list[ChartRow], title: str, unit: str, lang: 
             annotations.append({"text": t.get("not_drawn", lang, items=t.get("list_separator", lang).join(missing)),
                                 "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.15,
                                 "xanchor": "left"})
+    font = FONT if lang.startswith("zh") else LATIN_FONT
     layout = dict(
-        template=NO_TEMPLATE, font={"family": FONT, "size": 14, "color": "#1b1b1b"},
+        template=NO_TEMPLATE, font={"family": font, "size": 14, "color": "#1b1b1b"},
         paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND, autosize=True, height=380,
         margin={"l": 12, "r": 24, "t": 40, "b": 12, "pad": 4}, barmode="overlay", bargap=0.35,
         showlegend=len(traces) > 1 and chart_type in ("bar", "hbar"),
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, separators=t.get("number_separators", lang),
-        hoverlabel={"font": {"family": FONT, "size": 14}},
+        hoverlabel={"font": {"family": font, "size": 14}},
         uniformtext={"minsize": 12, "mode": "show"},
     )
     if annotations:

@@ -185,3 +185,20 @@ def test_a_site_of_one_report_opens_on_it(page, server):
     assert page.locator("h1").inner_text().startswith("Work Summary of the Foreign Affairs Office")
     assert page.locator(".report .toc li").count() == 7  # its sections, not a list of one report
     assert page.locator("p.meta").first.inner_text().startswith("Web edition published: ")
+
+
+def test_each_language_is_set_in_its_own_fonts_charts_included(page, server):
+    """Issue 15, point 10: :lang(zh) and :lang(en) stacks, so Chinese beside English (the side-by-
+    side view) is set in Chinese fonts and English in Latin ones; a chart's text likewise."""
+    page.goto(server + "en/2022/serving-national-diplomacy/bilingual.html")
+    first_fonts = page.evaluate("""() => {
+        const font = lang => [...document.querySelectorAll("main p")]
+            .find(p => p.closest("[lang]").getAttribute("lang").startsWith(lang));
+        return ["zh", "en"].map(lang => getComputedStyle(font(lang)).fontFamily.split(",")[0].trim().replace(/"/g, ""));
+    }""")
+    assert first_fonts == ["PingFang SC", "system-ui"]
+    for lang, font in (("zh", "PingFang SC"), ("en", "system-ui")):
+        page.goto(server + f"{lang}/2022/serving-national-diplomacy/index.html")
+        figure = page.locator("figure.chart script[type='application/json']").first.evaluate("e => JSON.parse(e.textContent)")
+        assert figure["layout"]["font"]["family"].split(",")[0].strip().strip('"') == font
+    assert page.problems == []
