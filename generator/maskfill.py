@@ -54,6 +54,12 @@ ANY_LENGTH = tuple(range(1, 9))  # what a mask of `masks: fixed` may hide, as fa
 # Marks that wrap or join words without changing them: left out of both texts.
 DECORATION = re.compile("[\"'“”‘’「」『』《》〈〉‐‑‒–—―-]")
 LITERAL, SOFT, OTHER_MASK = "literal", "soft", "mask"
+# How normalise reads a text: beyond ASCII and the Chinese blocks, character by character.
+UNCOMMON = re.compile("[^\x00-\x7f\u3001-\u3006\u3008-\u303f\u4e00-\u9fff\uff01-\uff9f]")
+HANGUL_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+SPACE = re.compile(r"\s")
+SPACES = re.compile(r"\s+")
+CJK_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}0-9])|(?<=[0-9]) (?=[{CJK}])")
 
 
 @dataclass(frozen=True)
@@ -249,16 +255,12 @@ def normalise(text: str) -> str:
     another or a digit (a line wrapped in the source is one line to a reader)."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    if UNCOMMON.search(text):  # beyond ASCII and the Chinese blocks: read character by character
+    if UNCOMMON.search(text):
         text = "".join(_as_plain(char) for char in text)
     text = DECORATION.sub("", text)
     if not SPACE.search(text):
         return text
     return CJK_SPACE.sub("", SPACES.sub(" ", text))
-
-
-UNCOMMON = re.compile("[^\x00-\x7f\u3001-\u3006\u3008-\u303f\u4e00-\u9fff\uff01-\uff9f]")
-HANGUL_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
 def _as_plain(char: str) -> str:
@@ -270,9 +272,6 @@ def _as_plain(char: str) -> str:
     if char == "〇":
         return "0"
     return str(unicodedata.decimal(char)) if char.isdecimal() and not char.isascii() else char
-SPACE = re.compile(r"\s")
-SPACES = re.compile(r"\s+")
-CJK_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}0-9])|(?<=[0-9]) (?=[{CJK}])")
 
 
 def passages_of(texts: list[Text], fixed: bool = False) -> list[Passage]:
