@@ -25,30 +25,48 @@ def read(path: Path) -> BeautifulSoup:
 
 
 def charts_of(page: Path) -> list[dict]:
-    """Each chart of a page: its figure JSON, table cells and CSV rows."""
+    """Each chart of a page: its figure JSON (and the narrow one, for a phone), table cells and CSV rows."""
     html = read(page)
     found = []
     for figure in html.select("figure.chart"):
-        data = json.loads(figure.find("script", type="application/json").string)
-        rows = [[cell.get_text() for cell in tr.find_all(["th", "td"])] for tr in figure.select("tbody tr")]
+        plot = figure.select_one(".chart-plot")
+        data = json.loads(figure.find("script", id=plot["data-figure"]).string)
+        narrow = json.loads(figure.find("script", id=plot["data-narrow-figure"]).string)
+        rows = [[visible_text(cell) for cell in tr.find_all(["th", "td"])] for tr in figure.select("tbody tr")]
         href = figure.select_one(".chart-download a")["href"]
         text = (page.parent / href).read_bytes().decode("utf-8-sig")
-        found.append({"figure": data, "table": rows, "csv": list(csv.reader(io.StringIO(text))),
-                      "summary": figure.select_one(".chart-summary").get_text(), "element": figure})
+        found.append({"figure": data, "narrow": narrow, "table": rows, "csv": list(csv.reader(io.StringIO(text))),
+                      "summary": visible_text(figure.select_one(".chart-summary")), "element": figure})
     return found
+
+
+def visible_text(element) -> str:
+    """An element's text as it shows, without the words only a screen reader reads (a mask's "4
+    characters withheld")."""
+    element = BeautifulSoup(str(element), "html.parser")
+    for hidden in element.select(".visually-hidden"):
+        hidden.decompose()
+    return element.get_text()
+
+
+def unwrapped(label: str) -> str:
+    """A label as written, without the line breaks that fit it under or beside its bar."""
+    return label.replace("<br>", "" if re.search(r"[\u4e00-\u9fff]", label) else " ")
 
 
 def bars(figure: dict) -> dict[str, dict]:
     """Category → what the bar traces draw for it (value, or base and span)."""
     drawn: dict[str, dict] = {}
     for trace in figure["data"]:
+        if trace["type"] != "bar":
+            continue
         horizontal = trace.get("orientation") == "h"
         categories = trace["y"] if horizontal else trace["x"]
         values = trace["x"] if horizontal else trace["y"]
         for index, category in enumerate(categories):
             if values[index] is None:
                 continue
-            entry = drawn.setdefault(category.replace("<br>", " "), {})
+            entry = drawn.setdefault(unwrapped(category), {})
             if "base" in trace:
                 entry.update(low=trace["base"][index], high=trace["base"][index] + values[index])
             else:
@@ -60,7 +78,7 @@ def test_table_csv_and_figure_agree_for_published_figures(three_years):
     [chart, line] = charts_of(three_years / "en/2022/visits/index.html")
     pie = chart["figure"]["data"][0]
     assert pie["type"] == "pie" and pie["hole"] == 0.5
-    assert pie["labels"] == ["from Asia", "from Europe", "from other regions"]
+    assert [unwrapped(label) for label in pie["labels"]] == ["from Asia", "from Europe", "from other regions"]
     assert pie["values"] == [80, 45, 25]
     assert chart["table"] == [["from Asia", "80"], ["from Europe", "45"], ["from other regions", "25"]]
     assert [row[:2] for row in chart["csv"][1:]] == [["from Asia", "80"], ["from Europe", "45"],
@@ -99,8 +117,8 @@ def assert_valid_plotly(figure: dict) -> None:
 
 
 def test_figures_are_valid_plotly_figures_that_validation_leaves_unchanged(shipped_site, three_years):
-    figures = [chart["figure"] for page in [*shipped_site.rglob("*.html"), *three_years.rglob("*.html")]
-               for chart in charts_of(page)]
+    figures = [chart[kind] for page in [*shipped_site.rglob("*.html"), *three_years.rglob("*.html")]
+               for chart in charts_of(page) for kind in ("figure", "narrow")]
     assert {trace["type"] for figure in figures for trace in figure["data"]} == {"bar", "scatter", "pie"}
     for figure in figures:
         assert_valid_plotly(figure)
@@ -108,30 +126,61 @@ def test_figures_are_valid_plotly_figures_that_validation_leaves_unchanged(shipp
 
 def test_masked_figures_are_ranges_never_zero(shipped_site):
     [chart] = charts_of(shipped_site / "en/2022/serving-national-diplomacy/index.html")
-    drawn = bars(chart["figure"])
-    assert drawn == {
-        "overseas news alerts": {"low": 1000, "high": 9999},
-        "alerts on major foreign-related emergencies": {"low": 1000, "high": 9999},
-        "security reminders": {"low": 100, "high": 999},
-    }
+    for figure in (chart["figure"], chart["narrow"]):
+        assert bars(figure) == {
+            "overseas news alerts": {"low": 1000, "high": 9999},
+            "alerts on major foreign-related emergencies": {"low": 1000, "high": 9999},
+            "security reminders": {"low": 100, "high": 999},
+        }
     assert chart["table"] == [["overseas news alerts", "****", "1,000 to 9,999"],
                               ["alerts on major foreign-related emergencies", "****", "1,000 to 9,999"],
                               ["security reminders", "***", "100 to 999"]]
     assert [row[1:] for row in chart["csv"][1:]] == [["****", "1000", "9999"], ["****", "1000", "9999"],
                                                      ["***", "100", "999"]]
-    withheld = [t for t in chart["figure"]["data"] if "base" in t]
-    assert withheld[0]["name"] == "Withheld (range)" and withheld[0]["marker"]["pattern"]["shape"] == "/"
     assert "withheld, 1,000 to 9,999" in chart["summary"]
     masks = chart["element"].select("td .mask")
-    assert [m["aria-label"] for m in masks] == ["4 characters withheld", "4 characters withheld",
-                                                "3 characters withheld"]
+    # the words a screen reader hears for each mask, however the mask is marked up
+    assert [m.get("aria-label") or m.select_one(".visually-hidden").get_text() for m in masks] == [
+        "4 characters withheld", "4 characters withheld", "3 characters withheld"]
+
+
+@pytest.mark.parametrize("page", ["en/2022/serving-national-diplomacy/index.html",
+                                  "zh/2022/governance-and-services/index.html"])
+def test_a_masked_figure_is_drawn_as_a_range_that_reads_as_no_value(shipped_site, page):
+    """Issue 15, point 3: a 1,000–9,999 range must not read as "nearly 10,000", nor two such ranges
+    as two equal figures: a pale band (no bar's solid colour) spanned by an interval mark with a cap
+    at each end, and a legend entry that says what it is, in the page's language."""
+    [chart] = charts_of(shipped_site / page)
+    lang = page[:2]
+    for figure in (chart["figure"], chart["narrow"]):
+        [band] = [t for t in figure["data"] if "base" in t]
+        horizontal = band["orientation"] == "h"
+        span = band["x"] if horizontal else band["y"]
+        interval = band["error_x" if horizontal else "error_y"]
+        # the mark runs from the top of the range down to its base, not from zero
+        assert interval["arrayminus"] == span and set(interval["array"]) == {0} and interval["width"] > 0
+        assert all(low >= 100 for low in band["base"])
+        assert band["marker"]["opacity"] < 0.3  # the band is pale: the mark, not a bar, carries it
+        assert contrast(interval["color"], BACKGROUND) >= 3
+        assert band["showlegend"] is False
+        [legend] = [t for t in figure["data"] if t.get("legendgroup") == band["legendgroup"] and t is not band]
+        assert legend["x"] == [None] and legend["line"]["color"] == interval["color"]  # draws nothing
+        name = unwrapped(legend["name"])
+        if lang == "en":
+            assert name == "Withheld: possible range not a value; equal ranges need not be equal values"
+        else:
+            assert name == "已隐去：可能的范围不是数值；范围相同不等于数值相同"
+        assert figure["layout"]["showlegend"] is True
+        assert figure["layout"]["legend"]["itemclick"] is False
+        hover = unwrapped(band["customdata"][0])
+        assert ("withheld, 1,000 to 9,999" if lang == "en" else "（已隐去，1,000至9,999）") in hover
 
 
 def test_chart_interface_is_in_the_page_language(shipped_site):
     [chart] = charts_of(shipped_site / "zh/2022/governance-and-services/index.html")
     figure = chart["figure"]
     assert figure["layout"]["xaxis"]["title"]["text"] == "人次"
-    assert {t["name"] for t in figure["data"]} >= {"已隐去（范围）"}
+    assert {t["name"] for t in figure["data"]} >= {"已隐去：可能的范围"}
     assert chart["element"].select_one(".chart-download a").get_text() == "下载数据（CSV）"
     assert chart["table"][0][2] == "1,000至9,999"
 
@@ -210,17 +259,42 @@ def test_metric_references_render_the_same_mask_in_both_languages(shipped_site):
 
 def test_plotly_is_served_from_the_site_and_only_on_chart_pages(shipped_site):
     plotly = list((shipped_site / "assets").glob("plotly.*.min.js"))
-    assert len(plotly) == 1 and plotly[0].stat().st_size > 1_000_000
-    with_charts = read(shipped_site / "zh/2022/serving-national-diplomacy/index.html").body
-    assert with_charts["data-plotly"] == f"../../../assets/{plotly[0].name}"
-    assert "data-plotly" not in read(shipped_site / "zh/2022/overview/index.html").body.attrs
+    assert len(plotly) == 1
+    with_charts = read(shipped_site / "zh/2022/serving-national-diplomacy/index.html")
+    assert with_charts.body["data-plotly"] == f"../../../assets/{plotly[0].name}"
+    without = read(shipped_site / "zh/2022/overview/index.html")
+    assert "data-plotly" not in without.body.attrs
     for path in shipped_site.rglob("*.html"):
         assert "plotly" not in " ".join(s.get("src", "") for s in read(path).find_all("script"))
+    # the charts' script, deferred, on pages with charts only
+    [charts_js] = [s for s in with_charts.find_all("script", src=True) if "/charts." in s["src"]]
+    assert charts_js.has_attr("defer") and (shipped_site / "zh/2022/serving-national-diplomacy" / charts_js["src"]).is_file()
+    assert not [s for s in without.find_all("script", src=True) if "/charts." in s["src"]]
+
+
+def test_plotly_is_the_vendored_basic_bundle_with_its_licence():
+    """Issue 15, point 3: plotly.js's basic partial bundle (bar, scatter, pie), not the 4.8 MB whole,
+    shipped in the package with its licence and where it came from; no npm needed to build."""
+    vendor = REPO / "generator/vendor/plotly"
+    bundle = (vendor / "plotly-basic.min.js").read_bytes()
+    assert len(bundle) <= 1_500_000
+    version = re.match(rb"/\*\*\n\* plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)\n", bundle).group(1).decode()
+    assert json.loads((vendor / "package.json").read_text())["version"] == version
+    assert "MIT License" in (vendor / "LICENSE").read_text()
+    readme = (vendor / "README.md").read_text()
+    assert f"| version | {version} " in readme and "npm pack plotly.js-basic-dist-min" in readme
+    import hashlib
+    assert hashlib.sha256(bundle).hexdigest() in readme
+    # the build copies it unchanged
+    from generator.render import plotly_asset
+    assert plotly_asset()[0].data == bundle
 
 
 def test_every_page_sets_a_strict_content_security_policy(shipped_site):
     for path in shipped_site.rglob("*.html"):
         policy = read(path).find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        if path.name == "404.html":  # it loads no file: its one inline stylesheet, allowed by its hash
+            policy = re.sub(r"style-src 'self' 'sha256-[A-Za-z0-9+/]+={0,2}';", "style-src 'self';", policy)
         assert "default-src 'self'" in policy and "style-src 'self';" in policy
         if path.parent.name == "search":  # Pagefind's WebAssembly, on the search page only
             assert "script-src 'self' 'wasm-unsafe-eval';" in policy
@@ -239,9 +313,39 @@ def test_nice_ticks():
 
 def test_axis_ticks_follow_the_language(shipped_site, three_years):
     [zh] = charts_of(shipped_site / "zh/2022/serving-national-diplomacy/index.html")
-    assert zh["figure"]["layout"]["yaxis"]["ticktext"][-1] == "1万"
+    assert zh["figure"]["layout"]["yaxis"]["ticktext"] == ["0", "2,000", "4,000", "6,000", "8,000", "10,000"]
     [en] = charts_of(shipped_site / "en/2022/serving-national-diplomacy/index.html")
     assert en["figure"]["layout"]["yaxis"]["ticktext"][-1] == "10,000"
+    visitors = next(c for c in charts_of(three_years / "zh/2020/figures/index.html") if "人次" in c["csv"][0][1])
+    assert visitors["figure"]["layout"]["yaxis"]["ticktext"] == ["0", "1万", "2万", "3万", "4万"]
+
+
+def test_each_value_axis_writes_its_numbers_in_one_style(shipped_site, three_years):
+    """Issue 15, point 3: never "1万" beside "8,000" on one axis: every tick's label in 万 (or 亿), or none."""
+    axes = [axis for page in [*shipped_site.rglob("*.html"), *three_years.rglob("*.html")]
+            for chart in charts_of(page) for kind in ("figure", "narrow")
+            for axis in (chart[kind]["layout"].get("xaxis"), chart[kind]["layout"].get("yaxis"))
+            if axis and axis.get("type") != "category"]
+    assert len(axes) > 20
+    for axis in axes:
+        labels = [label for label in axis["ticktext"] if label != "0"]
+        styles = {"亿" if label.endswith("亿") else "万" if label.endswith("万") else "digits" for label in labels}
+        assert len(styles) == 1, axis["ticktext"]
+        # and each label says the number its tick stands for
+        for value, label in zip(axis["tickvals"], axis["ticktext"]):
+            scale = {"万": 10_000, "亿": 100_000_000}.get(label[-1], 1)
+            assert float(label.rstrip("万亿").replace(",", "")) * scale == value
+
+
+def test_axis_tick_text_chooses_one_unit_for_the_whole_axis():
+    from generator.charts import axis_tick_text
+    from test_metrics import TRANSLATIONS
+
+    assert axis_tick_text([0, 5000, 10000, 15000], "zh", TRANSLATIONS) == ["0", "5,000", "10,000", "15,000"]
+    assert axis_tick_text([0, 20000, 40000], "zh", TRANSLATIONS) == ["0", "2万", "4万"]
+    assert axis_tick_text([0, 50_000_000, 100_000_000], "zh", TRANSLATIONS) == ["0", "5,000万", "10,000万"]
+    assert axis_tick_text([0, 200_000_000, 400_000_000], "zh", TRANSLATIONS) == ["0", "2亿", "4亿"]
+    assert axis_tick_text([0, 20000, 40000], "en", TRANSLATIONS) == ["0", "20,000", "40,000"]
 
 
 def test_a_masked_year_in_a_line_chart_is_a_range(tmp_path):
@@ -251,9 +355,10 @@ def test_a_masked_year_in_a_line_chart_is_a_range(tmp_path):
 
     history = {"x": [metric(year=2020, value=40), metric(year=2021, mask="**"), metric(year=2022, value=70)]}
     chart = build_chart(ChartSpec(type="line", across_years="x"), "chart-1", "en", {}, history, TRANSLATIONS)
-    known, withheld = chart.figure["data"]
+    known, withheld, legend = chart.figure["data"]
     assert known["x"] == ["2020", "2022"] and known["y"] == [40, 70]
-    assert withheld["x"] == ["2021", "2021"] and withheld["y"] == [10, 99]
+    assert bars(chart.figure) == {"2021": {"low": 10, "high": 99}}  # the range, not a point of the line
+    assert legend["x"] == [None] and chart.figure["layout"]["showlegend"] is True
     assert chart.table_rows == [["2020", "40", ""], ["2021", "**", "10 to 99"], ["2022", "70", ""]]
 
 
@@ -345,8 +450,8 @@ def test_figures_in_wan_and_yi_read_in_full_in_english_everywhere(project, tmp_p
     site = tmp_path / "site"
     for lang, text_column, cell_column, csv_column in (("zh", 2, 2, None), ("en", 3, 4, 4)):
         page = read(site / f"{lang}/2021/first/index.html")
-        prose = page.select_one(".prose p").get_text()
-        figures = read(site / f"{lang}/2021/figures/index.html").get_text()
+        prose = visible_text(page.select_one(".prose p"))
+        figures = visible_text(read(site / f"{lang}/2021/figures/index.html"))
         [found] = charts_of(site / f"{lang}/2021/first/index.html")
         for i, row in zip(ids, WAN_AND_YI):
             written = row[text_column]
