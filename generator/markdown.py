@@ -105,7 +105,8 @@ class ParsedMarkdown(_WithoutTokens):
     charts: list[ChartBlock] = field(default_factory=list)
     images_without_alt: list[tuple[str, int | None]] = field(default_factory=list)
     # Each paragraph or list item in order (the blocks the p1, p2 … ids pair): its line, how many
-    # masks and withheld spans it has, and the figures it quotes (which may be masked).
+    # masks and withheld spans it has, and the figures it quotes (which may be masked); a heading's
+    # are counted with the block after it (an item's lead sentence and its text).
     mask_blocks: list[tuple[int | None, int, list[str]]] = field(default_factory=list)
     withheld: list[WithheldSpan] = field(default_factory=list)  # the withheld spans, in order
     problems: list[Problem] = field(default_factory=list)
@@ -164,12 +165,15 @@ def parse(md: MarkdownIt, text: str) -> ParsedMarkdown:
 def render(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -> str:
     """HTML of the body. ``env`` carries from the caller: ``mask_label(n[, rest]) -> str``,
     ``resolve_link(href) -> str | None``, ``metric_html(id) -> str`` (the figure,
-    masks marked up) and ``chart_html(token) -> str``."""
+    masks marked up) and ``chart_html(token) -> str``. Its masks link to the note on withheld
+    content through ``NOTE_SLOT``, which ``place_mask_links`` fills for the page it lands on."""
+    env[MASK_LINKS] = True
     return md.renderer.render(parsed.tokens, md.options, env)
 
 
 def render_blocks(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -> list[str]:
-    """The body as its top-level blocks (a paragraph, a list, a table, a chart), each rendered alone."""
+    """The body as its top-level blocks (a paragraph, a list, a table, a chart), each rendered alone
+    (masks as ``render`` gives them)."""
     blocks: list[list[Token]] = []
     depth = 0
     for token in parsed.tokens:
@@ -177,6 +181,7 @@ def render_blocks(md: MarkdownIt, parsed: ParsedMarkdown, env: dict[str, Any]) -
             blocks.append([])
         blocks[-1].append(token)
         depth += token.nesting
+    env[MASK_LINKS] = True
     return [md.renderer.render(block, md.options, env) for block in blocks]
 
 
@@ -192,7 +197,8 @@ def block_fingerprints(parsed: ParsedMarkdown, text: str) -> list[str]:
 
 
 def render_inline(md: MarkdownIt, text: str, env: dict[str, Any]) -> str:
-    """One line of Markdown (a title, a summary) as inline HTML, masks included."""
+    """One line of Markdown (a title, a summary, a table cell) as inline HTML, masks included
+    (without links to the note: such a line is often shown inside a link)."""
     return md.renderInline(text, env)
 
 
@@ -244,13 +250,67 @@ def _mask_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_mask(self: RendererHTML, tokens: list[Token], idx: int, options: Any,
                  env: dict[str, Any]) -> str:
-    token = tokens[idx]
+    return _mask_html(tokens[idx], env, inside_link=env.get(INSIDE_LINK, False) or _inside_link(tokens, idx))
+
+
+# One markup for a mask wherever it shows (a body, a title, a summary, a table, a search result):
+# its asterisks, the visible text, hidden from assistive technology, and its words ("已隐去2字"),
+# hidden from sight. A sentence is then one run of text for a screen reader, masks read as words
+# (no image or other object inside it), and a reader who copies it copies the asterisks only
+# (site.css keeps the words out of a selection). The index of the search leaves the words out
+# (data-pagefind-ignore) and keeps the asterisks, so its excerpts show masks where they are.
+#
+# A body's masks lead to the note on withheld content, which says what every mask means:
+# - the first mask of a text is a link in the tab order, named by its words, so a keyboard or
+#   screen-reader user reaches the note where masks begin;
+# - every other mask's asterisks are a link for a pointer or a finger (with a tooltip), kept out
+#   of the tab order and of the accessibility tree: a paragraph of twenty masks adds no twenty
+#   tab stops, nor twenty links that interrupt the sentence, for the same explanation each time.
+# A mask inside a link (a title in the contents, a link of the text) and a line rendered alone
+# (titles, summaries, table cells: often shown inside links) link nowhere; each page's footer
+# links to the note as well.
+NOTE_SLOT = "\x00note\x00"  # the note's address, which depends on the page: NUL never comes from a text
+MASK_LINKS, MASK_LINKED, INSIDE_LINK = "nianbao_mask_links", "nianbao_mask_linked", "nianbao_inside_link"
+
+
+def _mask_html(token: Token, env: dict[str, Any], inside_link: bool = False) -> str:
     label_for: Callable[..., str] = env.get("mask_label") or (lambda n, rest="": f"{n} characters withheld{rest}")
     rest = token.meta.get("rest", "")
     label = escapeHtml(label_for(token.meta["length"], rest) if rest else label_for(token.meta["length"]))
-    # role="img" makes the accessible name (aria-label) valid on a span and read
-    # instead of the asterisks; the asterisks stay the visible, copyable text.
-    return f'<span class="mask" role="img" aria-label="{label}" data-pagefind-ignore>{token.content}</span>'
+    asterisks = escapeHtml(token.content)
+    words = f'<span class="visually-hidden" data-pagefind-ignore>{label}</span>'
+    if not env.get(MASK_LINKS) or inside_link:
+        return f'<span class="mask"><span aria-hidden="true">{asterisks}</span>{words}</span>'
+    if not env.get(MASK_LINKED):
+        env[MASK_LINKED] = True
+        return f'<a class="mask" href="{NOTE_SLOT}"><span aria-hidden="true">{asterisks}</span>{words}</a>'
+    return (f'<span class="mask"><a href="{NOTE_SLOT}" tabindex="-1" aria-hidden="true" title="{label}">'
+            f'{asterisks}</a>{words}</span>')
+
+
+FOCUSABLE_MASK = re.compile(f'<a class="mask" href="{NOTE_SLOT}">(.*?)</a>')
+POINTER_MASK = re.compile(f'<a href="{NOTE_SLOT}" tabindex="-1" aria-hidden="true" title="[^"]*">([^<]*)</a>')
+
+
+def place_mask_links(html: str, note_href: str) -> str:
+    """A page with its masks' links to the note at ``note_href`` (relative to the page); with no
+    note, the masks as they are where they link nowhere."""
+    if NOTE_SLOT not in html:
+        return html
+    if note_href:
+        return html.replace(NOTE_SLOT, escapeHtml(note_href))
+    html = FOCUSABLE_MASK.sub(r'<span class="mask">\1</span>', html)
+    return POINTER_MASK.sub(r'<span aria-hidden="true">\1</span>', html)
+
+
+def _inside_link(tokens: list[Token], idx: int) -> bool:
+    depth = 0
+    for token in tokens[:idx]:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+    return depth > 0
 
 
 # --- withheld spans ------------------------------------------------------
@@ -457,17 +517,27 @@ def _lead_text(inline: Token) -> str:
 def _collect(parsed: ParsedMarkdown) -> None:
     tokens = parsed.tokens
     items: list[Heading] = []
+    # A heading's masks and figures wait for the block after it, so that they are compared across
+    # languages (with that block's), a heading before the first paragraph's too.
+    heading: tuple[int | None, int, list[str]] | None = None
     for index, token in enumerate(tokens):
         if (token.type == "paragraph_open" and not token.hidden) or token.type == "list_item_open":
-            parsed.mask_blocks.append((token.map[0] + 1 if token.map else None, 0, []))
-        elif token.type == "inline" and parsed.mask_blocks:
-            line, count, quoted = parsed.mask_blocks[-1]
+            _, count, quoted = heading or (None, 0, [])
+            parsed.mask_blocks.append((token.map[0] + 1 if token.map else None, count, quoted))
+            heading = None
+        elif token.type == "heading_open":
+            heading = heading or (token.map[0] + 1 if token.map else None, 0, [])
+        elif token.type == "inline" and (heading or parsed.mask_blocks):
+            line, count, quoted = heading or parsed.mask_blocks[-1]
             for child in token.children or []:
                 if child.type == "mask" or (child.nesting >= 0 and is_withheld(child)):
                     count += 1
                 elif child.type == "substitution_inline":
                     quoted = [*quoted, child.content]
-            parsed.mask_blocks[-1] = (line, count, quoted)
+            if heading:
+                heading = (line, count, quoted)
+            else:
+                parsed.mask_blocks[-1] = (line, count, quoted)
         if token.type == "paragraph_open" and token.attrGet("id") and index + 1 < len(tokens):
             # Read from the parsed text, never the source: [锦江]{.withheld} is a mask here, and the
             # point of {.withheld} no sentence's end.
@@ -495,6 +565,8 @@ def _collect(parsed: ParsedMarkdown) -> None:
             parsed.metrics.append(MetricReference(token.content, line, token))
         elif token.type == "fence" and token.info.strip() == "chart":
             parsed.charts.append(ChartBlock(token.content, (token.map[0] if token.map else 0) + 2, token))
+    if heading and (heading[1] or heading[2]):  # a last heading, with no paragraph after it
+        parsed.mask_blocks.append(heading)
     if not parsed.headings and len(items) >= 2:
         # No headings: the numbered sub-items of a report section make its contents.
         parsed.headings = items
@@ -537,7 +609,13 @@ def _render_metric(self: RendererHTML, tokens: list[Token], idx: int, options: A
                    env: dict[str, Any]) -> str:
     token = tokens[idx]
     html_of = env.get("metric_html")
-    inner = html_of(token.content) if html_of else escapeHtml(token.content)
+    # The figure is rendered on its own: whether it stands inside a link of the text is said here.
+    outer = env.get(INSIDE_LINK, False)
+    env[INSIDE_LINK] = outer or _inside_link(tokens, idx)
+    try:
+        inner = html_of(token.content) if html_of else escapeHtml(token.content)
+    finally:
+        env[INSIDE_LINK] = outer
     seen: set[str] = env.setdefault("metrics_seen", set())
     # The first mention of a figure on a page is the place the figures page links to.
     anchor = "" if token.content in seen else f' id="fig-{escapeHtml(token.content)}"'

@@ -1,19 +1,21 @@
 """Markdown stage: fixture files of input and expected HTML, plus targeted cases."""
 
-import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from generator import markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 MD = markdown.create_parser()
 ENV = {"mask_label": lambda n: f"{n} withheld"}
+NOTE = "../withheld/index.html"  # the note on withheld content, as a page of the text would link it
 
 
 def render(text: str, env: dict | None = None) -> str:
-    return markdown.render(MD, markdown.parse(MD, text), env or ENV)
+    html = markdown.render(MD, markdown.parse(MD, text), dict(env or ENV))
+    return markdown.place_mask_links(html, NOTE)
 
 
 @pytest.mark.parametrize("source", sorted(FIXTURES.glob("*.md")), ids=lambda p: p.stem)
@@ -22,11 +24,51 @@ def test_fixture(source: Path):
     assert render(source.read_text(encoding="utf-8")) == expected
 
 
+def masks_of(html: str) -> list[tuple[str, str]]:
+    """Each mask as (its asterisks, hidden from assistive technology; its words, hidden from sight)."""
+    found = []
+    for mask in BeautifulSoup(html, "html.parser").select(".mask"):
+        [asterisks] = mask.select('[aria-hidden="true"]')
+        [words] = mask.select(".visually-hidden")
+        assert mask.get_text() == asterisks.get_text() + words.get_text()  # nothing else
+        found.append((asterisks.get_text(), words.get_text()))
+    return found
+
+
 def test_a_run_of_asterisks_is_one_mask_per_character():
     html = render("组织**个国家***名")
-    assert html.count('class="mask"') == 2
-    assert '<span class="mask" role="img" aria-label="2 withheld" data-pagefind-ignore>**</span>' in html
-    assert '<span class="mask" role="img" aria-label="3 withheld" data-pagefind-ignore>***</span>' in html
+    assert masks_of(html) == [("**", "2 withheld"), ("***", "3 withheld")]
+    assert "role=" not in html and "aria-label" not in html
+
+
+def test_a_mask_is_indexed_by_its_asterisks_not_its_words():
+    soup = BeautifulSoup(render("组织**个国家"), "html.parser")
+    assert [e.get_text() for e in soup.select("[data-pagefind-ignore]")] == ["2 withheld"]
+
+
+def test_the_first_mask_of_a_text_links_to_the_note_in_the_tab_order_the_others_for_a_pointer():
+    soup = BeautifulSoup(render("组织**个国家***名\n\n另一段*字"), "html.parser")
+    first, *others = soup.select(".mask")
+    assert first.name == "a" and first["href"] == NOTE and not first.has_attr("tabindex")
+    assert first.get_text() == "**2 withheld"  # the link is named by the mask's words
+    assert len(others) == 2
+    for mask in others:
+        [link] = mask.select("a")
+        assert (mask.name, link["href"], link["tabindex"], link["aria-hidden"]) == ("span", NOTE, "-1", "true")
+        assert link.get_text() == mask.select_one('[aria-hidden="true"]').get_text()
+
+
+def test_masks_link_nowhere_inside_a_link_in_a_line_or_without_a_note():
+    def links(html):
+        return [a.get("href") for a in BeautifulSoup(html, "html.parser").select("a")]
+
+    assert links(render("见[第**号文件](02-x.zh.md)")) == ["02-x.zh.md"]
+    assert links(markdown.render_inline(MD, "深化**务实合作", dict(ENV))) == []
+    without_note = markdown.place_mask_links(markdown.render(MD, markdown.parse(MD, "深化**务实***合作"), dict(ENV)), "")
+    assert links(without_note) == [] and "\x00" not in without_note
+    assert masks_of(without_note) == [("**", "2 withheld"), ("***", "3 withheld")]
+    assert without_note == markdown.place_mask_links(
+        markdown.render_inline(MD, "深化**务实***合作", dict(ENV)), "").join(['<p id="p1">', "</p>\n"])
 
 
 def test_asterisks_never_become_emphasis():
@@ -48,7 +90,7 @@ def test_escaped_asterisk_is_literal():
 
 def test_mask_label_comes_from_the_caller():
     html = render("**", {"mask_label": lambda n: f"已隐去{n}字"})
-    assert 'aria-label="已隐去2字"' in html
+    assert masks_of(html) == [("**", "已隐去2字")]
 
 
 @pytest.mark.parametrize("text, masks", [
@@ -67,8 +109,7 @@ def test_mask_label_comes_from_the_caller():
 ])
 def test_a_masked_figure_written_in_full_is_one_mask(text, masks):
     html = render(text, {"mask_label": lambda n, rest="": f"{n} digits withheld, followed by {rest}" if rest else f"{n}"})
-    found = re.findall(r'<span class="mask" role="img" aria-label="([^"]*)"[^>]*>([^<]*)</span>', html)
-    assert [(content, label) for label, content in found] == masks
+    assert masks_of(html) == masks
 
 
 def test_raw_html_is_text():

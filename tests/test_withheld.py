@@ -21,6 +21,14 @@ SECRET_TEXTS = ["锦江", "Jinjiang", "滨海", "Binhai", "欧阳明远", "Ouyan
 SECRET_NUMBERS = {4729: ["4729", "4,729", "4 729", "0.4729万"], 583000: ["583000", "583,000", "583 000", "58.3万"]}
 
 
+def visible_text(tag) -> str:
+    """The text a page shows of an element: a mask's words are for screen readers only."""
+    tag = BeautifulSoup(str(tag), "html.parser")
+    for hidden in tag.select(".visually-hidden"):
+        hidden.decompose()
+    return tag.get_text()
+
+
 def all_text(site: Path) -> dict[str, str]:
     """Every file of a site as a reader's tools could read it: as written, HTML-unescaped, JSON-decoded."""
     found = {}
@@ -65,15 +73,15 @@ def test_public_edition_contains_nothing_withheld(public):
 
 def test_public_edition_masks_like_the_official_text(public):
     page = BeautifulSoup((public / "zh/2023/exchanges/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert [p.get_text() for p in page.select(".prose > p")] == [
+    assert [visible_text(p) for p in page.select(".prose > p")] == [
         "全年接待来访团组168个，与**市签署协议****项。",
         "展览吸引******余人次参观，负责人****出席，深化对*地方交流。",
     ]
-    assert page.h1.get_text() == "一、与**的交流"
+    assert visible_text(page.h1) == "一、与**的交流"
     assert page.title.get_text().startswith("一、与**的交流")
     assert page.find("meta", attrs={"name": "description"})["content"] == "**与友城的交往。"
-    # a mask's accessible text says no more than the mask shows
-    assert [m["aria-label"] for m in page.select(".prose > p .mask")] == [
+    # a mask's words (read instead of its asterisks) say no more than the mask shows
+    assert [m.select_one(".visually-hidden").get_text() for m in page.select(".prose > p .mask")] == [
         "已隐去2字", "已隐去4字", "已隐去6字", "已隐去4字", "已隐去1字"]
     report = BeautifulSoup((public / "en/2023/index.html").read_text(encoding="utf-8"), "html.parser")
     assert report.h1.get_text() == "Work Summary 2023 of the ****** Foreign Affairs Office"
@@ -125,6 +133,27 @@ def test_withheld_note_is_linked_from_every_footer(public):
                                                           (public / "en/withheld/index.html").resolve()}
     note = (public / "en/withheld/index.html").read_text(encoding="utf-8")
     assert "withheld under the rules on government information disclosure" in note
+
+
+def test_masks_of_the_text_lead_to_the_note_from_every_page_that_shows_it(public):
+    # A text is rendered once for its own page, the full report and the side-by-side views: its
+    # masks' links are set for each page, one in the tab order per text, the others for a pointer.
+    pages = 0
+    for path in sorted(public.rglob("*.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        links = [a for a in page.select(".mask a[href], a.mask[href]")]
+        if path.parent.name == "withheld":
+            assert links == [], path  # the note's own masks link nowhere
+            continue
+        for link in links:
+            lang = path.relative_to(public).parts[0]  # the note in the page's language
+            assert (path.parent / link["href"]).resolve() == (public / lang / "withheld/index.html").resolve(), path
+        focusable = [a for a in links if a.get("tabindex") != "-1"]
+        texts = len(page.select(".prose")) if path.name != "bilingual.html" else 2
+        assert len(focusable) <= texts, path
+        assert all(a.get("aria-hidden") == "true" for a in links if a not in focusable), path
+        pages += bool(links)
+    assert pages >= 4
 
 
 def planted(tmp_path: Path, english: str) -> Path:
@@ -238,7 +267,8 @@ def test_fixed_masks_hide_lengths(tmp_path):
     site = project / "site"
     page = BeautifulSoup((site / "zh/2023/exchanges/index.html").read_text(encoding="utf-8"), "html.parser")
     masks = page.select(".prose .mask")
-    assert {m.get_text() for m in masks} == {"***"} and {m["aria-label"] for m in masks} == {"已隐去内容"}
+    assert {visible_text(m) for m in masks} == {"***"}
+    assert {m.select_one(".visually-hidden").get_text() for m in masks} == {"已隐去内容"}
     figure = json.loads(page.find("script", type="application/json").string)
     assert not [t for t in figure["data"] if "base" in t]  # no magnitude drawn
     for text in all_text(site).values():
@@ -277,6 +307,8 @@ def test_random_withheld_values_never_reach_the_public_build(tmp_path_factory, n
     for text in files.values():
         # A mask of whole 万 reads "** × 10,000" in English: the scale, not the figure.
         text = re.sub(r"× 10,000(?![0-9,])", "× 万", text)
+        # Digests (manifest.json, hashed file names) are no text: 48598 may stand in one by chance.
+        text = re.sub(r"\b(?=[0-9a-f]*[a-f])[0-9a-f]{10,}\b", "", text)
         for name in names:
             if len(name) >= 2:
                 assert name not in text
@@ -355,7 +387,7 @@ def test_every_spelling_of_a_span_is_masked_in_public_and_shown_in_internal(tmp_
     assert run_cli("build", "--config", str(config))[0] == 0
     page = BeautifulSoup((config.parent / "site/zh/2023/exchanges/index.html").read_text(encoding="utf-8"),
                          "html.parser")
-    assert page.select(".prose > p")[1].get_text() == f"展览吸引******余人次参观，负责人{shown}出席，深化对*地方交流。"
+    assert visible_text(page.select(".prose > p")[1]) == f"展览吸引******余人次参观，负责人{shown}出席，深化对*地方交流。"
     for text in all_text(config.parent / "site").values():
         assert "欧阳" not in text and "明远" not in text
     assert run_cli("build", "--edition", "internal", "--config", str(config))[0] == 0
@@ -379,7 +411,7 @@ def test_yaml_values_are_masked_as_the_yaml_parser_reads_them(tmp_path, summary)
     for name, text in all_text(config.parent / "site").items():
         assert "锦江" not in text and "锦 江" not in text and "Jinjiang" not in text, name
     home = BeautifulSoup((config.parent / "site/zh/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "2023年与**等城市的交流。" in home.get_text()
+    assert "2023年与**等城市的交流。" in visible_text(home)
     assert run_cli("build", "--edition", "internal", "--config", str(config))[0] == 0
     assert "锦" in (config.parent / "site-internal/zh/index.html").read_text(encoding="utf-8")
 
@@ -448,7 +480,7 @@ def test_a_pages_contents_shows_sub_items_as_read_never_their_source(tmp_path):
                                    "(3) 168 delegations, **** agreements"])):
         page = BeautifulSoup((config.parent / f"site/{lang}/2023/exchanges/index.html").read_text(encoding="utf-8"),
                              "html.parser")
-        contents = [link.get_text() for link in page.select(".page-toc a")
+        contents = [visible_text(link) for link in page.select(".page-toc a")
                     if link["href"].startswith("#p")]
         assert contents[-3:] == expected, contents
         assert not page.select("a[href^='#p'] [id^='fig-']")  # a figure's anchor only in the text
