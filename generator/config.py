@@ -70,7 +70,7 @@ def load_project(config_path: Path, diagnostics: Diagnostics, withholding: Any =
     before = len(diagnostics.errors)
     _check_languages(config, document, config_path, diagnostics)
     _check_folders(config, document, config_path, diagnostics)
-    for key in ("title", "organisation", "footer"):
+    for key in ("title", "short_title", "organisation", "footer"):
         check_localized(getattr(config, key), config.languages, document, (key,), config_path,
                         diagnostics)
     if len(diagnostics.errors) > before:

@@ -61,6 +61,8 @@ class ReportSource:
     order: list[str]  # slugs in reading order
     sections: dict[str, dict[str, SectionSource]] = field(default_factory=dict)  # slug → lang → text
     metrics: list[Metric] = field(default_factory=list)
+    # report.yml's line of each highlight's language and of each key figure, for the checks that need the figures
+    meta_lines: dict[tuple, int | None] = field(default_factory=dict)
 
 
 def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt, diagnostics: Diagnostics,
@@ -81,12 +83,13 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
     for report in reports:
         # What a report's figures were reported for depends on its texts and figures, and on
         # every report's figure ids (across-year charts): replayed while they are the same.
-        key = ("figures", withholding.key, report.id, repr(report.meta), every_id, tuple(project.languages), tuple(report.order),
+        key = ("figures", withholding.key, report.id, repr(report.meta), tuple(report.meta_lines.items()), every_id,
+               tuple(project.languages), tuple(report.order),
                tuple((t.path, t.file.source.text) for v in report.sections.values() for t in v.values()),
                metrics_texts[report.id], _unloaded(report.metrics))
         _replayed(key, cache or {}, valid, diagnostics, withholding,
                   lambda found, report=report: _check_figures(report, every_id, project.languages, found,
-                                                              withholding))
+                                                              withholding, md))
     if cache is not None:
         cache.clear()
         cache.update(valid)
@@ -96,7 +99,7 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
 def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, diagnostics: Diagnostics,
                      withholding: Withholding, cache: dict[tuple, object],
                      valid: dict[tuple, object]) -> ReportSource | None:
-    meta = _validate_meta(project, folder, diagnostics, withholding)
+    meta, meta_lines = _validate_meta(project, folder, diagnostics, withholding)
     texts = []
     for file in folder.sections:
         key = ("section", withholding.key, file.source.path, file.source.text)
@@ -132,7 +135,7 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
                             lambda found: load_metrics(folder.metrics, folder.id, meta.year, project.languages,
                                                        set(folder.section_paths) | folder.misnamed, found,
                                                        withholding.values))
-    return ReportSource(folder.id, folder.folder, meta, order, sections, metrics)
+    return ReportSource(folder.id, folder.folder, meta, order, sections, metrics, meta_lines)
 
 
 def _replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, withholding: Withholding,
@@ -152,23 +155,31 @@ def _replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, wi
 
 
 def _validate_meta(project: Project, folder: ReportFolder, diagnostics: Diagnostics,
-                   withholding: Withholding) -> ReportMeta | None:
+                   withholding: Withholding) -> tuple[ReportMeta | None, dict[tuple, int | None]]:
+    """report.yml, and the lines of its highlights and key figures (checked once the figures are read)."""
     if folder.meta is None:
-        return None
+        return None, {}
     path = folder.meta.path
     meta, document = parse_and_validate(ReportMeta, folder.meta.text, path, diagnostics, "report.yml",
                                         values=withholding.values)
     if meta is None or document is None:
-        return None
+        return None, {}
     before = len(diagnostics.errors)
     for key in ("title", "summary"):
         check_localized(getattr(meta, key), project.languages, document, (key,), path, diagnostics)
+    lines: dict[tuple, int | None] = {}
+    for index, highlight in enumerate(meta.highlights or []):
+        check_localized(highlight, project.languages, document, ("highlights", index), path, diagnostics)
+        lines.update({("highlights", index, lang): document.line_of(("highlights", index, lang))[0]
+                      for lang in highlight})
+    lines.update({("key_figures", index): document.line_of(("key_figures", index))[0]
+                  for index in range(len(meta.key_figures or []))})
     unwritten = [lang for lang, text in (meta.summary or {}).items() if text.lstrip().startswith(TO_BE_WRITTEN)]
     if unwritten:  # what nianbao new report leaves to fill in
         line, column = document.line_of(("summary", unwritten[0]))
         diagnostics.warning(path, f"the report's summary in {', '.join(unwritten)} is still the placeholder nianbao "
                             "new report wrote", line=line, column=column, hint="write the year's summary in its place")
-    return meta if len(diagnostics.errors) == before else None
+    return (meta if len(diagnostics.errors) == before else None), lines
 
 
 TO_BE_WRITTEN = ("（待写）", "(To be written)")
@@ -318,7 +329,7 @@ def _section_order(meta: ReportMeta | None, folder: ReportFolder,
 
 
 def _check_figures(report: ReportSource, every_id: frozenset[str], languages: list[str],
-                   diagnostics: Diagnostics, withholding: Withholding) -> None:
+                   diagnostics: Diagnostics, withholding: Withholding, md: MarkdownIt) -> None:
     """Every ``{{ id }}`` names a metric of its report; every chart block is valid and drawable."""
     metrics = {m.id: m for m in report.metrics}
     for versions in report.sections.values():
@@ -353,7 +364,37 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
         _check_charts_agree(versions, languages, diagnostics)
         if not broken:  # a broken reference hides figures (and their masks): its own error says it all
             _check_mask_pairs(versions, metrics, languages, diagnostics, withholding)
+    _check_report_figures(report, metrics, md, diagnostics)
     _check_field_masks(report, languages, diagnostics, withholding)
+
+
+def _check_report_figures(report: ReportSource, metrics: dict[str, Metric], md: MarkdownIt,
+                          diagnostics: Diagnostics) -> None:
+    """The figures report.yml names: its key figures, and those its highlights quote as {{ id }};
+    and what a highlight, a line apart from the text, cannot hold: a link, a figure's slipped braces."""
+    path = report.folder / "report.yml"
+    named = [(metric_id, report.meta_lines.get(("key_figures", index)))
+             for index, metric_id in enumerate(report.meta.key_figures or [])]
+    seen: set[str] = set()
+    for metric_id, line in named:
+        if metric_id in seen:
+            diagnostics.error(path, f"the key figure '{metric_id}' is listed twice", line=line,
+                              hint="list each figure once")
+        seen.add(metric_id)
+    for index, highlight in enumerate(report.meta.highlights or []):
+        for lang, text in highlight.items():
+            line = report.meta_lines.get(("highlights", index, lang))
+            tokens = [child for token in md.parseInline(text) for child in token.children or []]
+            named += [(child.content, line) for child in tokens if child.type == "substitution_inline"]
+            if any(child.type in ("link_open", "image") for child in tokens):
+                diagnostics.error(path, "a highlight cannot hold a link or an image", line=line,
+                                  hint="write the link in the section's text")
+            _check_line_braces(text, path, line, metrics, diagnostics)
+    for metric_id, line in named:
+        if metric_id not in metrics and not _may_define(report.metrics, metric_id):
+            diagnostics.error(path, f"the figure '{{{{ {metric_id} }}}}' is not defined in {report.id}/{METRICS_FILE}",
+                              line=line, hint=_did_you_mean(metric_id, metrics) or
+                              f"add it to content/{report.id}/{METRICS_FILE}")
 
 
 # Where a translation has fewer masks than its original, it may state in clear what the original
@@ -418,6 +459,11 @@ def _check_field_masks(report: ReportSource, languages: list[str], diagnostics: 
         original = next((lang for lang in languages if lang in texts), None)
         if original is not None:
             _compare_masks(what, texts, {lang: (path, line) for lang in texts}, original, diagnostics, withholding)
+    for index, highlight in enumerate(report.meta.highlights or []):  # each language on a line of its own
+        original = next((lang for lang in languages if lang in highlight), None)
+        if original is not None:
+            places = {lang: (meta_path, report.meta_lines.get(("highlights", index, lang))) for lang in highlight}
+            _compare_masks(f"the report's highlight {index + 1}", highlight, places, original, diagnostics, withholding)
 
 
 def _compare_masks(what: str, texts: dict[str, str], places: dict[str, tuple[Path, int | None]],
@@ -486,15 +532,21 @@ BRACED_ID = re.compile(r"[{｛]\s*[{｛]?\s*([a-z0-9][a-z0-9-]*)\s*[}｝]\s*[}�
 
 
 def _check_braces(text: SectionSource, metrics: dict[str, Metric], diagnostics: Diagnostics) -> None:
-    """A figure written with the wrong braces would be published as written, braces and id."""
     for number, line in enumerate(text.file.source.as_written.splitlines(), start=1):
-        for match in BRACED_ID.finditer(line):
-            written = match.group(0)
-            if match.group(1) in metrics and not (written.startswith("{{") and written.endswith("}}")):
-                diagnostics.error(text.path, f"the figure '{match.group(1)}' is written as '{written}': it would "
-                                  "be published as written", line=number, column=match.start() + 1,
-                                  hint=f"write it as {{{{ {match.group(1)} }}}}, with two half-width braces on "
-                                       "each side")
+        _check_line_braces(line, text.path, number, metrics, diagnostics, columns=True)
+
+
+def _check_line_braces(line: str, path: Path, number: int | None, metrics: dict[str, Metric],
+                       diagnostics: Diagnostics, columns: bool = False) -> None:
+    """A figure written with the wrong braces would be published as written, braces and id.
+    ``columns``: ``line`` is the file's line as written (not a YAML value), so columns are its."""
+    for match in BRACED_ID.finditer(line):
+        written = match.group(0)
+        if match.group(1) in metrics and not (written.startswith("{{") and written.endswith("}}")):
+            diagnostics.error(path, f"the figure '{match.group(1)}' is written as '{written}': it would "
+                              "be published as written", line=number, column=match.start() + 1 if columns else None,
+                              hint=f"write it as {{{{ {match.group(1)} }}}}, with two half-width braces on "
+                                   "each side")
 
 
 def _check_charts_agree(versions: dict[str, SectionSource], languages: list[str], diagnostics: Diagnostics) -> None:

@@ -150,12 +150,9 @@ def _vendored(theme: str, plotly_path: str) -> dict[int, list[bytes]]:
 def vendored_sources() -> dict[int, list[bytes]]:
     from .config import theme_dir
 
-    try:
-        import plotly
+    from .vendor import PLOTLY_JS
 
-        plotly_path = str(Path(plotly.__file__).parent / "package_data" / "plotly.min.js")
-    except ImportError:  # pragma: no cover - plotly is a dependency
-        plotly_path = ""
+    plotly_path = str(PLOTLY_JS)
     theme = theme_dir()
     assets = theme / "assets"
     stamp = max((p.stat().st_mtime_ns for p in assets.rglob("*")), default=0) if assets.is_dir() else 0
@@ -421,6 +418,17 @@ INLINE_TAG = re.compile(r"</?(?:%s)(?:\s[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']
                         % "|".join(sorted(INLINE, key=len, reverse=True)), re.I)
 
 
+DATA_BASE64 = re.compile(r"data:[^,]*;base64,", re.I)
+
+
+def _base64_text(payload: str) -> str:
+    """A data: address's content; its letters as they are if they decode to no text."""
+    try:
+        return base64.b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return payload
+
+
 def _read_markup(text: FileText, raw: str, how: str) -> None:
     """The page's text as a browser shows it (inline elements joined, others a line break); then
     its attribute values, comments and scripts, each apart, so that none joins the text."""
@@ -433,8 +441,14 @@ def _read_markup(text: FileText, raw: str, how: str) -> None:
         key = key.lower()
         if not value or key.startswith("xmlns"):  # a namespace's name (…/1999/xhtml) is no content
             continue
-        (layout if key in LAYOUT_ATTRIBUTES else values).append(value)
-        if key in URL_ATTRIBUTES and "+" in value:
+        # A Content-Security-Policy's hashes (sha256-…) and a data: address's base64 letters are no
+        # figures, like a layout attribute's numbers; what the base64 says is read in full.
+        policy = key == "content" and "default-src" in value
+        embedded = DATA_BASE64.match(value)
+        (layout if key in LAYOUT_ATTRIBUTES or policy or embedded else values).append(value)
+        if embedded:
+            values.append(_base64_text(value[embedded.end():]))
+        elif key in URL_ATTRIBUTES and "+" in value and not policy:
             values.append(urllib.parse.unquote_plus(html.unescape(value)))
     _add_text(text, "\n".join(values), 0, how, "\n")
     _add_text(text, "\n".join(layout), 0, how, "\n", numbers=False)
@@ -449,7 +463,9 @@ def _read_markup(text: FileText, raw: str, how: str) -> None:
             if kind and "json" in kind.group(1).lower():
                 _read_json(text, body, match.start(3), how)
             else:
-                _read_code(text, body, how, match.start(3))
+                # A stylesheet's numbers are lengths and colours, like a layout attribute's (the 404
+                # page carries the theme's inline); its words and strings are read all the same.
+                _read_code(text, body, how, match.start(3), numbers=match.group(1).lower() != "style")
 
 
 def _add_text(text: FileText, value: str, raw: int, how: str, join: str, numbers: bool = True) -> None:
@@ -463,11 +479,11 @@ def _add_text(text: FileText, value: str, raw: int, how: str, join: str, numbers
         _read_decoded(text, value, raw, how, numbers)
 
 
-def _read_code(text: FileText, raw: str, how: str, offset: int = 0) -> None:
-    text.add(raw, offset, how)
-    _read_decoded(text, raw, offset, how)
+def _read_code(text: FileText, raw: str, how: str, offset: int = 0, numbers: bool = True) -> None:
+    text.add(raw, offset, how, numbers)
+    _read_decoded(text, raw, offset, how, numbers)
     if "\\" in raw and CSS_ESCAPE.search(raw):
-        text.add(CSS_ESCAPE.sub(lambda m: _chr(int(m.group(1), 16)), raw), offset, "after decoding CSS escapes")
+        text.add(CSS_ESCAPE.sub(lambda m: _chr(int(m.group(1), 16)), raw), offset, "after decoding CSS escapes", numbers)
 
 
 def _chr(code: int) -> str:

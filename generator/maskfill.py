@@ -42,6 +42,8 @@ from .diagnostics import Diagnostics
 from .i18n import Translations
 from .metrics import display
 
+FIGURE_SLOT = re.compile(r"\{\{\s*([a-z0-9][a-z0-9-]*)\s*\}\}")  # a {{ id }} of a highlight
+
 MASK = re.compile(r"\*+")
 MIN_CONTEXT = 4  # characters around a mask, on both sides together, that must be the same
 WINDOW = 8  # characters (or masks) on each side of a mask that are compared at most
@@ -137,7 +139,7 @@ def _check_report(report: ReportSource, translations: Translations, md: Markdown
     texts = [text for slug in report.order for text in section_texts(report, slug, translations)]
     # What the text states in clear is its own words: not a figure's words, which editors write.
     clear = [text for slug in report.order for text in section_texts(report, slug, None)]
-    editorial = [*editorial_texts(report), *site_texts]
+    editorial = [*editorial_texts(report, translations), *site_texts]
     check_mask_fills(passages_of(texts, translations.fixed_masks), editorial, clear, diagnostics, public, md)
 
 
@@ -160,9 +162,9 @@ def section_texts(report: ReportSource, slug: str, translations: Translations | 
             for lang, source in report.sections[slug].items() for line, text in source.parsed.texts]
 
 
-def editorial_texts(report: ReportSource) -> list[EditorialText]:
-    """What editors write besides the official text: titles and summaries, what describes a
-    figure, a chart's title and caption, an image's alternative text and title."""
+def editorial_texts(report: ReportSource, translations: Translations) -> list[EditorialText]:
+    """What editors write besides the official text: titles, summaries and highlights, what
+    describes a figure, a chart's title and caption, an image's alternative text and title."""
     found: list[EditorialText] = []
 
     def add(what: str, texts: dict[str, str] | None, path: Path, line: int | None) -> None:
@@ -172,6 +174,14 @@ def editorial_texts(report: ReportSource) -> list[EditorialText]:
     meta_path = report.folder / "report.yml"
     add("the report's title", report.meta.title, meta_path, None)
     add("the report's summary", report.meta.summary, meta_path, None)
+    metrics = {metric.id: metric for metric in report.metrics}
+    for index, highlight in enumerate(report.meta.highlights or []):
+        for lang, text in highlight.items():
+            # Its figures as the page states them: a masked one is a mask, which fills nothing.
+            shown = FIGURE_SLOT.sub(lambda m, lang=lang: display(metrics[m.group(1)], lang, translations)
+                                    if m.group(1) in metrics else "", text)
+            add(f"the report's highlight {index + 1}", {lang: shown}, meta_path,
+                report.meta_lines.get(("highlights", index, lang)))
     for metric in report.metrics:
         for key in ("label", "unit", "note", "text"):
             add(f"the {key} of the figure '{metric.id}'", getattr(metric, key), metric.source, metric.line)
@@ -191,7 +201,7 @@ def editorial_texts(report: ReportSource) -> list[EditorialText]:
 def site_texts(config, path: Path) -> list[EditorialText]:
     """The site's own words, on every page: its title, organisation, contact, footer and note."""
     found = []
-    for key in ("title", "organisation", "contact", "footer", "withheld_note"):
+    for key in ("title", "short_title", "organisation", "contact", "footer", "withheld_note"):
         for lang, text in (getattr(config, key, None) or {}).items():
             found.append(EditorialText(f"the site's {key}", lang, text, path, None))
     return found

@@ -242,6 +242,22 @@ def display(metric: Metric, lang: str, translations: Translations) -> str:
     return pattern.format(number=number, scale=scale_text)
 
 
+def range_text(metric: Metric, lang: str, translations: Translations) -> str:
+    """The range a masked figure's mask implies, in words ("100至999", "100 to 999"); "" for
+    a figure whose mask tells no magnitude, or which is not masked."""
+    magnitude = metric.magnitude()
+    if magnitude is None:
+        return ""
+    low, high = (plain_value_of(bound, lang, translations) for bound in magnitude)
+    return translations.get("withheld_range", lang, low=low, high=high)
+
+
+def plain_value_of(value: int | float, lang: str, translations: Translations) -> str:
+    """A number in the language's convention, scale word included: "1万", "10,000"."""
+    number, scale = format_number(value, lang, translations)
+    return number + (translations.get(f"scale_{scale}", lang) if scale else "")
+
+
 def plain_value(metric: Metric, lang: str, translations: Translations) -> str:
     """The figure without qualifier (a table cell, a CSV's): ``1.2万``, ``12,000``, ``***``, ``*,**0,000``."""
     if metric.pending:

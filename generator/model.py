@@ -54,6 +54,10 @@ class Report:
     meta: ReportMeta
     sections: list[Section]
     metrics: list[Metric]
+    highlights: dict[str, list[str]] = field(default_factory=dict)  # lang → each highlight's HTML
+    key_figures: list[Metric] = field(default_factory=list)
+    # lang → figure id → the key of the section page that states it first (its #fig-id is there)
+    figure_places: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class BodyPart:
 
 
 CHART_PLACEHOLDER = "<!--nianbao-chart:{id}-->"
+CHART_BLOCK = re.compile(r"<!--nianbao-chart:[^>]*-->")  # a block that is a chart alone
+FIGURE_ANCHOR = re.compile(r'\sid="fig-([a-z0-9][a-z0-9-]*)"')  # where the text states a figure first
 WITHHELD_NOTE_SLUG = "withheld"  # zh/withheld/: why parts of the reports are withheld
 SEARCH_SLUG = "search"  # zh/search/: the search page
 FULL_REPORT = "full"  # zh/2022/full.html: the whole report on one page
@@ -194,6 +200,8 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     across_years = {key: chart for key, chart in cache.charts.items() if key[0] == context}
     figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md, context, across_years)
                   for s in sources}
+    for report in reports:
+        _add_highlights(report, figures_of[report.id], languages)
     bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics, cache.texts, context)
     bodies.keep_texts(set(kept))
     made: dict[str, _ReportPages] = {}  # by report id: the reports whose pages this build made
@@ -219,6 +227,10 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     for page in pages.values():
         if page.pending_from:
             page.title_html = pages[page.pending_from].title_html
+        elif page.kind == "section":
+            places = next(r for r in reports if r.id == page.report_id).figure_places.setdefault(page.lang, {})
+            for metric_id in FIGURE_ANCHOR.findall(page.body_html):
+                places.setdefault(metric_id, page.key)
     for report, source in zip(reports, sources):
         if source.id in kept:
             continue
@@ -244,7 +256,9 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
                  [(text.path, text.front.title, text.front.summary)
                   for versions in source.sections.values() for text in versions.values()])
                 for source in sources]
-    site_digest = hashlib.sha256(repr((context, outlines, config)).encode()).hexdigest()
+    # (the report pages' key-figure cards lead to where the texts state their figures)
+    places = [report.figure_places for report in reports]
+    site_digest = hashlib.sha256(repr((context, outlines, config, places)).encode()).hexdigest()
     return Site(project, translations, reports, pages, edition, site_digest)
 
 
@@ -322,6 +336,17 @@ def _site_pages(kind: str, slug: str, title: str, description: str, languages: l
             for lang in languages}
 
 
+def _add_highlights(report: Report, figures: "_Figures", languages: list[str]) -> None:
+    """What the report page opens with: the highlights, rendered once, and the key figures."""
+    for lang in languages:
+        env = figures.inline_env(lang)
+        env["metrics_seen"] = set(figures.metrics)  # a figure's place in the text is in its section, not here
+        report.highlights[lang] = [markdown.render_inline(figures.md, highlight[lang], env)
+                                   for highlight in report.meta.highlights or [] if lang in highlight]
+    report.key_figures.extend(figures.metrics[metric_id] for metric_id in report.meta.key_figures or []
+                              if metric_id in figures.metrics)
+
+
 def _report(source: ReportSource) -> Report:
     sections = []
     for slug in source.order:
@@ -364,6 +389,13 @@ class _Figures:
         """A figure as plain text (in a page's contents); "" for one the report does not define."""
         metric = self.metrics.get(metric_id)
         return display(metric, lang, self.translations) if metric else ""
+
+    def inline_env(self, lang: str) -> dict:
+        """What a line of text outside a section (a highlight) needs to render its masks and figures."""
+        env: dict = {"mask_label": lambda n, rest="": self.translations.mask_label(lang, n, rest),
+                     "foreign_words": markdown.foreign_words(lang, self.translations.html_langs())}
+        env["metric_html"] = lambda metric_id: self.metric_html(metric_id, lang, env)
+        return env
 
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
         metric = self.metrics[metric_id]
@@ -523,6 +555,20 @@ def prefix_ids(html: str, prefix: str) -> str:
     return html
 
 
+HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+
+
+def raise_headings(blocks: list[str]) -> list[str]:
+    """A text's headings right under the page's h1 (the side-by-side view has no contents box, whose
+    h2 they follow on a section's page): the highest made an h2, the others raised as much, so that
+    the outline skips no level (an item's ``###`` is an h3 on its section's page, an h2 here)."""
+    levels = [int(level) for block in blocks for _, level in HEADING_TAG.findall(block)]
+    shift = min(levels, default=2) - 2
+    if shift <= 0:
+        return blocks
+    return [HEADING_TAG.sub(lambda match: f"<{match[1]}h{int(match[2]) - shift}", block) for block in blocks]
+
+
 def _link_target(href: str, source: Path, by_source: dict[str, str]) -> str | None:
     """The page key a Markdown link names, "" for links that are not to a section, None if broken."""
     path, _, _fragment = href.partition("#")
@@ -532,15 +578,24 @@ def _link_target(href: str, source: Path, by_source: dict[str, str]) -> str | No
     return by_source.get(os.path.normpath(source.parent / path))
 
 
+def figure_href(page: Page, metric_id: str, places: dict[str, str], pages: dict[str, Page], fallback: str) -> str:
+    """A link from ``page`` to where the text first states a figure; to ``fallback``'s page where no
+    text of the language states it."""
+    if metric_id in places:
+        return relative_url(page.output, pages[places[metric_id]].output) + f"#fig-{metric_id}"
+    return relative_url(page.output, pages[fallback].output)
+
+
 def _fill_figures_page(page: Page, report: Report, source: ReportSource, pages: dict[str, Page],
                        figures: _Figures) -> None:
     """Every metric of the report by section, linked to where the text states it, and the charts."""
     lang = page.lang
+    places = report.figure_places.get(lang, {})
     for section in report.sections:
         section_key = page_key(lang, report.id, section.slug)
         rows = [FigureRow(metric, metric.label[lang], display(metric, lang, figures.translations),
-                          metric.note[lang] if metric.note else "",
-                          relative_url(page.output, pages[section_key].output) + f"#fig-{metric.id}")
+                          metric.note[lang] if metric.note else "", figure_href(page, metric.id, places, pages,
+                                                                                section_key))
                 for metric in report.metrics if metric.section == section.slug]
         if rows:
             group = FigureGroup(pages[section_key].title, relative_url(page.output, pages[section_key].output), rows)
@@ -585,9 +640,13 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
                 alternates={o: page_key(o, report.id, section.slug, BILINGUAL) for o in languages},
                 report_id=report.id, section_slug=section.slug, breadcrumbs=[home, report_key, section_key])
             columns = [(translations.get("html_lang", other),
-                        bodies.place(view, versions[other], report.id, f"{other}-"))
+                        raise_headings(bodies.place(view, versions[other], report.id, f"{other}-")))
                        for other in languages]
+            # The view is for reading the texts side by side: their charts stay on the section's page.
+            view.charts.clear()
             for index in range(max(len(blocks) for _, blocks in columns)):
-                view.pairs.append([BodyPart(code, blocks[index] if index < len(blocks) else "")
-                                   for code, blocks in columns])
+                cells = [blocks[index] if index < len(blocks) else "" for _, blocks in columns]
+                if all(CHART_BLOCK.fullmatch(cell.strip()) for cell in cells):
+                    continue
+                view.pairs.append([BodyPart(code, cell) for (code, _), cell in zip(columns, cells)])
             view.title_html = pages[section_key].title_html

@@ -179,8 +179,10 @@ def _report_yml(source: ReportFolder, year: int, years: dict[str, str], diagnost
     year_node = yamledit.value_of(root, "year")
     if isinstance(year_node, yaml.ScalarNode):
         edits.append(yamledit.replace_scalar(text, year_node, str(year)))
-    if yamledit.pair_of(root, "official_date") is not None:  # last year's official text's, not this one's
-        edits += yamledit.remove_keys(text, root, {"official_date"})
+    # Last year's official text's date and results, not this one's (its key figures are the same ids).
+    last_years = {key for key in ("official_date", "highlights") if yamledit.pair_of(root, key) is not None}
+    if last_years:
+        edits += yamledit.remove_keys(text, root, last_years)
     date = yamledit.pair_of(root, "date")
     if date is not None and root.flow_style:
         edits += yamledit.remove_keys(text, root, {"date"})

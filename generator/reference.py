@@ -26,6 +26,7 @@ FILES: list[tuple[str, type[BaseModel]]] = [
 ]
 
 TYPE_NAMES = {"dict[str, str]": "text per language `{zh: …, en: …}`", "list[str]": "list of texts",
+              "list[dict[str, str]]": "list of texts per language `- {zh: …, en: …}`",
               "str": "text", "int": "whole number", "date": "date `YYYY-MM-DD`", "int | float": "number", "bool": "true or false"}
 
 # Corrections of descriptions in schema.py (owned elsewhere) until it says the same:
@@ -46,10 +47,13 @@ ZH_INTRO = [
     "文件中出现未列在这里的键会报错（并提示应为哪个键），每个值都按这里给出的类型检查。"
     "`<报告文件夹>` 指 `content/` 中一份报告的文件夹，通常以年份命名，如 `2022`。", ""]
 ZH_TYPE_NAMES = {"dict[str, str]": "各语言的文字 `{zh: …, en: …}`", "list[str]": "文字列表", "str": "文字",
+                 "list[dict[str, str]]": "各语言文字的列表 `- {zh: …, en: …}`",
                  "int": "整数", "date": "日期 `YYYY-MM-DD`", "int | float": "数字", "bool": "true 或 false"}
 ZH: dict[str, tuple[str, str, dict[str, str]]] = {
     "SiteConfig": ("`site_config.yml`：网站配置", "`site_config.yml`：整个网站的设置。", {
         "title": "网站名称，每种语言各一个，显示在每个页面的页头。",
+        "short_title": "网站简称，每种语言各一个：在手机上代替网站名称显示在页头，使页头只占一行（如“外办年报”）。"
+                       "不写时，各处都显示网站名称。",
         "languages": "网站的语言代码；排在第一位的是默认语言。",
         "base_url": "网站的正式网址（如 https://example.gov.cn/report/）。可以不填：填写后，页面带有规范链接（canonical），"
                     "网站地图使用完整网址；无论填写与否，页面之间的链接都是相对链接。",
@@ -74,6 +78,10 @@ ZH: dict[str, tuple[str, str, dict[str, str]]] = {
         "date": "本网络版的发布日期（YYYY-MM-DD），作为“网络版发布”日期显示在报告的每个页面上。",
         "official_date": "官方文本的日期（YYYY-MM-DD，如有）：与网络版发布日期分开显示，各自注明是什么日期。",
         "summary": "简短的摘要，每种语言各一个，显示在首页和报告页上。",
+        "highlights": "本年主要成果，每条每种语言各一个，显示在报告页的最前面（网站只有一份报告时也显示在首页）。"
+                      "每条是一行 Markdown，不能有链接；`{{ 编号 }}` 引用 metrics.yml 中的数字。星号和不予公开的内容与正文的写法相同。",
+        "key_figures": "以卡片显示在要点下方的数字，按这里的顺序列出它们在 metrics.yml 中的编号。隐去的数字，"
+                       "卡片上注明已隐去，并给出其星号所表示的范围；卡片链接到正文中写到它的地方。",
         "sections": "可选：按英文短名依次列出各部分；不写时，按文件名开头的编号排序。",
     }),
     "SectionFrontMatter": ("各部分的前言区（`编号-英文短名.语言.md`）", "各部分文件开头两行 `---` 之间的前言区。", {

@@ -9,6 +9,7 @@ the model and helpers (``t``, ``url``, ``asset``); logic stays here.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import functools
@@ -32,8 +33,9 @@ from .charts import Chart
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
 from .i18n import Translations
+from .metrics import Metric, display, range_text
 from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page,
-                    Site, page_key, relative_url)
+                    Site, figure_href, page_key, relative_url)
 from .search import SEARCH_FOLDER, SearchError, SearchIndexing
 
 ASSETS = "assets"
@@ -41,7 +43,7 @@ PLOTLY_ASSET = "plotly.min.js"
 # Only the site's own files: no inline script, no outside request. Plotly is told
 # not to inject styles (the charts.css link), so styles need no exception either.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                           "object-src 'none'; base-uri 'none'; form-action 'none'")
+                           "object-src 'none'; base-uri 'none'; form-action 'self'")
 # The search page runs Pagefind's WebAssembly: compiling it needs 'wasm-unsafe-eval' (which
 # allows WebAssembly only, not JavaScript eval), on that page alone.
 SEARCH_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
@@ -125,10 +127,11 @@ INJECTED_STYLE = re.compile(rb'document\.getElementById\("([0-9a-f]{16,})"\)\)\{
 
 
 def plotly_asset() -> tuple[Asset, list[str]]:
-    """plotly.js, copied from the installed plotly package, and the ids of the styles it would inject."""
-    import plotly
+    """plotly.js's basic bundle, vendored in ``generator/vendor/plotly``, and the ids of the styles it
+    would inject."""
+    from .vendor import PLOTLY_JS
 
-    data = (Path(plotly.__file__).parent / "package_data" / PLOTLY_ASSET).read_bytes()
+    data = PLOTLY_JS.read_bytes()
     injected = sorted({match.decode() for match in INJECTED_STYLE.findall(data)})
     return Asset(PLOTLY_ASSET, f"{ASSETS}/plotly.{hashlib.sha256(data).hexdigest()[:10]}.min.js", data), injected
 
@@ -179,6 +182,9 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                 context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
                                     for part in page.parts]
                 html = env.get_template(template_name).render(context)
+                # A text is rendered once for several pages: its masks' links to the note are set here
+                # (none on the note itself).
+                html = markdown.place_mask_links(html, context["withheld_note_href"] if page.kind != "note" else "")
             except jinja2.TemplateError as exc:
                 _template_error(exc, template_name, diagnostics)
                 return False
@@ -313,12 +319,16 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
     def t(key: str, **values: Any) -> str:
         return tr.get(key, lang, **values)
 
-    # The 404 page is served at whatever address was asked for, so its links
-    # must be absolute; they can be only when the site's address is known.
-    absolute = page.kind == "not_found" and bool(config.base_url)
+    # The 404 page is served at whatever address was asked for, so its links must not depend on
+    # where it lies: absolute when the site's address is known, else from the server's root (a
+    # site in a sub-folder needs base_url for them: docs/deploying.md).
+    not_found = page.kind == "not_found"
+    absolute = not_found and bool(config.base_url)
 
     def link(output: str) -> str:
-        return absolute_url(site, output) if absolute else relative_url(page.output, output)
+        if absolute:
+            return absolute_url(site, output)
+        return "/" + output if not_found else relative_url(page.output, output)
 
     def url(key: str) -> str:
         return link(site.pages[key].output)
@@ -334,6 +344,9 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
                            "foreign_words": markdown.foreign_words(lang, tr.html_langs())}))
         return inline_html[(text, lang)]
 
+    # Without the site's address the 404 page loads no file (it cannot know where they are from
+    # any depth of the site): its stylesheet is inlined, and it runs no script.
+    inline_style = _inline_stylesheet(assets["site.css"]) if not_found and not absolute else ""
     report = site.report(page.report_id) if page.report_id else None
     if page.kind == "home" and len(site.reports) == 1:  # a site of one report opens on it
         report = site.reports[0]
@@ -343,6 +356,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "pages": site.pages,
         "languages": site.languages,
         "site_title": config.title[lang],
+        "site_short_title": config.short_title[lang] if config.short_title else config.title[lang],
         "organisation": config.organisation[lang],
         "footer_text": config.footer[lang] if config.footer else "",
         "contact": config.contact[lang] if config.contact else "",
@@ -354,7 +368,11 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "render_text": render_text,
         "chart_csv": lambda chart: csv_name(page, chart),
         "plotly_src": asset(PLOTLY_ASSET) if page.charts else "",
-        "content_security_policy": SEARCH_POLICY if page.kind == "search" else CONTENT_SECURITY_POLICY,
+        "content_security_policy": _content_security_policy(page, inline_style),
+        "inline_style": Markup(inline_style),
+        # its icon too (else the browser asks the server for /favicon.ico)
+        "inline_icon": "data:image/svg+xml;base64," + base64.b64encode(assets["favicon.svg"].data).decode("ascii")
+        if inline_style else "",
         "search_href": url(page_key(lang, SEARCH_SLUG)) if page_key(lang, SEARCH_SLUG) in site.pages else "",
         "site_root": relative_url(page.output, "index.html")[: -len("index.html")] or "./",
         "body_html": Markup(""), "parts": [],
@@ -375,6 +393,11 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "breadcrumbs": [{"href": url(key), "title": site.pages[key].title} for key in page.breadcrumbs],
         "report": report,
         "report_dates": _report_dates(report.meta, locale, lang, tr) if report else [],
+        "highlights": [Markup(html) for html in report.highlights.get(lang, [])] if report else [],
+        "key_figures": [_key_figure(metric, lang, tr, render_text,
+                                    figure_href(page, metric.id, report.figure_places.get(lang, {}), site.pages,
+                                                page_key(lang, report.id, FIGURES_SLUG)))
+                        for metric in report.key_figures] if report else [],
         "sections": [],
         "report_list": [],
         "choices": [],
@@ -400,6 +423,9 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
             {"href": url(page_key(lang, r.id)), "title": r.meta.title[lang], "summary": r.meta.summary[lang],
              "dates": _report_dates(r.meta, locale, lang, tr)}
             for r in site.reports]
+    if not_found:  # its language link: the other languages' home pages
+        context["switch"] = [{"href": url(other), "hreflang": tr.get("html_lang", other),
+                              "name": tr.get("language_name", other)} for other in site.languages if other != lang]
     if page.kind in ("root", "not_found"):
         context["choices"] = [
             {"hreflang": tr.get("html_lang", other), "href": url(other), "site_title": config.title[other],
@@ -407,6 +433,23 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
              "not_found_text": tr.get("not_found_text", other), "back_home": tr.get("back_home", other)}
             for other in site.languages]
     return context
+
+
+def _inline_stylesheet(stylesheet: Asset) -> str:
+    """A stylesheet as the text of a <style> element: "</" cannot end the element early (in CSS,
+    "<\\/" is the same in a string and harmless in a comment; it is never valid elsewhere)."""
+    return stylesheet.data.decode("utf-8").replace("</", "<\\/")
+
+
+def _content_security_policy(page: Page, inline_style: str) -> str:
+    """The search page may compile WebAssembly; a page with an inline stylesheet allows that one
+    stylesheet, by its hash (it stays the only style that is not a file of the site)."""
+    if page.kind == "search":
+        return SEARCH_POLICY
+    if inline_style:
+        digest = base64.b64encode(hashlib.sha256(inline_style.encode("utf-8")).digest()).decode("ascii")
+        return CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
+    return CONTENT_SECURITY_POLICY
 
 
 def _alternates(site: Site, page: Page) -> list[dict[str, str]]:
@@ -427,6 +470,18 @@ def _alternates(site: Site, page: Page) -> list[dict[str, str]]:
 def absolute_url(site: Site, path: str) -> str:
     base = site.project.config.base_url or ""
     return base.rstrip("/") + "/" + path
+
+
+def _key_figure(metric: Metric, lang: str, tr: Translations, render_text, href: str) -> dict[str, Any]:
+    """A key figure's card: the figure as the text states it, what it counts, and, for a masked
+    figure, that it is withheld and the range its mask implies."""
+    withheld = ""
+    if metric.masked:
+        span = range_text(metric, lang, tr)
+        withheld = (tr.get("key_figure_withheld_range", lang, range=span) if span
+                    else tr.get("key_figure_withheld", lang))
+    return {"value": render_text(display(metric, lang, tr)), "unit": metric.unit[lang], "label": metric.label[lang],
+            "withheld": withheld, "highlighted": not metric.public and metric.value is not None, "href": href}
 
 
 def _report_dates(meta, locale: str, lang: str, tr: Translations) -> list[dict[str, str]]:

@@ -33,6 +33,10 @@ class SiteConfig(Schema):
     """``site_config.yml``: the site as a whole."""
 
     title: Localized = Field(description="The site's name in each language, shown in every page header.")
+    short_title: Localized | None = Field(
+        default=None,
+        description="A short name in each language, shown in the header on a phone instead of the title, so that "
+                    "the header stays one line (\"外办年报\"). Without it, the title is shown everywhere.")
     languages: list[str] = Field(
         default=["zh", "en"], min_length=1,
         description="Language codes of the site; the first is the default language.")
@@ -82,6 +86,16 @@ class ReportMeta(Schema):
     official_date: dt.date | None = Field(
         default=None, description="The date of the official text (YYYY-MM-DD), if it has one: shown beside the web "
                                   "edition's date, each said for what it is.")
+    highlights: list[Localized] | None = Field(
+        default=None,
+        description="The year's main results, each in every language, shown first on the report page (and on the "
+                    "home page of a site with one report). Markdown on one line, without links; {{ id }} quotes a "
+                    "figure of metrics.yml. Masks and withheld spans work as in the text.")
+    key_figures: list[str] | None = Field(
+        default=None,
+        description="Ids of figures of metrics.yml shown as cards below the highlights, in this order, each leading "
+                    "to where the text states it. A masked figure's card says it is withheld and gives the range its "
+                    "mask implies.")
     sections: list[str] | None = Field(
         default=None,
         description="Optional explicit order of the sections by slug; without it the NN- prefix of the files orders them.")

@@ -131,7 +131,7 @@ def test_project_templates_and_strings_override_the_theme(two_reports):
 
 def test_assets_have_content_hash_names(two_reports):
     names = sorted(p.name for p in (two_reports / "assets").iterdir())
-    assert sorted(n.split(".")[0] + "." + n.split(".")[-1] for n in names) == ["charts.css", "favicon.svg", "prefs.js", "site.css", "site.js"]
+    assert sorted(n.split(".")[0] + "." + n.split(".")[-1] for n in names) == ["charts.css", "charts.js", "favicon.svg", "prefs.js", "site.css", "site.js"]
     assert all(len(n.split(".")[1]) == 10 for n in names)
 
 

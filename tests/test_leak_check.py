@@ -15,7 +15,6 @@ import struct
 from pathlib import Path
 
 import cn2an
-import plotly
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -228,7 +227,7 @@ def test_hashes_and_colours_are_not_figures():
 
 
 def test_the_plotly_bundle_and_the_theme_scripts_are_not_searched():
-    bundle = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    bundle = (REPO / "generator" / "vendor" / "plotly" / "plotly-basic.min.js").read_bytes()
     prefs = (REPO / "templates" / "assets" / "prefs.js").read_bytes()
     files = {"assets/plotly.0123456789.min.js": bundle, "assets/prefs.0123456789.js": prefs}
     numbers = {int(n) for n in re.findall(rb"(?<![0-9.])([1-9][0-9]{2,3})(?![0-9.])", bundle[:200_000])}
@@ -422,3 +421,16 @@ def test_a_range_is_paired_by_distance_not_by_how_many_numbers_stand_between():
     files = {"a.html": "<p>10000，10000，2，1万至9万 </p>".encode()}
     secrets = figure(10000)
     assert find_leaks(files, secrets) == LeakScanner(files, figures=None).find(secrets)
+
+
+def test_a_policys_hash_and_a_data_addresss_letters_are_no_figures_but_what_the_data_says_is_read():
+    # The 404 page's own head: its policy allows its inline stylesheet by hash, and its icon is a data: address.
+    icon = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="32"/></svg>').decode()
+    head = (f'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; style-src '
+            f'\'sha256-0nbaksFF35l/x4cuyijt9qgtDxA96RHO1zqeIcDsz+c=\'">'
+            f'<link rel="icon" href="data:image/svg+xml;base64,{icon}4k">').encode()
+    for value in (256, 4000, 35, 32):
+        assert find_leaks({"404.html": head}, figure(value, ("项", "items"))) == [], value
+    hidden = base64.b64encode("<svg><text>4729 agreements</text></svg>".encode()).decode()
+    page = f'<link rel="icon" href="data:image/svg+xml;base64,{hidden}">'.encode()
+    assert len(find_leaks({"a.html": page}, figure(4729, ("项", "agreements")))) == 1

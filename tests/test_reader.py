@@ -27,15 +27,26 @@ def run_axe(page) -> list[dict]:
             for v in result["violations"]]
 
 
-@pytest.mark.parametrize("mode", ["phone", "desktop", "dark", "high-contrast", "largest-text"])
+# Every page at a phone's width and a desktop's, in the light and dark colour schemes, in high
+# contrast and with the largest text: (width, colour scheme, remembered setting).
+MODES = {
+    "phone": (360, "light", None), "desktop": (1280, "light", None),
+    "dark-phone": (360, "dark", None), "dark": (1280, "dark", None),
+    "high-contrast-phone": (360, "light", ("nianbao-contrast", "high")),
+    "high-contrast": (1280, "light", ("nianbao-contrast", "high")),
+    "largest-text": (360, "light", ("nianbao-text-size", "larger")),
+    "largest-text-desktop": (1280, "dark", ("nianbao-text-size", "larger")),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_no_accessibility_violations_on_any_page(browser, server, shipped_site, mode):  # noqa: F811
     require_tool(AXE.is_file(), "axe-core")
-    width = 360 if mode in ("phone", "largest-text") else 1280
+    width, scheme, setting = MODES[mode]
     # axe is injected as a script: the test page lets it in (bypass_csp); test_browser.py checks the policy.
-    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True,
-                                  color_scheme="dark" if mode == "dark" else "light")
-    if mode in ("high-contrast", "largest-text"):
-        key, value = ("nianbao-contrast", "high") if mode == "high-contrast" else ("nianbao-text-size", "larger")
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True, color_scheme=scheme)
+    if setting:
+        key, value = setting
         context.add_init_script(f"localStorage.setItem({json.dumps(key)}, {json.dumps(value)})")
     page = context.new_page()
     failures: dict = {}
@@ -77,6 +88,7 @@ def test_text_size_and_contrast_are_remembered_across_pages(browser, server):  #
     page = context.new_page()
     page.goto(server + "zh/2022/overview/index.html")
     base = page.locator(".prose p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    page.locator("summary", has_text="字号和对比度").click()  # the one control that holds them
     page.get_by_role("button", name="特大").click()
     page.get_by_role("button", name="高对比度").click()
     assert page.get_by_role("button", name="特大").get_attribute("aria-pressed") == "true"
@@ -86,6 +98,7 @@ def test_text_size_and_contrast_are_remembered_across_pages(browser, server):  #
     background = page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor")
     assert background == "rgb(0, 0, 0)"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("summary", has_text="字号和对比度").click()
     page.get_by_role("button", name="标准").click()
     page.get_by_role("button", name="高对比度").click()
     page.reload()
