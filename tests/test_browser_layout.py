@@ -330,3 +330,19 @@ def test_the_404_page_works_at_any_depth(browser, root_server, address):
         home = page.goto(href)
         assert home.status == 200 and page.locator("html").get_attribute("lang") == hreflang
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_every_table_of_every_page_fits_its_column_on_a_phone(browser, server, shipped_site, width):  # noqa: F811
+    """Charts' tables too, in both languages: none wider than its column, none to scroll."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    for path in sorted(p.relative_to(shipped_site).as_posix() for p in shipped_site.rglob("*.html")):
+        if "<table" not in (shipped_site / path).read_text(encoding="utf-8"):
+            continue
+        page.goto(server + path)
+        too_wide = page.evaluate("""() => [...document.querySelectorAll('table')]
+            .map(t => [t.className, t.getBoundingClientRect().width, t.parentElement.clientWidth])
+            .filter(([name, table, column]) => table > column + 0.5)""")
+        assert too_wide == [], (path, width)
+    context.close()
