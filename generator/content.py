@@ -386,6 +386,9 @@ def _check_report_figures(report: ReportSource, metrics: dict[str, Metric], md: 
             line = report.meta_lines.get(("highlights", index, lang))
             tokens = [child for token in md.parseInline(text) for child in token.children or []]
             named += [(child.content, line) for child in tokens if child.type == "substitution_inline"]
+            if "\n" in text.strip():  # a block (|) of several lines would be run together into one
+                diagnostics.error(path, "a highlight is one line", line=line,
+                                  hint="write it on one line; split a long one into two highlights")
             if any(child.type in ("link_open", "image") for child in tokens):
                 diagnostics.error(path, "a highlight cannot hold a link or an image", line=line,
                                   hint="write the link in the section's text")

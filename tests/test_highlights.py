@@ -198,6 +198,13 @@ def test_what_a_highlight_would_publish_broken_is_an_error_at_its_line(tmp_path,
     assert f"report.yml:{line}:" in err and message in err, err
 
 
+def test_a_highlight_of_several_lines_is_an_error(tmp_path):
+    extra = HIGHLIGHTS.replace("    en: We signed a memorandum of cooperation with **.\n",
+                               "    en: |\n      We signed a memorandum.\n\n      With **.\n")
+    code, _, err = build(tmp_path, extra)
+    assert code == 1 and "a highlight is one line" in err
+
+
 def test_a_key_figure_listed_twice_is_an_error(tmp_path):
     code, _, err = build(tmp_path, HIGHLIGHTS.replace("[visitors, meetings, reach]", "[visitors, meetings, visitors]"))
     assert code == 1 and "the key figure 'visitors' is listed twice" in err
