@@ -28,7 +28,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from .i18n import Translations
-from .metrics import SCALES, Metric, display, plain_number, plain_value, range_text
+from .metrics import SCALES, Metric, display, plain_number, plain_value, range_text, scale_word
 from .schema import ChartSpec
 
 # The UK Government Analysis Function's categorical palette: each colour contrasts at
@@ -397,7 +397,7 @@ def axis_tick_text(ticks: list[int | float], lang: str, t: Translations) -> list
     step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else abs(ticks[0])
     scales = [(char, size) for char, size in SCALES.items() if size <= step] if t.get("compact_numbers", lang) == "yes" else []
     char, size = max(scales, key=lambda item: item[1], default=("", 1))
-    suffix = t.get(f"scale_{char}", lang) if char else ""
+    suffix = scale_word(char, lang, t)
     return [format_decimal(decimal.Decimal(str(v)) / size, locale=locale, decimal_quantization=False)
             + (suffix if v else "") for v in ticks]
 

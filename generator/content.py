@@ -344,13 +344,7 @@ def _check_figures(report: ReportSource, every_id: frozenset[str], languages: li
                                       line=reference.line, hint="write each figure as {{ id }}, with two braces "
                                                                 "on each side")
                     continue
-                # An id metrics.yml may define though it did not load is no mistake of the text's:
-                # the file's own error is the cause, and is reported.
-                if reference.id not in metrics and not _may_define(report.metrics, reference.id):
-                    diagnostics.error(text.path, f"the figure '{{{{ {reference.id} }}}}' is not defined "
-                                      f"in {report.id}/{METRICS_FILE}", line=reference.line,
-                                      hint=_did_you_mean(reference.id, metrics) or
-                                      f"add it to content/{report.id}/{METRICS_FILE}")
+                _check_defined(reference.id, report, metrics, text.path, reference.line, diagnostics)
             if not malformed:  # else the braces are that reference's error
                 _check_braces(text, metrics, diagnostics)
             if len(text.parsed.charts) > MAX_CHARTS:
@@ -394,10 +388,17 @@ def _check_report_figures(report: ReportSource, metrics: dict[str, Metric], md: 
                                   hint="write the link in the section's text")
             _check_line_braces(text, path, line, metrics, diagnostics)
     for metric_id, line in named:
-        if metric_id not in metrics and not _may_define(report.metrics, metric_id):
-            diagnostics.error(path, f"the figure '{{{{ {metric_id} }}}}' is not defined in {report.id}/{METRICS_FILE}",
-                              line=line, hint=_did_you_mean(metric_id, metrics) or
-                              f"add it to content/{report.id}/{METRICS_FILE}")
+        _check_defined(metric_id, report, metrics, path, line, diagnostics)
+
+
+def _check_defined(metric_id: str, report: ReportSource, metrics: dict[str, Metric], path: Path, line: int | None,
+                   diagnostics: Diagnostics) -> None:
+    """A figure quoted or named must be one of the report's. An id metrics.yml may define though it
+    did not load is no mistake of the quoting file's: the file's own error is the cause, and is reported."""
+    if metric_id not in metrics and not _may_define(report.metrics, metric_id):
+        diagnostics.error(path, f"the figure '{{{{ {metric_id} }}}}' is not defined in {report.id}/{METRICS_FILE}",
+                          line=line, hint=_did_you_mean(metric_id, metrics) or
+                          f"add it to content/{report.id}/{METRICS_FILE}")
 
 
 # Where a translation has fewer masks than its original, it may state in clear what the original

@@ -421,14 +421,6 @@ INLINE_TAG = re.compile(r"</?(?:%s)(?:\s[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']
 DATA_BASE64 = re.compile(r"data:[^,]*;base64,", re.I)
 
 
-def _base64_text(payload: str) -> str:
-    """A data: address's content; its letters as they are if they decode to no text."""
-    try:
-        return base64.b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8")
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return payload
-
-
 def _read_markup(text: FileText, raw: str, how: str) -> None:
     """The page's text as a browser shows it (inline elements joined, others a line break); then
     its attribute values, comments and scripts, each apart, so that none joins the text."""
@@ -483,7 +475,8 @@ def _read_code(text: FileText, raw: str, how: str, offset: int = 0, numbers: boo
     text.add(raw, offset, how, numbers)
     _read_decoded(text, raw, offset, how, numbers)
     if "\\" in raw and CSS_ESCAPE.search(raw):
-        text.add(CSS_ESCAPE.sub(lambda m: _chr(int(m.group(1), 16)), raw), offset, "after decoding CSS escapes", numbers)
+        text.add(CSS_ESCAPE.sub(lambda m: _chr(int(m.group(1), 16)), raw), offset, "after decoding CSS escapes",
+                 numbers)
 
 
 def _chr(code: int) -> str:

@@ -53,6 +53,12 @@ class Metric:
         return self.mask is not None
 
     @property
+    def withheld_value(self) -> bool:
+        """Withheld (public: false) with its value given: the public edition masks it, the internal
+        edition shows it highlighted."""
+        return not self.public and self.value is not None
+
+    @property
     def pending(self) -> bool:
         """Neither value nor mask yet: a new report's figure still to be filled in."""
         return self.value is None and self.mask is None
@@ -233,13 +239,9 @@ def display(metric: Metric, lang: str, translations: Translations) -> str:
         return metric.text[lang]
     if metric.pending:
         return translations.get("value_pending", lang)
-    if metric.mask is not None:
-        number, scale = format_mask(metric, lang, translations)
-    else:
-        number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]
-    scale_text = translations.get(f"scale_{scale}", lang) if scale else ""
+    number, scale = _number_and_scale(metric, lang, translations)
     pattern = translations.get(f"qualifier_{metric.qualifier}", lang) if metric.qualifier else "{number}{scale}"
-    return pattern.format(number=number, scale=scale_text)
+    return pattern.format(number=number, scale=scale_word(scale, lang, translations))
 
 
 def range_text(metric: Metric, lang: str, translations: Translations) -> str:
@@ -255,15 +257,24 @@ def range_text(metric: Metric, lang: str, translations: Translations) -> str:
 def plain_value_of(value: int | float, lang: str, translations: Translations) -> str:
     """A number in the language's convention, scale word included: "1万", "10,000"."""
     number, scale = format_number(value, lang, translations)
-    return number + (translations.get(f"scale_{scale}", lang) if scale else "")
+    return number + scale_word(scale, lang, translations)
 
 
 def plain_value(metric: Metric, lang: str, translations: Translations) -> str:
     """The figure without qualifier (a table cell, a CSV's): ``1.2万``, ``12,000``, ``***``, ``*,**0,000``."""
     if metric.pending:
         return translations.get("value_pending", lang)
+    number, scale = _number_and_scale(metric, lang, translations)
+    return number + scale_word(scale, lang, translations)
+
+
+def _number_and_scale(metric: Metric, lang: str, translations: Translations) -> tuple[str, str]:
+    """A figure's number and scale (万, 亿) as the language writes them: its mask's, or its value's."""
     if metric.mask is not None:
-        number, scale = format_mask(metric, lang, translations)
-    else:
-        number, scale = format_number(metric.value, lang, translations)  # type: ignore[arg-type]
-    return number + (translations.get(f"scale_{scale}", lang) if scale else "")
+        return format_mask(metric, lang, translations)
+    return format_number(metric.value, lang, translations)  # type: ignore[arg-type]
+
+
+def scale_word(scale: str, lang: str, translations: Translations) -> str:
+    """How the language writes a scale after a number ("万"); "" for none."""
+    return translations.get(f"scale_{scale}", lang) if scale else ""

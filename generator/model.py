@@ -224,11 +224,12 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         _add_reading_views(report, source, pages, bodies, translations, languages)
         if source.id in made:
             made[source.id].views = list(pages.values())[views:]
+    report_of = {report.id: report for report in reports}
     for page in pages.values():
         if page.pending_from:
             page.title_html = pages[page.pending_from].title_html
         elif page.kind == "section":
-            places = next(r for r in reports if r.id == page.report_id).figure_places.setdefault(page.lang, {})
+            places = report_of[page.report_id].figure_places.setdefault(page.lang, {})
             for metric_id in FIGURE_ANCHOR.findall(page.body_html):
                 places.setdefault(metric_id, page.key)
     for report, source in zip(reports, sources):
@@ -400,7 +401,7 @@ class _Figures:
     def metric_html(self, metric_id: str, lang: str, env: dict) -> str:
         metric = self.metrics[metric_id]
         text = display(metric, lang, self.translations)
-        if not metric.public and metric.value is not None:  # the internal edition: shown, highlighted
+        if metric.withheld_value:  # the internal edition: shown, highlighted
             text = f"[{text}]{{.withheld}}"
         return markdown.render_inline(self.md, text, env)
 

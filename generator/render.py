@@ -481,7 +481,7 @@ def _key_figure(metric: Metric, lang: str, tr: Translations, render_text, href: 
         withheld = (tr.get("key_figure_withheld_range", lang, range=span) if span
                     else tr.get("key_figure_withheld", lang))
     return {"value": render_text(display(metric, lang, tr)), "unit": metric.unit[lang], "label": metric.label[lang],
-            "withheld": withheld, "highlighted": not metric.public and metric.value is not None, "href": href}
+            "withheld": withheld, "highlighted": metric.withheld_value, "href": href}
 
 
 def _report_dates(meta, locale: str, lang: str, tr: Translations) -> list[dict[str, str]]:

@@ -171,7 +171,7 @@ def withhold_figures(reports: list, withholding: Withholding) -> None:
     for report in reports:
         published = []
         for metric in report.metrics:
-            if not metric.public and metric.value is not None:
+            if metric.withheld_value:
                 withholding.secrets.add_number(metric.value, metric.source, metric.line or 1,
                                                list(metric.unit.values()))
                 if withholding.public:
