@@ -59,10 +59,10 @@ def _timed(timings: dict[str, float], stage: str, progress=None) -> Iterator[Non
 
 def build(config_path: Path, *, output_dir: Path | None = None, write: bool = True,
           strict: bool = False, edition: str = PUBLIC, cache: BuildCache | None = None,
-          search: bool = True, review: bool = False, progress=None) -> BuildResult:
+          search: bool = True, review: bool = False, progress=None, pdfs: bool = True) -> BuildResult:
     """Build the project of ``config_path`` in an edition; with ``write=False`` nothing is written.
     ``review`` adds what ``nianbao check`` reviews besides errors; ``search=False`` leaves out the
-    search index (the dev server builds it in the background)."""
+    search index (the dev server builds it in the background), ``pdfs=False`` the PDFs."""
     config_path = Path(config_path)
     cache = cache if cache is not None else BuildCache()
     diagnostics = Diagnostics(config_path.resolve().parent)
@@ -116,10 +116,13 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
             return result
     with _timed(timings, "render", progress):
         result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates,
-                                   search_cache=cache.search, page_cache=cache.pages)
+                                   search_cache=cache.search, page_cache=cache.pages, pdfs=pdfs,
+                                   pdf_cache=cache.pdfs, timings=timings)
         if result.files:
             result.files[MARKER] = marker(edition)  # which edition a folder holds: write_site checks it
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root), cache.manifest)
+    if "pdf" in timings:  # printed within the render stage, shown as a stage of its own
+        timings["render"] -= timings["pdf"]
     if edition == PUBLIC:
         with _timed(timings, "withheld check", progress):
             check_published(result.files, site, result.output_dir, diagnostics, cache.checked.setdefault("marked", {}))

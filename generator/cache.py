@@ -40,6 +40,7 @@ class BuildCache:
     manifest: dict = field(default_factory=dict)  # each file's bytes, digest and manifest line
     written: dict = field(default_factory=dict)  # each file written: its digest, and its status then
     checked: dict = field(default_factory=dict)  # each check's result per file, by its name and bytes (scan.py)
+    pdfs: dict = field(default_factory=dict)  # each PDF printed, by a digest of its HTML and the browser
 
     # Not kept on disk: the sources' own texts (they hold what an edition withholds) and the
     # compiled templates (not picklable, and quick to compile).
@@ -53,7 +54,8 @@ class BuildCache:
                      frozenset((lang, entry[0]) for lang, entry in self.search.items()),
                      frozenset((name, entry[1]) for name, entry in self.manifest.items()),
                      frozenset(self.written.items()),
-                     frozenset((check, entry) for check, entries in self.checked.items() for entry in entries)))
+                     frozenset((check, entry) for check, entries in self.checked.items() for entry in entries),
+                     frozenset(self.pdfs)))
 
     def __getstate__(self) -> dict:
         return {name: value for name, value in self.__dict__.items() if name not in self.MEMORY_ONLY}

@@ -214,10 +214,11 @@ def run(args: argparse.Namespace, lang: str) -> int:
     persist = args.command == "build"
     cache = load_cache(root, args.edition) if persist and not args.clean else BuildCache()
     loaded = cache.fingerprint()
+    # check prints no PDF: it is made from the pages it checks, and needs a browser.
     with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         result = build(config, output_dir=getattr(args, "out", None), write=args.command == "build",
                        strict=args.strict, edition=args.edition, review=args.command == "check",
-                       progress=progress.stage, cache=cache)
+                       progress=progress.stage, cache=cache, pdfs=args.command == "build")
     if persist and result.written and cache.fingerprint() != loaded:
         save_cache(cache, root, args.edition)
     return report(result, args, lang)

@@ -47,6 +47,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .metrics import plain_number
+from .pdf import pdf_text
 from .scan import check_files, gunzipped
 from .withheld import Secret, Secrets
 
@@ -342,6 +343,11 @@ def extract(name: str, data: bytes) -> FileText | None:
         data, how = decompressed, "after decompressing"
     if kind in BINARY:
         return None
+    if kind == "pdf":  # its text as a reader's search or copy gets it (a PDF that cannot be read: its bytes)
+        try:
+            data, how = pdf_text(data).encode("utf-8"), "in the PDF's text"
+        except Exception:
+            pass
     raw = data.decode("utf-8", errors="replace")
     if raw.startswith("\ufeff"):
         raw = raw[1:]

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from .leaks import is_vendored, unescape_js, vendored_sources
 from .markdown import ATTRIBUTES_WITHHELD
+from .pdf import pdf_text
 from .scan import check_files, gunzipped
 
 # An element marked withheld (by class or a data attribute), also where escaped into text or JSON
@@ -25,7 +26,7 @@ from .scan import check_files, gunzipped
 MARKED = re.compile(rf"""\bclass\s*=\s*\\?["']?[^"'<>]*?\bwithheld(?![a-z])|\bdata-withheld|{ATTRIBUTES_WITHHELD}""",
                     re.IGNORECASE)
 TAG = re.compile(r"<[^<>]*>")
-BINARY = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".wasm", ".pdf")
+BINARY = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".wasm")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,12 @@ def _may_be_marked(lowered: str, window: int, start: int) -> bool:
 
 
 def _readable(data: bytes) -> str:
-    """The file as text; Pagefind's index files are compressed."""
+    """The file as text; Pagefind's index files are compressed; a PDF's, its text."""
+    if data.startswith(b"%PDF-"):
+        try:
+            return pdf_text(data)
+        except Exception:  # one that cannot be read: its bytes
+            pass
     decompressed = gunzipped(data)
     return (data if decompressed is None else decompressed).decode("utf-8", errors="replace")
 

@@ -15,10 +15,12 @@ import typing
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .schema import ChartSpec, MetricSpec, ReportMeta, SectionFrontMatter, SiteConfig
+from .schema import ChartSpec, Licence, MetricSpec, OpenData, ReportMeta, SectionFrontMatter, SiteConfig
 
 FILES: list[tuple[str, type[BaseModel]]] = [
     ("`site_config.yml`", SiteConfig),
+    ("`site_config.yml`: `open_data:`", OpenData),
+    ("`site_config.yml`: `open_data:` → `licence:`", Licence),
     ("`content/<report-id>/report.yml`", ReportMeta),
     ("Section front matter (NN-slug.LANG.md)", SectionFrontMatter),
     ("`content/<report-id>/metrics.yml`: each entry of `metrics:`", MetricSpec),
@@ -27,7 +29,10 @@ FILES: list[tuple[str, type[BaseModel]]] = [
 
 TYPE_NAMES = {"dict[str, str]": "text per language `{zh: …, en: …}`", "list[str]": "list of texts",
               "list[dict[str, str]]": "list of texts per language `- {zh: …, en: …}`",
-              "str": "text", "int": "whole number", "date": "date `YYYY-MM-DD`", "int | float": "number", "bool": "true or false"}
+              "str": "text", "int": "whole number", "date": "date `YYYY-MM-DD`", "int | float": "number", "bool": "true or false",
+              "Union[bool, Literal['required']]": "true, false or required",
+              "generator.schema.OpenData": "`false`, or the settings of `open_data:` below",
+              "generator.schema.Licence": "the settings of `licence:` below"}
 
 # Corrections of descriptions in schema.py (owned elsewhere) until it says the same:
 # (model, field) → (the description corrected, the correction). A correction is applied only while
@@ -48,7 +53,10 @@ ZH_INTRO = [
     "`<报告文件夹>` 指 `content/` 中一份报告的文件夹，通常以年份命名，如 `2022`。", ""]
 ZH_TYPE_NAMES = {"dict[str, str]": "各语言的文字 `{zh: …, en: …}`", "list[str]": "文字列表", "str": "文字",
                  "list[dict[str, str]]": "各语言文字的列表 `- {zh: …, en: …}`",
-                 "int": "整数", "date": "日期 `YYYY-MM-DD`", "int | float": "数字", "bool": "true 或 false"}
+                 "int": "整数", "date": "日期 `YYYY-MM-DD`", "int | float": "数字", "bool": "true 或 false",
+                 "Union[bool, Literal['required']]": "true、false 或 required",
+                 "generator.schema.OpenData": "`false`，或下文 `open_data:` 的设置",
+                 "generator.schema.Licence": "下文 `licence:` 的设置"}
 ZH: dict[str, tuple[str, str, dict[str, str]]] = {
     "SiteConfig": ("`site_config.yml`：网站配置", "`site_config.yml`：整个网站的设置。", {
         "title": "网站名称，每种语言各一个，显示在每个页面的页头。",
@@ -68,9 +76,26 @@ ZH: dict[str, tuple[str, str, dict[str, str]]] = {
         "icp_record": "ICP备案号（如 京ICP备12345678号），显示在页脚，并链接到工业和信息化部的备案系统。",
         "public_security_record": "公安机关备案号（如 京公网安备11010502000001号），显示在页脚，并链接到公安机关的备案系统。",
         "search": "为每种语言生成全文搜索页面（Pagefind）。",
+        "pdf": "把每份报告按语言各生成一个 PDF（zh/2022/report-2022-zh.pdf），由无界面的 Chromium 打印，需要中文字体"
+               "（Debian 软件包 chromium 和 fonts-noto-cjk）。true：装有它们时生成，否则提示缺少什么并照常发布其余内容；"
+               "required：缺少它们时报错；false：不生成。",
+        "open_data": "把每份报告的数据作为开放数据发布：data/<报告文件夹>/figures.csv、figures.json 和 Frictionless "
+                     "数据包 datapackage.json，以及历年报告合在一起的 data/figures.csv，各报告的“数说”页面都链接到它们；"
+                     "隐去和不予公开的数字与网页上一样只给出星号。写 open_data: false 时不发布。",
         "content": "存放各份报告的文件夹，路径相对于本文件。",
         "templates": "模板文件夹：其中的文件逐个替换内置主题中路径相同的文件；路径相对于本文件。",
         "output": "生成的网站所写入的文件夹，路径相对于本文件。",
+    }),
+    "OpenData": ("`site_config.yml`：`open_data:`", "`site_config.yml` 中的 `open_data:`：作为开放数据发布的数据（CSV、JSON、数据包）。"
+                 "`open_data: false` 即 `publish: false`；`open_data: true`（或留空）即全部取默认值。", {
+        "publish": "false：不发布开放数据，也不链接它。",
+        "licence": "数据的许可协议，写入每个数据包，并显示在各数据页的下载处。不写时，数据包不注明许可协议："
+                   "只填写本单位已经采用的许可协议。",
+    }),
+    "Licence": ("`site_config.yml`：`open_data:` → `licence:`", "`open_data:` 下的 `licence:`：本单位发布数据所采用的许可协议。", {
+        "name": "许可协议的 SPDX 标识符，如 CC-BY-4.0（https://spdx.org/licenses/）。",
+        "path": "许可协议全文的网址，如 https://creativecommons.org/licenses/by/4.0/。",
+        "title": "许可协议的名称，每种语言各一个，显示在各数据页的下载处。",
     }),
     "ReportMeta": ("`content/<报告文件夹>/report.yml`：报告信息", "`content/<报告文件夹>/report.yml`：一份年度报告。", {
         "title": "报告标题，每种语言各一个。",

@@ -12,10 +12,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import posixpath
 import re
+import time
 import traceback
 import urllib.parse
 from dataclasses import dataclass
@@ -25,17 +27,18 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import markdown
+from . import markdown, opendata, pdf
 from .charts import Chart
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
 from .i18n import Translations
 from .metrics import Metric, display, range_text
 from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page,
-                    Site, figure_href, page_key, relative_url)
+                    Report, Site, figure_href, page_key, relative_url)
 from .search import SEARCH_FOLDER, SearchError, SearchIndexing
 
 ASSETS = "assets"
@@ -138,12 +141,15 @@ def plotly_asset() -> tuple[Asset, list[str]]:
 
 def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: MarkdownIt | None = None,
                 environments: dict | None = None, search_cache: dict | None = None,
-                page_cache: dict | None = None) -> dict[str, bytes]:
+                page_cache: dict | None = None, pdfs: bool = True, pdf_cache: dict | None = None,
+                timings: dict[str, float] | None = None) -> dict[str, bytes]:
     """What the caches keep for the next build: ``environments`` the Jinja
     environment of the templates as they are (a new one when any template file is added, removed
     or changed: Jinja's own check would miss a new file that overrides a theme's), ``search_cache``
-    each language's search index until its pages change, and ``page_cache`` the pages rendered,
-    by a digest of what they show (it is replaced by this build's)."""
+    each language's search index until its pages change, ``page_cache`` the pages rendered,
+    by a digest of what they show (it is replaced by this build's), and ``pdf_cache`` the PDFs.
+    ``pdfs=False`` makes none, whatever the config says (the dev server). ``timings`` gets the
+    time the PDFs took, as the stage "pdf"."""
     folders = template_folders(site.project)
     templates = _templates_digest(folders)
     env = environments.get(templates) if environments is not None else None
@@ -157,11 +163,27 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     if any(page.charts for page in site.pages.values()):
         assets[PLOTLY_ASSET], injected_styles = plotly_asset()
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
+    files.update(opendata.data_files(site))  # the figures as open data (opendata.py)
     md = md or markdown.create_parser()
     inline_html: dict[tuple[str, str], Markup] = {}
     previous = page_cache if page_cache is not None else {}
     rendered: dict[tuple[bytes, bytes], tuple[bytes, dict[str, bytes]]] = {}
-    site_digest = _site_digest(site, templates, assets, injected_styles)
+    # The PDFs first: the report pages link to them with their size.
+    if pdfs and site.project.config.pdf:
+        try:
+            documents = [render_document(site, report, lang, env, assets, md, inline_html, injected_styles)
+                         for report in site.reports for lang in site.languages]
+        except jinja2.TemplateError as exc:
+            _template_error(exc, "document.html", diagnostics)
+            return {}
+        started = time.perf_counter()
+        made, problems = pdf.print_documents(documents, files, pdf_cache)
+        if timings is not None:
+            timings["pdf"] = time.perf_counter() - started
+        files.update(made)
+        _report_pdf_problems(site, problems, diagnostics)
+    pdf_sizes = {name: len(data) for name, data in files.items() if name.endswith(".pdf")}
+    site_digest = _site_digest(site, templates, assets, injected_styles, sorted(pdf_sizes.items()))
 
     def render_pages(pages: list[Page]) -> bool:
         for page in pages:
@@ -176,7 +198,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                 continue
             template_name = TEMPLATES[page.kind]
             try:
-                context = page_context(site, page, assets, md, inline_html)
+                context = page_context(site, page, assets, md, inline_html, pdf_sizes)
                 context["plotly_style_ids"] = injected_styles if page.charts else []
                 context["body_html"] = _place_charts(page.body_html, page, env, context)
                 context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
@@ -235,6 +257,65 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     return files
 
 
+def pdf_name(report: Report, lang: str) -> str:
+    """A report's PDF in a language: zh/2022/report-2022-zh.pdf (a name that says which, in a download folder)."""
+    return f"{lang}/{report.id}/report-{report.id}-{lang}.pdf"
+
+
+def render_document(site: Site, report: Report, lang: str, env: jinja2.Environment, assets: dict[str, Asset],
+                    md: MarkdownIt, inline_html: dict, injected_styles: list[str]) -> pdf.Document:
+    """The HTML of a report's PDF in ``lang``: its full report, as a document (templates/document.html)."""
+    page = site.pages[page_key(lang, report.id, FULL_REPORT)]
+    output = pdf_name(report, lang)
+    location = output.removesuffix(".pdf") + ".html"  # beside the full report, so its links hold
+    context = page_context(site, page, assets, md, inline_html)
+    context["plotly_style_ids"] = injected_styles if page.charts else []
+    context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
+                        for part in page.parts]
+    note_key = page_key(lang, WITHHELD_NOTE_SLUG)
+    context["note_html"] = Markup(site.pages[note_key].body_html) if note_key in site.pages else ""
+    context["running_header"] = Markup(pdf.css_string(report.meta.title[lang]))
+    base_url = site.project.config.base_url
+    context["document_address"] = absolute_url(site, site.pages[page_key(lang, report.id)].url) if base_url else ""
+    html = env.get_template("document.html").render(context)
+    # The masks lead to the note at the end of the document, which has one.
+    html = markdown.place_mask_links(html, "#withheld-note" if context["note_html"] else "")
+    meta = report.meta
+    return pdf.Document(output=output, location=location, html=pdf.resolve_links(html, location, base_url),
+                        lang=lang, title=meta.title[lang], author=site.project.config.organisation[lang],
+                        date=meta.date or meta.official_date or dt.date(meta.year + 1, 1, 1),
+                        anchors=[part.anchor for part in page.parts] + (["withheld-note"] if context["note_html"]
+                                                                         else []),
+                        headings=pdf.headings(html))
+
+
+def _report_pdf_problems(site: Site, problems: list[pdf.Problem], diagnostics: Diagnostics) -> None:
+    """What kept PDFs from being made, said once: a warning, or an error where the config requires them."""
+    if not problems:
+        return
+    config_path = site.project.config_path
+    line = next((number for number, text in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1)
+                 if text.startswith("pdf:")), None)
+    message = problems[0].message
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more PDF(s) not made)"
+    if site.project.config.pdf == "required":
+        diagnostics.error(config_path, message, line=line, hint=problems[0].hint + " (pdf: required)")
+    else:
+        diagnostics.warning(config_path, message + "; everything else is built", line=line, hint=problems[0].hint)
+
+
+def _pdf_download(report: Report, lang: str, link, tr: Translations, pdf_sizes: dict[str, int]
+                  ) -> dict[str, str] | None:
+    """The link to a report's PDF in ``lang`` with its size in MB, if it was made."""
+    size = pdf_sizes.get(pdf_name(report, lang))
+    if size is None:
+        return None
+    size = format_decimal(max(size / 1_000_000, 0.1), format="#,##0.0", locale=tr.get("locale", lang))
+    return {"href": link(pdf_name(report, lang)), "label": tr.get("pdf_download", lang, size=size),
+            "size": size}
+
+
 def _templates_digest(folders: list[Path]) -> bytes:
     """A digest of the templates and strings, the project's and the theme's (not the assets,
     which are named by their content)."""
@@ -245,12 +326,13 @@ def _templates_digest(folders: list[Path]) -> bytes:
     return digest.digest()
 
 
-def _site_digest(site: Site, templates: bytes, assets: dict[str, Asset], injected_styles: list[str]) -> bytes:
+def _site_digest(site: Site, templates: bytes, assets: dict[str, Asset], injected_styles: list[str],
+                 pdf_sizes: list[tuple[str, int]]) -> bytes:
     """A digest of what any page may show besides its own fields: the templates, the model's
-    sources (and so every page's title and address), the assets."""
+    sources (and so every page's title and address), the assets, the PDFs' sizes."""
     digest = hashlib.sha256(templates)
-    digest.update(repr((site.digest, sorted((a.name, a.output) for a in assets.values()), injected_styles))
-                  .encode("utf-8"))
+    digest.update(repr((site.digest, sorted((a.name, a.output) for a in assets.values()), injected_styles,
+                        pdf_sizes)).encode("utf-8"))
     return digest.digest()
 
 
@@ -308,9 +390,11 @@ def _place_charts(html: str, page: Page, env: jinja2.Environment, context: dict[
 
 
 def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt,
-                 inline_html: dict[tuple[str, str], Markup] | None = None) -> dict[str, Any]:
+                 inline_html: dict[tuple[str, str], Markup] | None = None,
+                 pdf_sizes: dict[str, int] | None = None) -> dict[str, Any]:
     """What a template sees: the page, its neighbours and helpers bound to this page.
-    ``inline_html`` keeps ``render_text``'s results for the other pages of the build."""
+    ``inline_html`` keeps ``render_text``'s results for the other pages of the build;
+    ``pdf_sizes`` the size of each PDF made, by its path."""
     inline_html = inline_html if inline_html is not None else {}
     tr = site.translations
     lang = page.lang
@@ -378,6 +462,8 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "body_html": Markup(""), "parts": [],
         "plotly_style_ids": [],
         "figures_href": "", "figures_title": "",
+        "open_data": opendata.links(site, page),  # the figures page's downloads (opendata.py)
+        "pdf_download": None,
         "bilingual_href": url(f"{page.key}/{BILINGUAL}") if f"{page.key}/{BILINGUAL}" in site.pages else "",
         "full_report_href": url(page_key(lang, report.id, FULL_REPORT)) if report else "",
         "internal": site.edition == "internal",
@@ -410,6 +496,8 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
              "summary": (section.texts.get(lang) or next(iter(section.texts.values()))).summary or ""}
             for section in report.sections
             for key in [page_key(lang, report.id, section.slug)]]
+    if report is not None and page.kind in ("report", "full", "home"):
+        context["pdf_download"] = _pdf_download(report, lang, link, tr, pdf_sizes or {})
     figures_key = page_key(lang, report.id, FIGURES_SLUG) if report else ""
     if figures_key in site.pages and page.key != figures_key:
         context["figures_href"] = url(figures_key)

@@ -29,6 +29,33 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+class Licence(Schema):
+    """``open_data: licence:`` in ``site_config.yml``: the licence the office publishes its figures under."""
+
+    name: str | None = Field(
+        default=None, description="Its SPDX identifier, e.g. CC-BY-4.0 (https://spdx.org/licenses/).")
+    path: str = Field(description="The address of the licence's text, e.g. https://creativecommons.org/licenses/by/4.0/.")
+    title: Localized | None = Field(
+        default=None, description="Its name in each language, shown on the figures pages beside the downloads.")
+
+
+class OpenData(Schema):
+    """``open_data:`` in ``site_config.yml``: the figures as open data; ``false`` is short for ``publish: false``."""
+
+    publish: bool = Field(default=True, description="false: no open data, and no links to it.")
+    licence: Licence | None = Field(
+        default=None,
+        description="The licence of the figures, written into every data package and shown on the figures pages. "
+                    "Without it the packages name none: give only the licence the office has adopted.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if data is None:
+            return {}
+        return {"publish": data} if isinstance(data, bool) else data
+
+
 class SiteConfig(Schema):
     """``site_config.yml``: the site as a whole."""
 
@@ -67,6 +94,16 @@ class SiteConfig(Schema):
         default=None, description="公安机关备案号 (e.g. 京公网安备11010502000001号), shown in the footer and linked to the "
                                   "public security record system.")
     search: bool = Field(default=True, description="Build a full-text search page per language (Pagefind).")
+    pdf: bool | Literal["required"] = Field(
+        default=False,
+        description="Make each report a PDF per language (zh/2022/report-2022-zh.pdf) with headless Chromium and a Chinese "
+                    "font (Debian's chromium and fonts-noto-cjk). true: made when they are installed, else the build "
+                    "says what is missing and publishes the rest; required: their absence is an error; false: none.")
+    open_data: OpenData = Field(
+        default_factory=OpenData,
+        description="Each report's figures as open data: data/<report>/figures.csv, figures.json and a Frictionless "
+                    "datapackage.json, and data/figures.csv across the reports, linked from the figures pages; "
+                    "masked and withheld figures as the pages show them. Published unless open_data: false.")
     content: str = Field(default="content", description="Folder of the reports, relative to this file.")
     templates: str = Field(
         default="templates",

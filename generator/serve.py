@@ -94,7 +94,8 @@ class Server:
         """Build and serve the result; ``quiet``: say nothing unless something changed."""
         start = time.perf_counter()
         try:
-            result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False)
+            result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False,
+                           pdfs=False)
         except Exception as exc:  # a bug in nianbao: say so, and keep serving and watching
             self.cache = BuildCache()  # the next build starts clean
             self.site.publish(None, [translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", self.lang)])

@@ -16,7 +16,7 @@ from generator.cli import make_parser
 # Names an editor types or reads as they are: formats, tools, the project's own words.
 ALLOWED = {w.lower() for w in """nianbao yaml utf utf-8 gbk html json csv url urls pdf icp css js id ids zh en true false
     pagefind markdown nn slug lang md yml txt docs http https www gzip xml svg png jpg jpeg webp plotly jinja git pip
-    mb kb ctrl punycode base64 withheld binary tab""".split()}
+    mb kb ctrl punycode base64 withheld binary tab chromium playwright debian noto cjk""".split()}
 
 
 def _names() -> set[str]:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Python packages: Java for the Nu HTML
 # Checker (Debian's default-jre-headless), Debian's chromium for the browser
-# tests, and vnu.jar and axe-core from npm (versions pinned in package-lock.json).
+# tests and the PDFs, Debian's fonts-noto-cjk and poppler-utils for the PDFs, and
+# vnu.jar and axe-core from npm (versions pinned in package-lock.json).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -9,6 +10,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The PDF edition's Chinese font, and poppler's pdffonts and pdftotext that its tests read it with.
+fc-list :lang=zh family 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
