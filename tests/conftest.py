@@ -116,10 +116,10 @@ def run_vnu(paths: list[Path]) -> subprocess.CompletedProcess:
                            *map(str, paths)], capture_output=True, text=True, timeout=300)
 
 
-def build_once(tmp_path_factory, config: Path, name: str) -> Path:
+def build_once(tmp_path_factory, config: Path, name: str, *options: str) -> Path:
     """Build the project of ``config`` into a fresh temporary folder; fail on any error."""
     out = tmp_path_factory.mktemp(name) / "site"
-    code, _, err = run_cli("build", "--config", str(config), "--out", str(out))
+    code, _, err = run_cli("build", *options, "--config", str(config), "--out", str(out))
     assert code == 0, err
     return out
 
@@ -128,6 +128,21 @@ def build_once(tmp_path_factory, config: Path, name: str) -> Path:
 def shipped_site(tmp_path_factory) -> Path:
     """The shipped report, built once."""
     return build_once(tmp_path_factory, REPO / "site_config.yml", "shipped")
+
+
+WITHHELD = REPO / "tests" / "fixtures" / "withheld"
+
+
+@pytest.fixture(scope="session")
+def withheld_public(tmp_path_factory) -> Path:
+    """The withheld fixture's public edition, built once."""
+    return build_once(tmp_path_factory, WITHHELD / "site_config.yml", "withheld-public")
+
+
+@pytest.fixture(scope="session")
+def withheld_internal(tmp_path_factory) -> Path:
+    """The withheld fixture's internal edition, built once."""
+    return build_once(tmp_path_factory, WITHHELD / "site_config.yml", "withheld-internal", "--edition", "internal")
 
 
 PYTHON = sys.executable

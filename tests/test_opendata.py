@@ -16,16 +16,14 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 import yaml
 from bs4 import BeautifulSoup
 from frictionless import validate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINIMAL, REPO, build_once, run_cli, write_project
+from conftest import MINIMAL, REPO, WITHHELD, build_once, run_cli, write_project
 
-WITHHELD = REPO / "tests" / "fixtures" / "withheld"
 THREE_YEARS = REPO / "tests" / "fixtures" / "three-years"
 LANGUAGES = ["zh", "en"]
 COLUMNS = ["report", "year", "id", "label_zh", "label_en", "value", "unit_zh", "unit_en", "qualifier", "mask",
@@ -158,20 +156,6 @@ def test_every_figures_page_links_the_data_and_the_manifest_lists_it(shipped_sit
 
 
 SECRET_FORMS = ["4729", "4,729", "4 729", "0.4729", "583000", "583,000", "58.3", "锦江", "jinjiang"]
-
-
-@pytest.fixture(scope="module")
-def withheld_public(tmp_path_factory) -> Path:
-    return build_once(tmp_path_factory, WITHHELD / "site_config.yml", "od-public")
-
-
-@pytest.fixture(scope="module")
-def withheld_internal(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("od-internal") / "site"
-    code, _, err = run_cli("build", "--edition", "internal", "--config", str(WITHHELD / "site_config.yml"),
-                           "--out", str(out))
-    assert code == 0, err
-    return out
 
 
 def data_texts(site: Path) -> dict[str, str]:

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings, strategies as st
 from pypdf import PdfReader
 
-from conftest import REPO, require_tool, run_cli
+from conftest import REPO, WITHHELD, require_tool, run_cli
+from generator.pdf import css_string, resolve_links
 
 SHIPPED_PDFS = {"zh": "zh/2022/report-2022-zh.pdf", "en": "en/2022/report-2022-en.pdf"}
-WITHHELD = REPO / "tests" / "fixtures" / "withheld"
 # What the withheld fixture withholds, in every spelling its sources give it.
 SECRETS = ["锦江", "Jinjiang", "滨海", "Binhai", "欧阳明远", "Ouyang Mingyuan", "4729", "4,729", "58.3", "583,000",
            "583000"]
@@ -329,3 +330,52 @@ def test_the_missing_browser_is_said_in_chinese(tmp_path: Path):
     assert code == 0, err
     assert "未生成 PDF：本机没有安装用来打印 PDF 的 Chromium 浏览器；其余内容已正常生成" in err, err
     assert "sudo apt install chromium fonts-noto-cjk" in err
+
+
+# --- what the document's HTML is made of ------------------------------------------------------------
+
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?")
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_the_running_header_is_any_title_as_a_css_string_that_cannot_end_early(title: str):
+    """The title goes into <style> as a CSS string: whatever it holds, the string neither ends
+    early nor closes the element, and reads back as the title (decoded here by CSS's own rule)."""
+    quoted = css_string(title)
+    inner = quoted[1:-1]
+    assert quoted[0] == quoted[-1] == '"' and not set(inner) & set('"\'<>&\n\r\f;{}/')
+    decoded = CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if int(m.group(1), 16) <= 0x10FFFF else "\ufffd", inner)
+    assert decoded == title.replace("\x00", "\ufffd") or decoded == title
+
+
+@pytest.mark.parametrize("href, base_url, expected", [
+    ("#part-2", None, '<a href="#part-2"'),
+    ("https://www.fmprc.gov.cn/", None, '<a href="https://www.fmprc.gov.cn/"'),
+    ("mailto:office@example.gov.cn", None, '<a href="mailto:office@example.gov.cn"'),
+    ("overview/index.html#fig-1", None, "<a"),
+    ("../withheld/index.html", None, "<a"),
+    ("overview/index.html#fig-1", "https://example.gov.cn/reports/", '<a href="https://example.gov.cn/reports/zh/2022/overview/index.html#fig-1"'),
+    ("../../en/2022/index.html", "https://example.gov.cn/reports", '<a href="https://example.gov.cn/reports/en/2022/index.html"'),
+])
+def test_links_of_the_document(href, base_url, expected):
+    html = resolve_links(f'<p><a href="{href}">x</a></p>', "zh/2022/report-2022-zh.html", base_url)
+    assert html == f"<p>{expected}>x</a></p>"
+
+
+def test_a_hostile_title_is_the_running_header_as_written(tmp_path: Path):
+    """A report title that tries to end the style sheet or the string prints as written in the
+    running header and the PDF's title, and nothing of it runs."""
+    require_tool(chromium_available(), "chromium")
+    config = copy_withheld(tmp_path)
+    report = config.parent / "content/2023/report.yml"
+    hostile = 'Report </style><script>document.title="x"</script> "quoted" \\\\ end'
+    text = report.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^title: .*$", "title: {zh: '报告 </style> \"引号\" 结束', en: '" + hostile.replace("'", "''") + "'}", text)
+    report.write_text(text, encoding="utf-8")
+    code, _, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "site/en/2023/report-2023-en.pdf")
+    assert reader.metadata.title == hostile.replace("\\\\", "\\")
+    squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
+    assert squeeze(hostile.replace("\\\\", "\\"))[:40] in squeeze(reader.pages[2].extract_text())

@@ -12,10 +12,9 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, build_once, run_cli, write_project, MINIMAL
-from generator.withheld import Secrets, mask_for
+from conftest import WITHHELD, run_cli, write_project, MINIMAL
+from generator.withheld import mask_for
 
-WITHHELD = REPO / "tests" / "fixtures" / "withheld"
 # What the fixture withholds, as the source writes it.
 SECRET_TEXTS = ["锦江", "Jinjiang", "滨海", "Binhai", "欧阳明远", "Ouyang Mingyuan", "the US"]
 SECRET_NUMBERS = {4729: ["4729", "4,729", "4 729", "0.4729万"], 583000: ["583000", "583,000", "583 000", "58.3万"]}
@@ -45,18 +44,14 @@ def all_text(site: Path) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def public(tmp_path_factory) -> Path:
-    return build_once(tmp_path_factory, WITHHELD / "site_config.yml", "public")
+@pytest.fixture
+def public(withheld_public) -> Path:
+    return withheld_public
 
 
-@pytest.fixture(scope="module")
-def internal(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("internal") / "site"
-    code, _, err = run_cli("build", "--edition", "internal", "--config", str(WITHHELD / "site_config.yml"),
-                           "--out", str(out))
-    assert code == 0, err
-    return out
+@pytest.fixture
+def internal(withheld_internal) -> Path:
+    return withheld_internal
 
 
 def test_public_edition_contains_nothing_withheld(public):
