@@ -151,6 +151,8 @@ class Printer:
     def __init__(self, browser_path: str, files: dict[str, bytes]):
         self.browser_path = browser_path
         self.files = files
+        self.served: dict[str, bytes] = {}  # the documents' HTML, by where each pretends to lie
+        self.context = None
 
     def __enter__(self) -> Printer:
         try:
@@ -176,20 +178,23 @@ class Printer:
 
     def __exit__(self, *exc_info) -> None:
         try:
+            if self.context is not None:
+                self.context.close()
             self.browser.close()
         finally:
             self.playwright.stop()
 
     def open(self, document: Document):
-        """A page of its own for ``document``, which starts loading it; None if it could not start."""
-        served = {document.location: document.html.encode("utf-8")}
+        """A page for ``document``, which starts loading it; None if it could not start."""
+        self.served[document.location] = document.html.encode("utf-8")
         try:
-            context = self.browser.new_context(viewport={"width": PAPER["width_px"], "height": 1000},
-                                               service_workers="block")
-            context.route("**/*", lambda route: self._serve(route, served))
-            # Every chart at once: on screen they wait until they come near (IntersectionObserver).
-            context.add_init_script("delete window.IntersectionObserver;")
-            page = context.new_page()
+            if self.context is None:  # one for every document: each page of its own costs ~0.4 s
+                self.context = self.browser.new_context(viewport={"width": PAPER["width_px"], "height": 1000},
+                                                        service_workers="block")
+                self.context.route("**/*", self._serve)
+                # Every chart at once: on screen they wait until they come near (IntersectionObserver).
+                self.context.add_init_script("delete window.IntersectionObserver;")
+            page = self.context.new_page()
             page.goto(ORIGIN + document.location, wait_until="commit")
         except self.error_type:
             return None
@@ -211,14 +216,14 @@ class Printer:
             else:
                 printed = first
             shown = page.evaluate(SHOWN_TEXT)
-            missing = missing_characters(shown, pdf_text(printed))
-            unified = self._unify(page, printed, shown)
+            mapped = unicode_mapped(printed)
+            unified = self._unify(page, mapped, shown)
         except self.error_type as exc:
             raise Unavailable(Problem(f"{document.output} was not made: printing failed: {_first_line(exc)}",
                                       "build again; if it fails again, report it with `nianbao --version`"))
         finally:
-            page.context.close()
-        missing -= set(unified.values())
+            page.close()
+        missing = missing_characters(shown, "".join(mapped) + "".join(unified.values()))
         if missing:
             sample = "".join(sorted(missing)[:12])
             raise Unavailable(Problem(
@@ -227,11 +232,10 @@ class Printer:
                 f"install a font that has them: `sudo apt install {PACKAGES}` (Noto CJK)"))
         return finish(printed, document, unified)
 
-    def _unify(self, page, printed: bytes, shown: str) -> dict[str, str]:
-        """The character of the text each radical in the PDF's Unicode maps stands for: the one of
-        the text that no map gives (its glyph went to the radical), by its compatibility form or,
-        failing that (⼾ is 戶 there, but the glyph is 户's), by the font's drawing of both."""
-        mapped = unicode_mapped(printed)
+    def _unify(self, page, mapped: set[str], shown: str) -> dict[str, str]:
+        """The character of the text each radical in the PDF's Unicode maps (``mapped``) stands for:
+        the one of the text that no map gives (its glyph went to the radical), by its compatibility
+        form or, failing that (⼾ is 戶 there, but the glyph is 户's), by the font's drawing of both."""
         radicals = sorted(c for c in mapped if RADICAL.match(c) and c not in shown)
         unmapped = {c for c in shown if c not in mapped and unicodedata.category(c) == "Lo"}
         unified = {}
@@ -244,13 +248,13 @@ class Printer:
             unified.update(page.evaluate(SAME_GLYPH, [rest, sorted(unmapped - set(unified.values()))]))
         return unified
 
-    def _serve(self, route, served: dict[str, bytes]) -> None:
+    def _serve(self, route) -> None:
         url = route.request.url
         if not url.startswith(ORIGIN):
             route.abort("blockedbyclient")  # nothing from outside, ever
             return
         path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
-        body = served.get(path, self.files.get(path))
+        body = self.served.get(path, self.files.get(path))
         if body is None:
             route.fulfill(status=404, body=b"")
             return
@@ -511,7 +515,8 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def missing_characters(shown: str, extracted: str) -> set[str]:
-    """The characters of the document's text that its PDF's text lacks: drawn in no font."""
+    """The characters of the document's text that its PDF's text lacks: drawn in no font (a glyph
+    missing from every font is drawn as an empty box that maps to no character, or to U+0000)."""
     have = set(unicodedata.normalize("NFKC", extracted))
     return {character for character in set(shown)
             if not character.isspace() and unicodedata.category(character)[0] not in "CZ"
