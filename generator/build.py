@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import maskfill
+from . import maskfill, pdf
 from .config import check_government_site_fields, load_project
 from .content import drop_tokens, review_reports, validate_reports
 from .diagnostics import Diagnostics
@@ -78,6 +78,11 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
             return result
         if review:  # what a government site must show
             check_government_site_fields(project, diagnostics)
+        if review and project.config.pdf:  # check prints no PDF, but says what would keep the build from it
+            try:
+                pdf.locate_browser()
+            except pdf.Unavailable as exc:
+                pdf.report_problems([exc.problem], project.config.pdf == "required", project.config_path, diagnostics)
         folders = discover_reports(project.content_dir, project.languages, diagnostics, cache.texts)
         prepare_edition(folders, withholding.fixed_masks)
     with _timed(timings, "validate", progress):
@@ -121,8 +126,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         if result.files:
             result.files[MARKER] = marker(edition)  # which edition a folder holds: write_site checks it
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root), cache.manifest)
-    if "pdf" in timings:  # printed within the render stage, shown as a stage of its own
-        timings["render"] -= timings["pdf"]
+    if "PDFs" in timings:  # printed beside the render stage: what it waited for them, shown on its own
+        timings["render"] -= timings["PDFs"]
     if edition == PUBLIC:
         with _timed(timings, "withheld check", progress):
             check_published(result.files, site, result.output_dir, diagnostics, cache.checked.setdefault("marked", {}))

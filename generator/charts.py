@@ -28,6 +28,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from .i18n import Translations
+from .markdown import ATTRIBUTES_WITHHELD
 from .metrics import SCALES, Metric, display, plain_number, plain_value, range_text, scale_word
 from .schema import ChartSpec
 
@@ -133,17 +134,17 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
         series = sorted(history[spec.across_years], key=lambda m: m.year)
         rows = [ChartRow(t.get("report_year", lang, year=m.year), m) for m in series]
         chart_type = spec.type if spec.type in ("bar", "hbar", "line") else "line"
-        default_title = series[-1].label[lang]
+        default_title = _shown(series[-1].label[lang])
     else:
-        rows = [ChartRow(metrics[m].label[lang], metrics[m]) for m in spec.metrics or []]
+        rows = [ChartRow(_shown(metrics[m].label[lang]), metrics[m]) for m in spec.metrics or []]
         chart_type = spec.type
         default_title = ""
     # The figures of a chart share a unit in the first language (checked); a translation may
     # name what each counts (entries, applications): then the table's header names none.
     units = {row.metric.unit[lang] for row in rows}
     unit = units.pop() if len(units) == 1 else ""
-    title = spec.title[lang] if spec.title else default_title
-    caption = spec.caption[lang] if spec.caption else ""
+    title = _shown(spec.title[lang]) if spec.title else default_title
+    caption = _shown(spec.caption[lang]) if spec.caption else ""
     has_masks = any(r.mask is not None for r in rows)
     header = [t.get("table_item", lang), t.get("table_value", lang, unit=unit) if unit else t.get("table_figure", lang)]
     if has_masks:
@@ -168,6 +169,15 @@ def build_chart(spec: ChartSpec, chart_id: str, lang: str, metrics: dict[str, Me
     return Chart(chart_id, chart_type, lang, title, caption, unit, summary, rows, header, table_rows, figure,
                  narrow_figure,
                  f"{chart_id}.csv", csv_header, csv_rows, hashlib.sha256(repr(content).encode("utf-8")).hexdigest())
+
+
+# A withheld span as the internal edition keeps it in a label or title ([锦江]{.withheld}): a chart
+# draws text, not Markdown, so it shows what the span holds (the public edition has masked it).
+WITHHELD_SPAN = re.compile(r"\[([^\[\]\n]*)\]" + ATTRIBUTES_WITHHELD + r"[^{}\n]*\}", re.IGNORECASE)
+
+
+def _shown(text: str) -> str:
+    return WITHHELD_SPAN.sub(r"\1", text)
 
 
 def _csv_row(row: ChartRow, lang: str, t: Translations) -> list[str]:

@@ -48,6 +48,7 @@ from pathlib import Path
 
 from .metrics import plain_number
 from .pdf import pdf_text
+from .vendor import EQUIVALENT_UNIFIED_IDEOGRAPH
 from .scan import check_files, gunzipped
 from .withheld import Secret, Secrets
 
@@ -100,13 +101,28 @@ IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f
                        "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 
 
+@functools.lru_cache(maxsize=1)
+def radical_equivalents() -> dict[int, str]:
+    """Each CJK radical → the unified ideograph it looks like (⻅ → 见, ⼯ → 工), from Unicode's
+    EquivalentUnifiedIdeograph.txt (generator/vendor/unicode): NFKC leaves the radicals supplement
+    as it is, and a PDF's text or a paste from one may hold them."""
+    table: dict[int, str] = {}
+    for line in EQUIVALENT_UNIFIED_IDEOGRAPH.read_text(encoding="utf-8").splitlines():
+        fields = line.split("#", 1)[0].split(";")
+        if len(fields) == 2:
+            first, _, last = fields[0].strip().partition("..")
+            for code in range(int(first, 16), int(last or first, 16) + 1):
+                table[code] = chr(int(fields[1].strip(), 16))
+    return table
+
+
 def normalise(text: str) -> str:
-    """What is compared: NFKC, case-folded, invisible characters removed. The ideographic
-    full-width comma separates clauses, never digit groups: it is kept from becoming "," under
-    NFKC (六百，一十九 is not 600,19)."""
+    """What is compared: NFKC, case-folded, invisible characters removed, radicals read as the
+    characters they look like. The ideographic full-width comma separates clauses, never digit
+    groups: it is kept from becoming "," under NFKC (六百，一十九 is not 600,19)."""
     if text.isascii():
         return text.lower()
-    text = IGNORABLE.sub("", text.replace("\uff0c", "\u3001"))
+    text = IGNORABLE.sub("", text.replace("\uff0c", "\u3001")).translate(radical_equivalents())
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text.casefold())
@@ -129,6 +145,8 @@ SCRIPTS = {"js", "mjs", "css"}
 # Pagefind's program files: code its binary writes, the same for every site.
 PAGEFIND_CODE = re.compile(r"pagefind/(pagefind[\w.-]*\.(js|css)|wasm\.[\w-]+\.pagefind)$")
 MANIFEST = "manifest.json"
+# Files of figures, one value a cell: a bare number there equal to a published figure is that figure.
+DATA_FILES = (".csv", ".json")
 
 
 @functools.lru_cache(maxsize=4)
@@ -774,8 +792,9 @@ class LeakScanner:
             start = match.start()
             if start:
                 previous = view[start - 1]
-                if previous in CONTINUES or (previous in " '" and start > 1 and view[start - 2] in DIGITS):
-                    continue  # the end of a longer number
+                if previous in CONTINUES or (previous in " '" and start > 1 and view[start - 2] in DIGITS
+                                             and not _comma_grouped_before(view, start - 1)):
+                    continue  # the end of a longer number (4 729), not one after another (*0,000 10,000)
             integer, frac, exp = match.group("int"), match.group("frac") or "", match.group("exp") or ""
             digits = integer.replace(",", "").replace(" ", "").replace("'", "")
             # 010, 0000: a code, and × 4729: a multiplier, not figures on their own; they count with the
@@ -788,6 +807,8 @@ class LeakScanner:
                         and view[end:end + 2].lstrip(" ")[:1] not in SCALE_STARTS:
                     continue  # none of the values looked for, whatever its scale or decimals
             before = view[max(0, start - 2):start]
+            if view[max(0, start - 3):start].lower() == "sha":
+                continue  # sha256: a digest's name (a data package's hashes)
             multiplier = "×" in before or before.endswith("x ")
             if multiplier and not frac and digits.rstrip("0") == "1":
                 continue  # ** × 10,000: 万 as a theme may write it, whatever follows
@@ -832,6 +853,7 @@ class LeakScanner:
                     occurrence = Occurrence(text, start, end, cn, not year)
                 found.append((value, occurrence))
         self._mark_ranges(found)
+        self._mark_ticks(found)
         for value, occurrence in found:
             if self.figures is None or value in self.figures:
                 self._add(value, occurrence)
@@ -848,6 +870,19 @@ class LeakScanner:
             low, high = exact - step / 2, exact + step / 2
             if self.figures is None or any(low <= figure < high for figure in self.figures):
                 self.rounded.append((low, high, occurrence))
+
+    @staticmethod
+    def _mark_ticks(found: list[tuple[Decimal, Occurrence]]) -> None:
+        """Numbers in a run of three or more from 0 in equal steps, nothing but white space between
+        them (0 2,000 4,000 6,000): a chart's axis as a PDF's text gives it, not figures."""
+        runs: dict[int, list[tuple[int, int]]] = {}  # by file: the spans of the runs in its view
+        for _, occurrence in found:
+            text = occurrence.file
+            if id(text) not in runs:
+                runs[id(text)] = [match.span() for match in TICK_RUN.finditer(text.numbers)
+                                  if _equal_steps(match.group(0).split())]
+            if any(low <= occurrence.start < high for low, high in runs[id(text)]):
+                occurrence.bare = False
 
     @staticmethod
     def _mark_ranges(found: list[tuple[Decimal, Occurrence]]) -> None:
@@ -910,6 +945,8 @@ class LeakScanner:
                 continue
             if unit is None and (short or not occurrence.bare):
                 continue
+            if unit is None and value in self.public and occurrence.file.name.endswith(DATA_FILES):
+                continue  # a published figure's own cell in a chart's CSV or the open data, equal to it by chance
             name = occurrence.file.name
             # One report per file and written form (4729, 四千七百二十九 …): the first, or the first that shows the unit.
             key = (name, occurrence.file.view[occurrence.start:occurrence.end])
@@ -947,6 +984,27 @@ def _figure(secret: Secret) -> Decimal | None:
 def _significant(digits: str) -> str:
     """619, 61.9, 0.619, 6190 → "619": the digits a number states whatever its scale."""
     return digits.split("e")[0].split("E")[0].replace(".", "").replace("-", "").strip("0")
+
+
+def _comma_grouped_before(view: str, end: int) -> bool:
+    """Whether the number that ends at ``end`` groups its digits with commas (1,000): a number after
+    it and a space is another number, not its next group."""
+    start = end
+    while start > 0 and view[start - 1] in CONTINUES:
+        start -= 1
+    return "," in view[start:end]
+
+
+# 0, then two or more numbers (1,000, 0.5 or 2万 written), white space only between them.
+TICK = r"\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:万|亿)?"
+TICK_RUN = re.compile(rf"(?<![\w.,])0(?:\s+{TICK}){{2,}}(?![\w.,])")
+
+
+def _equal_steps(numbers: list[str]) -> bool:
+    scales = {"万": 10_000, "亿": 100_000_000}
+    values = [Decimal(number.rstrip("万亿").replace(",", "")) * scales.get(number[-1], 1) for number in numbers]
+    step = values[1] - values[0]
+    return step > 0 and all(b - a == step for a, b in zip(values, values[1:]))
 
 
 def _power_of_ten(value: Decimal) -> bool:

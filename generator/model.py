@@ -54,6 +54,9 @@ class Report:
     meta: ReportMeta
     sections: list[Section]
     metrics: list[Metric]
+    # lang → its title as plain text (a page's <title>, the PDF's), what it withholds masked or, in the
+    # internal edition, shown without its markup; templates show meta.title through render_text
+    title: dict[str, str] = field(default_factory=dict)
     highlights: dict[str, list[str]] = field(default_factory=dict)  # lang → each highlight's HTML
     key_figures: list[Metric] = field(default_factory=list)
     # lang → figure id → the key of the section page that states it first (its #fig-id is there)
@@ -180,7 +183,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     cache = cache if cache is not None else ModelCache()
     languages = project.languages
     sources = sorted(sources, key=lambda r: (-r.meta.year, r.id))
-    reports = [_report(source) for source in sources]
+    reports = [_report(source, md) for source in sources]
     history: dict[str, list[Metric]] = {}
     for report in reports:
         for metric in report.metrics:
@@ -286,7 +289,7 @@ def _skeleton(project: Project, reports: list[Report], translations: Translation
                 continue
             key = page_key(lang, report.id)
             pages[key] = Page(key, "report", lang, f"{lang}/{report.id}/index.html",
-                              report.meta.title[lang], report.meta.summary[lang],
+                              report.title[lang], report.meta.summary[lang],
                               alternates={other: page_key(other, report.id) for other in languages},
                               report_id=report.id, breadcrumbs=[home])
             if report.metrics:
@@ -348,7 +351,7 @@ def _add_highlights(report: Report, figures: "_Figures", languages: list[str]) -
                               if metric_id in figures.metrics)
 
 
-def _report(source: ReportSource) -> Report:
+def _report(source: ReportSource, md: MarkdownIt) -> Report:
     sections = []
     for slug in source.order:
         versions = source.sections[slug]
@@ -356,7 +359,8 @@ def _report(source: ReportSource) -> Report:
         texts = {lang: SectionText(lang, v.title_text, v.front.summary, v.path)
                  for lang, v in versions.items()}
         sections.append(Section(source.id, number, slug, texts))
-    return Report(source.id, source.meta, sections, source.metrics)
+    return Report(source.id, source.meta, sections, source.metrics,
+                  title={lang: markdown.plain_text(md, title) for lang, title in source.meta.title.items()})
 
 
 def _section_page(lang: str, report: Report, section: Section, languages: list[str],
@@ -618,7 +622,7 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
         full_key = page_key(lang, report.id, FULL_REPORT)
         full = pages[full_key] = Page(
             full_key, "full", lang, f"{lang}/{report.id}/{FULL_REPORT}.html",
-            translations.get("full_report_title", lang, title=report.meta.title[lang]),
+            translations.get("full_report_title", lang, title=report.title[lang]),
             report.meta.summary[lang], alternates={o: page_key(o, report.id, FULL_REPORT) for o in languages},
             report_id=report.id, breadcrumbs=[home, report_key])
         for section in report.sections:

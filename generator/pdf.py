@@ -15,7 +15,9 @@ changed nothing prints nothing.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import hashlib
 import html as html_module
 import io
@@ -27,17 +29,21 @@ import shutil
 import unicodedata
 import urllib.parse
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Where the browser believes the documents lie; .invalid never resolves (RFC 6761).
-ORIGIN = "https://nianbao.invalid/"
+# Where the browser believes the documents lie; .invalid never resolves (RFC 6761). Each document has
+# a site of its own (nianbao-1.invalid …), so a process of its own: the documents load and draw
+# their charts on separate cores.
+HOST = re.compile(r"nianbao-\d+\.invalid")
 # Part of every PDF's cache key: raise it when what is done to a printed file changes.
 ENGINE = "chromium-2"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # What the messages tell an editor to install: Debian's package names.
 PACKAGES = "chromium fonts-noto-cjk"
 CHART_TIMEOUT_MS = 20_000
+LAUNCH_TIMEOUT_MS = 30_000
 PAPER = {"format": "A4", "width_px": 673}  # A4 less the print style's 16 mm side margins, in CSS px
 
 
@@ -70,12 +76,15 @@ class Unavailable(Exception):
         self.problem = problem
 
 
-def find_browser() -> str | None:
+def locate_browser() -> str:
     """Chromium's program: $NIANBAO_CHROMIUM, else the first of BROWSERS on the PATH, else the one
-    Playwright downloads (``playwright install chromium``)."""
+    Playwright downloads (``playwright install chromium``); Unavailable, saying what to do, if none."""
     chosen = os.environ.get("NIANBAO_CHROMIUM")
     if chosen:
-        return chosen if Path(chosen).is_file() else None
+        if Path(chosen).is_file() and os.access(chosen, os.X_OK):
+            return chosen
+        raise Unavailable(Problem(f"no PDF was made: NIANBAO_CHROMIUM names {chosen}, which is not a program",
+                                  "set NIANBAO_CHROMIUM to Chromium's program (e.g. /usr/bin/chromium), or unset it"))
     for name in BROWSERS:
         found = shutil.which(name)
         if found:
@@ -85,8 +94,28 @@ def find_browser() -> str | None:
         with sync_playwright() as playwright:
             path = playwright.chromium.executable_path
     except Exception:  # no Playwright, or no driver: nothing downloaded either
-        return None
-    return path if path and Path(path).is_file() else None
+        path = None
+    if path and Path(path).is_file():
+        return path
+    raise Unavailable(Problem("no PDF was made: Chromium, which prints them, is not installed",
+                              f"install Debian's packages with `sudo apt install {PACKAGES}` (or set "
+                              "NIANBAO_CHROMIUM to a Chromium program), or set `pdf: false` in site_config.yml"))
+
+
+def report_problems(problems: list[Problem], required: bool, config_path: Path, diagnostics) -> None:
+    """What kept PDFs from being made, said once: a warning, or an error where the config requires
+    them (``pdf: required``), at the config's ``pdf:`` line."""
+    if not problems:
+        return
+    line = next((number for number, text in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1)
+                 if text.startswith("pdf:")), None)
+    message = problems[0].message
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more PDF(s) not made)"
+    if required:
+        diagnostics.error(config_path, message, line=line, hint=problems[0].hint + " (pdf: required)")
+    else:
+        diagnostics.warning(config_path, message + "; everything else is built", line=line, hint=problems[0].hint)
 
 
 def browser_identity(path: str) -> str:
@@ -106,11 +135,10 @@ def print_documents(documents: list[Document], files: dict[str, bytes], cache: d
     site's files the documents load (stylesheets, scripts). ``cache``: the last build's PDFs by
     key, replaced by this build's."""
     previous = cache if cache is not None else {}
-    browser_path = find_browser()
-    if browser_path is None:
-        return {}, [Problem("no PDF was made: Chromium, which prints them, is not installed",
-                            f"install Debian's packages with `sudo apt install {PACKAGES}` (or set "
-                            "NIANBAO_CHROMIUM to a Chromium program), or set `pdf: false` in site_config.yml")]
+    try:
+        browser_path = locate_browser()
+    except Unavailable as exc:
+        return {}, [exc.problem]
     identity = browser_identity(browser_path)
     made: dict[str, bytes] = {}
     kept: dict[bytes, bytes] = {}
@@ -123,155 +151,151 @@ def print_documents(documents: list[Document], files: dict[str, bytes], cache: d
             to_print.append((key, document))
     problems: list[Problem] = []
     if to_print:
-        try:
-            with Printer(browser_path, files) as printer:
-                # Every document starts loading at once: the browser loads and draws one while the
-                # other prints (2 cores: about a second less for two documents).
-                opened = [(key, document, printer.open(document)) for key, document in to_print]
-                for key, document, page in opened:
-                    try:
-                        made[document.output] = kept[key] = printer.print(document, page)
-                    except Unavailable as exc:
-                        problems.append(exc.problem)
-                    except Exception as exc:  # pikepdf or PDFium could not read what was printed
-                        problems.append(Problem(f"{document.output} was not made: printing failed: "
-                                                f"{_first_line(exc)}", "build again; if it fails again, report "
-                                                "it with `nianbao --version`"))
-        except Unavailable as exc:
-            problems.append(exc.problem)
+        # In a thread of its own: its event loop can be none of the caller's.
+        with ThreadPoolExecutor(1, thread_name_prefix="nianbao-pdf-loop") as thread:
+            printed = thread.submit(asyncio.run, _print_all(browser_path, files, [d for _, d in to_print])).result()
+        for (key, document), result in zip(to_print, printed):
+            if isinstance(result, Problem):
+                problems.append(result)
+            else:
+                made[document.output] = kept[key] = result
     if cache is not None:
         cache.clear()
         cache.update(kept)
     return made, problems
 
 
-class Printer:
-    """One browser, for every document of a build."""
+def start_printing(documents: list[Document], files: dict[str, bytes], cache: dict | None = None) -> Future:
+    """``print_documents`` in a thread of its own, so that the build goes on meanwhile; its
+    result: ``.result()``."""
+    thread = ThreadPoolExecutor(1, thread_name_prefix="nianbao-pdf")
+    printing = thread.submit(lambda: print_documents(documents, files, cache))
+    thread.shutdown(wait=False)
+    return printing
 
-    def __init__(self, browser_path: str, files: dict[str, bytes]):
-        self.browser_path = browser_path
-        self.files = files
-        self.served: dict[str, bytes] = {}  # the documents' HTML, by where each pretends to lie
-        self.context = None
 
-    def __enter__(self) -> Printer:
+async def _print_all(browser_path: str, files: dict[str, bytes], documents: list[Document]) -> list[bytes | Problem]:
+    """Every document printed in one browser, all at once: each is its own site to the browser, so
+    its own process, and they load, draw and print on separate cores."""
+    try:
+        from playwright.async_api import Error, async_playwright
+    except ImportError:
+        return [Problem("no PDF was made: the Python package playwright, which drives Chromium, is not installed",
+                        "reinstall nianbao (`pip install -e .`), which installs it, or set `pdf: false` in "
+                        "site_config.yml")] * len(documents)
+    try:
+        playwright = await async_playwright().start()
+    except Exception as exc:  # its driver cannot start: a broken install
+        return [Problem(f"no PDF was made: Playwright could not start ({_first_line(exc)})",
+                        "reinstall nianbao, or set `pdf: false` in site_config.yml")] * len(documents)
+    try:
         try:
-            from playwright.sync_api import Error, sync_playwright
-        except ImportError:
-            raise Unavailable(Problem("no PDF was made: the Python package playwright, which drives Chromium, "
-                                      "is not installed", "reinstall nianbao (`pip install -e .`), which "
-                                      "installs it, or set `pdf: false` in site_config.yml"))
-        self.error_type = Error
-        try:
-            self.playwright = sync_playwright().start()
-        except Exception as exc:  # its driver cannot start: an asyncio loop runs here, a broken install
-            raise Unavailable(Problem(f"no PDF was made: Playwright could not start ({exc})",
-                                      "reinstall nianbao, or set `pdf: false` in site_config.yml"))
-        try:
-            self.browser = self.playwright.chromium.launch(executable_path=self.browser_path)
+            browser = await playwright.chromium.launch(executable_path=browser_path, timeout=LAUNCH_TIMEOUT_MS)
         except Error as exc:
-            self.playwright.stop()
-            raise Unavailable(Problem(f"no PDF was made: Chromium ({self.browser_path}) did not start: "
-                                      f"{_first_line(exc)}", f"check that `{self.browser_path} --version` runs, "
-                                      f"or reinstall it (`sudo apt install {PACKAGES}`)"))
-        return self
+            return [Problem(f"no PDF was made: Chromium ({browser_path}) did not start: {_first_line(exc)}",
+                            f"check that `{browser_path} --version` runs, or reinstall it "
+                            f"(`sudo apt install {PACKAGES}`)")] * len(documents)
+        served = {document.location: document.html.encode("utf-8") for document in documents}
+        context = await browser.new_context(viewport={"width": PAPER["width_px"], "height": 1000},
+                                            service_workers="block")
+        await context.route("**/*", lambda route: _serve(route, served, files))
+        # Every chart at once: on screen they wait until they come near (IntersectionObserver).
+        await context.add_init_script("delete window.IntersectionObserver;")
+        results = await asyncio.gather(*(_print_one(context, document, number, Error)
+                                         for number, document in enumerate(documents, 1)))
+        await browser.close()
+        return results
+    finally:
+        await playwright.stop()
 
-    def __exit__(self, *exc_info) -> None:
-        try:
-            if self.context is not None:
-                self.context.close()
-            self.browser.close()
-        finally:
-            self.playwright.stop()
 
-    def open(self, document: Document):
-        """A page for ``document``, which starts loading it; None if it could not start."""
-        self.served[document.location] = document.html.encode("utf-8")
+async def _print_one(context, document: Document, number: int, error_type) -> bytes | Problem:
+    """One document's PDF, or why it was not made."""
+    try:
+        page = await context.new_page()
         try:
-            if self.context is None:  # one for every document: each page of its own costs ~0.4 s
-                self.context = self.browser.new_context(viewport={"width": PAPER["width_px"], "height": 1000},
-                                                        service_workers="block")
-                self.context.route("**/*", self._serve)
-                # Every chart at once: on screen they wait until they come near (IntersectionObserver).
-                self.context.add_init_script("delete window.IntersectionObserver;")
-            page = self.context.new_page()
-            page.goto(ORIGIN + document.location, wait_until="commit")
-        except self.error_type:
-            return None
-        return page
-
-    def print(self, document: Document, page) -> bytes:
-        if page is None:
-            raise Unavailable(Problem(f"{document.output} was not made: Chromium could not open it",
-                                      "build again; if it fails again, report it with `nianbao --version`"))
-        try:
-            page.wait_for_load_state("load")
-            page.emulate_media(media="print")
-            self._wait_for_charts(page, document)
-            first = page.pdf(**PRINT_OPTIONS)
-            pages = first_pages(first, document.anchors)
+            await page.goto(f"https://nianbao-{number}.invalid/{document.location}", wait_until="load")
+            await page.emulate_media(media="print")
+            problem = await _wait_for_charts(page, document)
+            if problem:
+                return problem
+            first = await page.pdf(**PRINT_OPTIONS)
+            pages = await asyncio.to_thread(first_pages, first, document.anchors)
             if pages:  # the contents with page numbers: printed again, nothing else moves
-                page.evaluate(FILL_CONTENTS, {anchor: str(number) for anchor, number in pages.items()})
-                printed = page.pdf(**PRINT_OPTIONS)
+                await page.evaluate(FILL_CONTENTS, {anchor: str(first_page) for anchor, first_page in pages.items()})
+                printed = await page.pdf(**PRINT_OPTIONS)
             else:
                 printed = first
-            shown = page.evaluate(SHOWN_TEXT)
-            mapped = unicode_mapped(printed)
-            unified = self._unify(page, mapped, shown)
-        except self.error_type as exc:
-            raise Unavailable(Problem(f"{document.output} was not made: printing failed: {_first_line(exc)}",
-                                      "build again; if it fails again, report it with `nianbao --version`"))
+            shown = await page.evaluate(SHOWN_TEXT)
+            mapped = await asyncio.to_thread(unicode_mapped, printed)
+            unified = await _unify(page, mapped, shown)
         finally:
-            page.close()
-        missing = missing_characters(shown, "".join(mapped) + "".join(unified.values()))
-        if missing:
-            sample = "".join(sorted(missing)[:12])
-            raise Unavailable(Problem(
-                f"{document.output} was not made: no installed font has {len(missing)} of its characters "
-                f"({sample}{'…' if len(missing) > 12 else ''}), which it would show as empty boxes",
-                f"install a font that has them: `sudo apt install {PACKAGES}` (Noto CJK)"))
-        return finish(printed, document, unified)
+            await page.close()
+    except error_type as exc:
+        return Problem(f"{document.output} was not made: printing failed: {_first_line(exc)}",
+                       "build again; if it fails again, report it with `nianbao --version`")
+    except Exception as exc:  # pikepdf could not read what was printed
+        return Problem(f"{document.output} was not made: printing failed: {_first_line(exc)}",
+                       "build again; if it fails again, report it with `nianbao --version`")
+    missing = missing_characters(shown, "".join(mapped) + "".join(unified.values()))
+    if missing:
+        sample = "".join(sorted(missing)[:12])
+        chinese = any(unicodedata.name(c, "").startswith("CJK") for c in missing)
+        return Problem(
+            f"{document.output} was not made: no installed font has {len(missing)} of its characters "
+            f"({sample}{'…' if len(missing) > 12 else ''}), which it would show as empty boxes",
+            f"install a font that has them: `sudo apt install {PACKAGES}` (Noto CJK)" if chinese else
+            "install a font that has them (for emoji, Debian's fonts-noto-color-emoji), or write the text "
+            "without them")
+    return await asyncio.to_thread(finish, printed, document, unified)
 
-    def _unify(self, page, mapped: set[str], shown: str) -> dict[str, str]:
-        """The character of the text each radical in the PDF's Unicode maps (``mapped``) stands for:
-        the one of the text that no map gives (its glyph went to the radical), by its compatibility
-        form or, failing that (⼾ is 戶 there, but the glyph is 户's), by the font's drawing of both."""
-        radicals = sorted(c for c in mapped if RADICAL.match(c) and c not in shown)
-        unmapped = {c for c in shown if c not in mapped and unicodedata.category(c) == "Lo"}
-        unified = {}
-        for radical in radicals:
-            character = unicodedata.normalize("NFKC", radical)
+
+async def _unify(page, mapped: set[str], shown: str) -> dict[str, str]:
+    """The character of the text each radical in the PDF's Unicode maps (``mapped``) stands for:
+    the one of the text that no map gives (its glyph went to the radical), by its compatibility
+    form or Unicode's equivalent ideograph or, failing both (⼾ is 戶 there, but the glyph is
+    户's), by the font's drawing of both."""
+    from .leaks import radical_equivalents
+
+    radicals = sorted(c for c in mapped if RADICAL.match(c) and c not in shown)
+    unmapped = {c for c in shown if c not in mapped and unicodedata.category(c) == "Lo"}
+    unified = {}
+    for radical in radicals:
+        for character in (unicodedata.normalize("NFKC", radical), radical_equivalents().get(ord(radical))):
             if character in unmapped:
                 unified[radical] = character
-        rest = [radical for radical in radicals if radical not in unified]
-        if rest and unmapped - set(unified.values()):
-            unified.update(page.evaluate(SAME_GLYPH, [rest, sorted(unmapped - set(unified.values()))]))
-        return unified
+                break
+    rest = [radical for radical in radicals if radical not in unified]
+    if rest and unmapped - set(unified.values()):
+        unified.update(await page.evaluate(SAME_GLYPH, [rest, sorted(unmapped - set(unified.values()))]))
+    return unified
 
-    def _serve(self, route) -> None:
-        url = route.request.url
-        if not url.startswith(ORIGIN):
-            route.abort("blockedbyclient")  # nothing from outside, ever
-            return
-        path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
-        body = self.served.get(path, self.files.get(path))
-        if body is None:
-            route.fulfill(status=404, body=b"")
-            return
-        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        route.fulfill(status=200, body=body, content_type=kind)
 
-    def _wait_for_charts(self, page, document: Document) -> None:
-        waited = 0
-        while not page.evaluate(CHARTS_SETTLED):
-            if waited >= CHART_TIMEOUT_MS:
-                raise Unavailable(Problem(f"{document.output} was not made: its charts were not drawn within "
-                                          f"{CHART_TIMEOUT_MS // 1000} s", "build again on a less busy machine"))
-            page.wait_for_timeout(50)
-            waited += 50
-        if page.evaluate("document.querySelectorAll('.chart-plot.chart-failed').length"):
-            raise Unavailable(Problem(f"{document.output} was not made: a chart could not be drawn",
-                                      "check the chart in the browser (nianbao serve) and build again"))
+async def _serve(route, served: dict[str, bytes], files: dict[str, bytes]) -> None:
+    parts = urllib.parse.urlsplit(route.request.url)
+    if parts.scheme != "https" or not HOST.fullmatch(parts.hostname or ""):
+        await route.abort("blockedbyclient")  # nothing from outside, ever
+        return
+    path = urllib.parse.unquote(parts.path).lstrip("/")
+    body = served.get(path, files.get(path))
+    if body is None:
+        await route.fulfill(status=404, body=b"")
+        return
+    await route.fulfill(status=200, body=body, content_type=mimetypes.guess_type(path)[0] or "application/octet-stream")
+
+
+async def _wait_for_charts(page, document: Document) -> Problem | None:
+    waited = 0
+    while not await page.evaluate(CHARTS_SETTLED):
+        if waited >= CHART_TIMEOUT_MS:
+            return Problem(f"{document.output} was not made: its charts were not drawn within "
+                           f"{CHART_TIMEOUT_MS // 1000} s", "build again on a less busy machine")
+        await asyncio.sleep(0.05)
+        waited += 50
+    if await page.evaluate("document.querySelectorAll('.chart-plot.chart-failed').length"):
+        return Problem(f"{document.output} was not made: a chart could not be drawn",
+                       "check the chart in the browser (nianbao serve) and build again")
+    return None
 
 
 PRINT_OPTIONS = {"format": PAPER["format"], "print_background": True, "prefer_css_page_size": True,
@@ -482,6 +506,7 @@ def _fonts(printed):
                 stack.append(item.get("/Resources"))
 
 
+@functools.lru_cache(maxsize=8)  # the withheld check and the leak check read the same PDFs
 def pdf_text(pdf: bytes) -> str:
     """A PDF's text as a reader's search or copy gets it: every page's (PDFium reads it, as Chrome's
     viewer does), and its metadata, bookmarks and links."""
@@ -528,21 +553,31 @@ def missing_characters(shown: str, extracted: str) -> set[str]:
 LINK = re.compile(r'<a href="([^"]*)"')
 
 
-def resolve_links(html: str, location: str, base_url: str | None) -> str:
-    """The document's links as a PDF can keep them: to a place in the document as they are, to
-    another page of the site at the site's address (``base_url``) or, without it, not at all (a
+def resolve_links(html: str, location: str, base_url: str | None, inside: dict[str, str] | None = None) -> str:
+    """The document's links as a PDF can keep them: to a place in the document as they are; to a
+    page the document holds (``inside``: its path in the site → its part's anchor) at that place;
+    to another page of the site at the site's address (``base_url``) or, without it, not at all (a
     PDF read from a download folder has no site beside it)."""
+    inside = inside or {}
+    ids = set(ID.findall(html))
+
     def resolved(match: re.Match) -> str:
-        href = match.group(1)
+        href = html_module.unescape(match.group(1))
         if href.startswith("#") or urllib.parse.urlsplit(href).scheme:
             return match.group(0)
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(location), href.replace("&amp;", "&")))
+        path, _, fragment = href.partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(location), path or posixpath.basename(location)))
+        if path.endswith("/") or not posixpath.splitext(target)[1]:
+            target = posixpath.join(target, "index.html")
+        if target in inside:
+            return f'<a href="#{html_module.escape(fragment if fragment in ids else inside[target])}"'
         if base_url:
-            return f'<a href="{base_url.rstrip("/")}/{target}"'
+            return f'<a href="{html_module.escape(base_url.rstrip("/") + "/" + target + ("#" + fragment if fragment else ""))}"'
         return "<a"
     return LINK.sub(resolved, html)
 
 
+ID = re.compile(r'\sid="([^"]+)"')
 HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 
@@ -550,6 +585,17 @@ TAG = re.compile(r"<[^>]+>")
 def headings(html: str) -> list[str]:
     """The text of each heading of the document's HTML, as its bookmark should read."""
     return [" ".join(html_module.unescape(TAG.sub("", found)).split()) for found in HEADING.findall(html)]
+
+
+def running_header(title: str, columns: int = 90) -> str:
+    """A title short enough for one line of the running header: at most ``columns`` columns (a
+    Chinese character takes two), cut with "…"."""
+    width = 0
+    for index, character in enumerate(title):
+        width += 2 if unicodedata.east_asian_width(character) in "WF" else 1
+        if width > columns:
+            return title[:index].rstrip() + "…"
+    return title
 
 
 def css_string(text: str) -> str:

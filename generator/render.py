@@ -149,7 +149,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     each language's search index until its pages change, ``page_cache`` the pages rendered,
     by a digest of what they show (it is replaced by this build's), and ``pdf_cache`` the PDFs.
     ``pdfs=False`` makes none, whatever the config says (the dev server). ``timings`` gets the
-    time the PDFs took, as the stage "pdf"."""
+    time the PDFs took, as the stage "PDFs"."""
     folders = template_folders(site.project)
     templates = _templates_digest(folders)
     env = environments.get(templates) if environments is not None else None
@@ -168,7 +168,9 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     inline_html: dict[tuple[str, str], Markup] = {}
     previous = page_cache if page_cache is not None else {}
     rendered: dict[tuple[bytes, bytes], tuple[bytes, dict[str, bytes]]] = {}
-    # The PDFs first: the report pages link to them with their size.
+    # The PDFs print in the background while the pages render; the pages that link to one carry a
+    # placeholder for its size, put in (or the link taken out) once it is printed.
+    printing = None
     if pdfs and site.project.config.pdf:
         try:
             documents = [render_document(site, report, lang, env, assets, md, inline_html, injected_styles)
@@ -176,14 +178,34 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
         except jinja2.TemplateError as exc:
             _template_error(exc, "document.html", diagnostics)
             return {}
-        started = time.perf_counter()
-        made, problems = pdf.print_documents(documents, files, pdf_cache)
-        if timings is not None:
-            timings["pdf"] = time.perf_counter() - started
+        printing = pdf.start_printing(documents, dict(files), pdf_cache)
+    try:
+        rendered_all = _render_all(site, diagnostics, env, assets, files, md, inline_html, injected_styles,
+                                   templates, previous, rendered, search, search_cache)
+    finally:
+        if printing is not None:  # waited for even when rendering failed: its browser is closed
+            started = time.perf_counter()
+            made, problems = printing.result()
+            if timings is not None:
+                timings["PDFs"] = time.perf_counter() - started  # what the build waited for them
+    if not rendered_all:
+        return {}
+    if printing is not None:
         files.update(made)
-        _report_pdf_problems(site, problems, diagnostics)
-    pdf_sizes = {name: len(data) for name, data in files.items() if name.endswith(".pdf")}
-    site_digest = _site_digest(site, templates, assets, injected_styles, sorted(pdf_sizes.items()))
+        pdf.report_problems(problems, site.project.config.pdf == "required", site.project.config_path, diagnostics)
+    if site.project.config.pdf:  # the links, with the PDFs' sizes (none where none were printed: nianbao serve)
+        _place_pdf_sizes(site, files, made if printing is not None else {})
+    if page_cache is not None:
+        page_cache.clear()
+        page_cache.update(rendered)
+    return files
+
+
+def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, assets: dict[str, Asset],
+                files: dict[str, bytes], md: MarkdownIt, inline_html: dict, injected_styles: list[str],
+                templates: bytes, previous: dict, rendered: dict, search: bool, search_cache: dict | None) -> bool:
+    """Every page, the search index, the sitemap and robots.txt into ``files``; False on an error."""
+    site_digest = _site_digest(site, templates, assets, injected_styles)
 
     def render_pages(pages: list[Page]) -> bool:
         for page in pages:
@@ -198,7 +220,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                 continue
             template_name = TEMPLATES[page.kind]
             try:
-                context = page_context(site, page, assets, md, inline_html, pdf_sizes)
+                context = page_context(site, page, assets, md, inline_html)
                 context["plotly_style_ids"] = injected_styles if page.charts else []
                 context["body_html"] = _place_charts(page.body_html, page, env, context)
                 context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
@@ -224,19 +246,19 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     # The section pages first: Pagefind indexes them on another core while the rest render.
     sections = [page for page in site.pages.values() if page.kind == "section"]
     if not render_pages(sections):
-        return {}
+        return False
     with contextlib.ExitStack() as stack:
         indexing = stack.enter_context(SearchIndexing(searchable_pages(site, files), search_cache)) \
             if site.project.config.search and search else None
         if not render_pages([page for page in site.pages.values() if page.kind != "section"]):
-            return {}
+            return False
         if indexing is not None:
             try:
                 files.update(indexing.files())
             except SearchError as exc:
                 diagnostics.error(SEARCH_FOLDER, f"the search index failed: {exc}",
                                   hint="build without search (search: false in site_config.yml) to publish meanwhile")
-                return {}
+                return False
     # The internal edition is for review only: no sitemap, and robots are turned away.
     extras = [("robots.txt", robots_context)]
     if site.edition == "public":
@@ -248,13 +270,10 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                 previous[key] = (env.get_template(name).render(context(site)).encode("utf-8"), {})
             except jinja2.TemplateError as exc:
                 _template_error(exc, name, diagnostics)
-                return {}
+                return False
         rendered[key] = previous[key]
         files[name] = rendered[key][0]
-    if page_cache is not None:
-        page_cache.clear()
-        page_cache.update(rendered)
-    return files
+    return True
 
 
 def pdf_name(report: Report, lang: str) -> str:
@@ -274,46 +293,53 @@ def render_document(site: Site, report: Report, lang: str, env: jinja2.Environme
                         for part in page.parts]
     note_key = page_key(lang, WITHHELD_NOTE_SLUG)
     context["note_html"] = Markup(site.pages[note_key].body_html) if note_key in site.pages else ""
-    context["running_header"] = Markup(pdf.css_string(report.meta.title[lang]))
+    context["running_header"] = Markup(pdf.css_string(pdf.running_header(report.title[lang])))
     base_url = site.project.config.base_url
     context["document_address"] = absolute_url(site, site.pages[page_key(lang, report.id)].url) if base_url else ""
     html = env.get_template("document.html").render(context)
     # The masks lead to the note at the end of the document, which has one.
     html = markdown.place_mask_links(html, "#withheld-note" if context["note_html"] else "")
     meta = report.meta
-    return pdf.Document(output=output, location=location, html=pdf.resolve_links(html, location, base_url),
-                        lang=lang, title=meta.title[lang], author=site.project.config.organisation[lang],
+    # A link to one of the report's sections leads to its part of the document.
+    inside = {site.pages[page_key(lang, report.id, section.slug)].output: part.anchor
+              for section, part in zip(report.sections, page.parts)}
+    return pdf.Document(output=output, location=location, html=pdf.resolve_links(html, location, base_url, inside),
+                        lang=lang, title=report.title[lang], author=site.project.config.organisation[lang],
                         date=meta.date or meta.official_date or dt.date(meta.year + 1, 1, 1),
                         anchors=[part.anchor for part in page.parts] + (["withheld-note"] if context["note_html"]
                                                                          else []),
                         headings=pdf.headings(html))
 
 
-def _report_pdf_problems(site: Site, problems: list[pdf.Problem], diagnostics: Diagnostics) -> None:
-    """What kept PDFs from being made, said once: a warning, or an error where the config requires them."""
-    if not problems:
-        return
-    config_path = site.project.config_path
-    line = next((number for number, text in enumerate(config_path.read_text(encoding="utf-8").splitlines(), 1)
-                 if text.startswith("pdf:")), None)
-    message = problems[0].message
-    if len(problems) > 1:
-        message += f" (and {len(problems) - 1} more PDF(s) not made)"
-    if site.project.config.pdf == "required":
-        diagnostics.error(config_path, message, line=line, hint=problems[0].hint + " (pdf: required)")
-    else:
-        diagnostics.warning(config_path, message + "; everything else is built", line=line, hint=problems[0].hint)
+def _pdf_download(report: Report, lang: str, link, tr: Translations) -> dict[str, str]:
+    """The link to a report's PDF in ``lang``, its size a placeholder until it is printed."""
+    return {"href": link(pdf_name(report, lang)),
+            "label": tr.get("pdf_download", lang, size=_size_placeholder(pdf_name(report, lang)))}
 
 
-def _pdf_download(report: Report, lang: str, link, tr: Translations, pdf_sizes: dict[str, int]
-                  ) -> dict[str, str] | None:
-    """The link to a report's PDF in ``lang`` with its size in MB, if it was made."""
-    size = pdf_sizes.get(pdf_name(report, lang))
-    if size is None:
-        return None
-    size = format_decimal(max(size / 1_000_000, 0.1), format="#,##0.0", locale=tr.get("locale", lang))
-    return {"href": link(pdf_name(report, lang)), "label": tr.get("pdf_download", lang, size=size),
-            "size": size}
+def _size_placeholder(output: str) -> str:
+    return f"\u2063pdf-size:{output}\u2063"  # U+2063 (invisible separator): never in a text
+
+
+def _place_pdf_sizes(site: Site, files: dict[str, bytes], made: dict[str, bytes]) -> None:
+    """Each link to a PDF with its size in MB, or, where it was not made, taken out."""
+    links = {output: (lang, _size_placeholder(output).encode("utf-8"))
+             for report in site.reports for lang in site.languages for output in [pdf_name(report, lang)]}
+    for page in site.pages.values():
+        if page.kind not in ("report", "full", "home") or b"\xe2\x81\xa3pdf-size:" not in files.get(page.output, b""):
+            continue
+        html = files[page.output]
+        for output, (lang, placeholder) in links.items():
+            if placeholder not in html:
+                continue
+            if output in made:
+                size = format_decimal(max(len(made[output]) / 1_000_000, 0.1), format="#,##0.0",
+                                      locale=site.translations.get("locale", lang))
+                html = html.replace(placeholder, size.encode("utf-8"))
+            else:
+                html = re.sub(rb'<p class="pdf-link"[^>]*>(?:(?!</p>).)*' + re.escape(placeholder) + rb".*?</p>\n?",
+                              b"", html, flags=re.S)
+        files[page.output] = html
 
 
 def _templates_digest(folders: list[Path]) -> bytes:
@@ -326,13 +352,12 @@ def _templates_digest(folders: list[Path]) -> bytes:
     return digest.digest()
 
 
-def _site_digest(site: Site, templates: bytes, assets: dict[str, Asset], injected_styles: list[str],
-                 pdf_sizes: list[tuple[str, int]]) -> bytes:
+def _site_digest(site: Site, templates: bytes, assets: dict[str, Asset], injected_styles: list[str]) -> bytes:
     """A digest of what any page may show besides its own fields: the templates, the model's
-    sources (and so every page's title and address), the assets, the PDFs' sizes."""
+    sources (and so every page's title and address), the assets."""
     digest = hashlib.sha256(templates)
-    digest.update(repr((site.digest, sorted((a.name, a.output) for a in assets.values()), injected_styles,
-                        pdf_sizes)).encode("utf-8"))
+    digest.update(repr((site.digest, sorted((a.name, a.output) for a in assets.values()), injected_styles))
+                  .encode("utf-8"))
     return digest.digest()
 
 
@@ -390,11 +415,9 @@ def _place_charts(html: str, page: Page, env: jinja2.Environment, context: dict[
 
 
 def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt,
-                 inline_html: dict[tuple[str, str], Markup] | None = None,
-                 pdf_sizes: dict[str, int] | None = None) -> dict[str, Any]:
+                 inline_html: dict[tuple[str, str], Markup] | None = None) -> dict[str, Any]:
     """What a template sees: the page, its neighbours and helpers bound to this page.
-    ``inline_html`` keeps ``render_text``'s results for the other pages of the build;
-    ``pdf_sizes`` the size of each PDF made, by its path."""
+    ``inline_html`` keeps ``render_text``'s results for the other pages of the build."""
     inline_html = inline_html if inline_html is not None else {}
     tr = site.translations
     lang = page.lang
@@ -497,7 +520,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
             for section in report.sections
             for key in [page_key(lang, report.id, section.slug)]]
     if report is not None and page.kind in ("report", "full", "home"):
-        context["pdf_download"] = _pdf_download(report, lang, link, tr, pdf_sizes or {})
+        context["pdf_download"] = _pdf_download(report, lang, link, tr) if config.pdf and not not_found else None
     figures_key = page_key(lang, report.id, FIGURES_SLUG) if report else ""
     if figures_key in site.pages and page.key != figures_key:
         context["figures_href"] = url(figures_key)
@@ -508,7 +531,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         context["pending_language_name"] = tr.get("language_name", original)
     if page.kind == "home":
         context["report_list"] = [
-            {"href": url(page_key(lang, r.id)), "title": r.meta.title[lang], "summary": r.meta.summary[lang],
+            {"href": url(page_key(lang, r.id)), "title": render_text(r.meta.title[lang]), "summary": r.meta.summary[lang],
              "dates": _report_dates(r.meta, locale, lang, tr)}
             for r in site.reports]
     if not_found:  # its language link: the other languages' home pages

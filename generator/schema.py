@@ -13,10 +13,11 @@ import difflib
 import re
 import types
 import typing
+import urllib.parse
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .diagnostics import Diagnostics
 from .yamlfile import YamlDocument, YamlError, parse_yaml
@@ -29,6 +30,14 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+def web_address(value: str, example: str) -> str:
+    """``value`` if it is a full http(s) address: a page, a PDF and a data package carry it as it is."""
+    parts = urllib.parse.urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value.strip()):
+        raise ValueError(f"{value!r} is not a web address: write it in full, starting with https://, e.g. {example}")
+    return value.strip()
+
+
 class Licence(Schema):
     """``open_data: licence:`` in ``site_config.yml``: the licence the office publishes its figures under."""
 
@@ -37,6 +46,11 @@ class Licence(Schema):
     path: str = Field(description="The address of the licence's text, e.g. https://creativecommons.org/licenses/by/4.0/.")
     title: Localized | None = Field(
         default=None, description="Its name in each language, shown on the figures pages beside the downloads.")
+
+    @field_validator("path")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return web_address(value, "https://creativecommons.org/licenses/by/4.0/")
 
 
 class OpenData(Schema):
@@ -109,6 +123,18 @@ class SiteConfig(Schema):
         default="templates",
         description="Folder whose templates override the built-in theme's, file by file, relative to this file.")
     output: str = Field(default="site", description="Folder the built site is written to, relative to this file.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _site_address(cls, value: str | None) -> str | None:
+        return None if value is None else web_address(value, "https://www.example.gov.cn/reports/")
+
+    @field_validator("pdf", mode="before")
+    @classmethod
+    def _pdf_setting(cls, value: Any) -> Any:
+        if value is True or value is False or value == "required":
+            return value
+        raise ValueError(f"must be true, false or required, not {value!r}")
 
 
 class ReportMeta(Schema):

@@ -12,10 +12,12 @@ import random
 import re
 import shutil
 import struct
+from decimal import Decimal
 from pathlib import Path
 
 import cn2an
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +72,17 @@ def test_a_latin_name_is_found_in_every_form(written):
 ])
 def test_a_chinese_name_is_found_in_every_form(written):
     assert len(found(page(written, "zh"), span("锦江", "与", "市"))) == 1
+
+
+@pytest.mark.parametrize("written", [
+    "⻓⻛同志致辞",  # radicals supplement: ⻓ U+2ED3, ⻛ U+2EDB (NFKC leaves them)
+    "长⻛同志致辞",
+    "\u2ed3\u98ce同志致辞",
+])
+def test_a_name_written_with_radicals_is_found(written):
+    """What a PDF's text or a paste from one may hold: radicals that look like the characters."""
+    assert len(found(page(written, "zh"), span("长风", "", "同志"))) == 1
+    assert len(found(page("⼯作组", "zh"), span("工作组"))) == 1  # a Kangxi radical (NFKC maps it)
 
 
 def test_a_name_wrapped_over_a_line_is_found():
@@ -188,6 +201,19 @@ def test_a_year_is_not_the_figure_but_the_figure_with_its_unit_is():
     assert len(found(page("2,022 visits"), secrets)) == 1
     assert len(found(page("2022 visits"), secrets)) == 1
     assert len(found(page("2022次", "zh"), secrets)) == 1
+
+
+def test_a_charts_axis_in_a_pdfs_text_is_not_the_figure_but_a_figure_beside_it_is():
+    """A PDF's text gives a chart's axis as its ticks, one per line: 0 2,000 4,000 …"""
+    axis = "alerts\r\n0\r\n2,000\r\n4,000\r\n6,000\r\n8,000\r\n"
+    assert found({"en/2022/r.pdf.txt": axis.encode()}, figure(4000)) == []
+    assert len(found({"en/2022/r.pdf.txt": b"0\n2,000\n4,001\n6,000\n"}, figure(4001))) == 1  # not a step
+    assert len(found({"en/2022/r.pdf.txt": b"0 and 2,000 and 4,000"}, figure(4000))) == 1  # prose
+    assert len(found({"en/2022/r.pdf.txt": b"2,000\n4,000\n6,000"}, figure(4000))) == 1  # not from 0
+
+
+def test_a_digests_name_is_not_a_figure():
+    assert found({"data/2022/datapackage.json": b'{"hash": "sha256:0a1b"}'}, figure(256)) == []
 
 
 def test_the_range_a_mask_implies_is_not_the_figure():
@@ -355,6 +381,10 @@ def test_no_honest_build_is_refused(shipped_copy, tmp_path):
     shipped report: the public output differs only in the mask's width, so the report is built
     once per mask and every value of that mask checked against the built files."""
     values = [*range(1, 10_000), *LARGE, *DECIMALS]
+    # The report's published figures: the open data gives each in a cell of its own, which equals a
+    # withheld value of the same digits by chance (100, 2,000 …), and states that figure, not this one.
+    metrics = yaml.safe_load((REPO / "content/2022/metrics.yml").read_text(encoding="utf-8"))["metrics"]
+    published = frozenset(Decimal(str(m["value"])) for m in metrics if m.get("value") is not None and m.get("public", True))
     by_mask: dict[str, list[float]] = {}
     for value in values:
         by_mask.setdefault(_mask_key(value), []).append(value)
@@ -362,12 +392,12 @@ def test_no_honest_build_is_refused(shipped_copy, tmp_path):
     for mask, group in sorted(by_mask.items()):
         config = _withhold_one(shipped_copy, group[0])
         files = _built_files(config, tmp_path / f"site-{len(by_mask)}-{mask}".replace("*", "x"))
-        scanner = LeakScanner(files)
+        scanner = LeakScanner(files, public=published)
         units = ("条", "items")
         secrets = Secrets([Secret(str(v), shipped_copy / "content/2022/metrics.yml", 40, number=float(v), units=units)
                            for v in group])
         refused += [(leak.secret.text, leak.file, leak.found) for leak in scanner.find(secrets)]
-    assert refused == []
+    assert refused == [], refused
 
 
 def test_a_figure_stated_in_clear_is_refused(shipped_copy, tmp_path):

@@ -198,7 +198,7 @@ def test_links_in_the_pdf_stay_inside_it_or_go_to_the_site(shipped: Path):
                 action = annotation.get_object().get("/A")
                 if action is not None and "/URI" in action:
                     uri = str(action["/URI"])
-                    assert "nianbao.invalid" not in uri and not uri.startswith("file:"), uri
+                    assert ".invalid" not in uri and not uri.startswith("file:"), uri
 
 
 # --- builds of small projects -------------------------------------------------------------------
@@ -277,25 +277,41 @@ def test_same_sources_same_bytes_and_a_second_build_prints_nothing(tmp_path: Pat
         del os.environ["NIANBAO_CHROMIUM"]
 
 
-def test_without_a_browser_the_rest_is_built_and_the_build_says_what_to_install(tmp_path: Path):
+@pytest.fixture
+def no_browser(tmp_path: Path, monkeypatch):
+    """A machine without Chromium: none on the PATH, none named, none downloaded by Playwright."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.delenv("NIANBAO_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-downloads"))
+
+
+def test_without_a_browser_the_rest_is_built_and_the_build_says_what_to_install(tmp_path: Path, no_browser):
     config = copy_withheld(tmp_path)
-    os.environ["NIANBAO_CHROMIUM"] = str(tmp_path / "no-such-browser")
-    try:
-        code, out, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"))
-        assert code == 0, err
-        assert err.count("no PDF was made") == 1 and "chromium fonts-noto-cjk" in err, err
-        assert "Traceback" not in out + err
-        assert pdfs_of(tmp_path / "site") == {}
-        assert (tmp_path / "site/zh/2023/index.html").is_file()
-        page = (tmp_path / "site/zh/2023/index.html").read_text(encoding="utf-8")
-        assert ".pdf" not in page
-        # unless the config requires the PDF: then it is an error, and nothing is written
-        config.write_text(config.read_text(encoding="utf-8").replace("pdf: true", "pdf: required"), encoding="utf-8")
-        code, out, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "other"))
-        assert code == 1 and "no PDF was made" in err and "site_config.yml" in err, err
-        assert not (tmp_path / "other").exists()
-    finally:
-        del os.environ["NIANBAO_CHROMIUM"]
+    code, out, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    assert err.count("no PDF was made") == 1 and "chromium fonts-noto-cjk" in err, err
+    assert "Traceback" not in out + err
+    assert pdfs_of(tmp_path / "site") == {}
+    assert (tmp_path / "site/zh/2023/index.html").is_file()
+    page = (tmp_path / "site/zh/2023/index.html").read_text(encoding="utf-8")
+    assert ".pdf" not in page
+    # unless the config requires the PDF: then it is an error, and nothing is written
+    config.write_text(config.read_text(encoding="utf-8").replace("pdf: true", "pdf: required"), encoding="utf-8")
+    code, out, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "other"))
+    assert code == 1 and "no PDF was made" in err and "site_config.yml" in err, err
+    assert not (tmp_path / "other").exists()
+    # and check, which prints no PDF, says so too
+    code, out, err = run_cli("check", "--config", str(config))
+    assert code == 1 and "no PDF was made: Chromium, which prints them, is not installed" in err, err
+
+
+def test_a_wrong_nianbao_chromium_is_named(tmp_path: Path, monkeypatch):
+    config = copy_withheld(tmp_path)
+    monkeypatch.setenv("NIANBAO_CHROMIUM", str(tmp_path))  # a folder, not a program
+    code, _, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"))
+    assert code == 0 and f"NIANBAO_CHROMIUM names {tmp_path}, which is not a program" in err, err
 
 
 def test_without_a_chinese_font_no_pdf_with_empty_boxes_is_made(tmp_path: Path):
@@ -320,13 +336,9 @@ def test_without_a_chinese_font_no_pdf_with_empty_boxes_is_made(tmp_path: Path):
     assert "zh/2023/report-2023-zh.pdf" not in pdfs_of(tmp_path / "site")
 
 
-def test_the_missing_browser_is_said_in_chinese(tmp_path: Path):
+def test_the_missing_browser_is_said_in_chinese(tmp_path: Path, no_browser):
     config = copy_withheld(tmp_path)
-    os.environ["NIANBAO_CHROMIUM"] = str(tmp_path / "no-such-browser")
-    try:
-        code, out, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"), "--lang", "zh")
-    finally:
-        del os.environ["NIANBAO_CHROMIUM"]
+    code, out, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"), "--lang", "zh")
     assert code == 0, err
     assert "未生成 PDF：本机没有安装用来打印 PDF 的 Chromium 浏览器；其余内容已正常生成" in err, err
     assert "sudo apt install chromium fonts-noto-cjk" in err
@@ -379,3 +391,84 @@ def test_a_hostile_title_is_the_running_header_as_written(tmp_path: Path):
     assert reader.metadata.title == hostile.replace("\\\\", "\\")
     squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
     assert squeeze(hostile.replace("\\\\", "\\"))[:40] in squeeze(reader.pages[2].extract_text())
+
+
+@pytest.mark.parametrize("line, said", [
+    ("pdf: maybe", "pdf: must be true, false or required, not 'maybe'"),
+    ("pdf: Required", "pdf: must be true, false or required, not 'Required'"),
+    ("base_url: www.example.gov.cn/reports/", "base_url: 'www.example.gov.cn/reports/' is not a web address"),
+    ("base_url: 'javascript:alert(1)//'", "base_url: 'javascript:alert(1)//' is not a web address"),
+    ("open_data: {licence: {path: ''}}", "open_data.licence.path: '' is not a web address"),
+    ("open_data: {licence: {path: 'javascript:alert(1)'}}", "open_data.licence.path: 'javascript:alert(1)' is not"),
+])
+def test_settings_the_pdf_and_its_links_depend_on_are_checked(tmp_path: Path, line: str, said: str):
+    """One clear error each, at its line; a base_url without https:// would have put the address the
+    browser printed from into the PDF's links."""
+    config = copy_withheld(tmp_path, line.removeprefix("pdf: ") if line.startswith("pdf:") else "false")
+    if not line.startswith("pdf:"):
+        config.write_text(config.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    code, _, err = run_cli("check", "--config", str(config))
+    assert code == 1 and said in err and err.count("error:") == 1, err
+    code, _, err = run_cli("check", "--config", str(config), "--lang", "zh")
+    assert "应为 true、false 或 required" in err or "不是网址" in err, err
+
+
+def test_no_ligature_characters_in_the_english_text(shipped: Path):
+    """Ligatures drawn as one glyph would put ﬀ into the text (Aﬀairs), which a search for Affairs misses."""
+    text = "".join(page.extract_text() for page in PdfReader(shipped / SHIPPED_PDFS["en"]).pages)
+    assert not re.findall("[\ufb00-\ufb06]", text)
+    assert "Foreign Affairs Office" in text
+
+
+def test_a_link_to_another_section_leads_to_its_part_of_the_pdf(tmp_path: Path):
+    require_tool(chromium_available(), "chromium")
+    config = copy_withheld(tmp_path)
+    section = config.parent / "content/2023/01-exchanges.zh.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n见[下一部分](02-outlook.zh.md)。\n", encoding="utf-8")
+    (config.parent / "content/2023/02-outlook.zh.md").write_text("---\ntitle: 二、展望\n---\n\n明年继续。\n", encoding="utf-8")
+    (config.parent / "content/2023/02-outlook.en.md").write_text("---\ntitle: II. Outlook\n---\n\nMore next year.\n",
+                                                                 encoding="utf-8")
+    code, _, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "site/zh/2023/report-2023-zh.pdf")
+    destinations = {str(annotation.get_object().get("/Dest")) for page in reader.pages
+                    for annotation in page.get("/Annots") or []}
+    uris = [str(annotation.get_object()["/A"]["/URI"]) for page in reader.pages for annotation in page.get("/Annots") or []
+            if "/A" in annotation.get_object()]
+    assert "/outlook" in destinations, destinations
+    assert not uris, uris
+
+
+def test_the_internal_pdf_shows_what_is_withheld_without_markup(tmp_path: Path):
+    """The internal edition's PDF: the report's title in its metadata and running header as text,
+    not as [滨海]{.withheld}."""
+    require_tool(chromium_available(), "chromium")
+    config = copy_withheld(tmp_path)
+    code, _, err = run_cli("build", "--config", str(config), "--edition", "internal", "--out", str(tmp_path / "internal"))
+    assert code == 0, err
+    for name, data in pdfs_of(tmp_path / "internal").items():
+        reader = PdfReader(io.BytesIO(data))
+        text = "".join(page.extract_text() for page in reader.pages) + reader.metadata.title
+        assert "withheld}" not in text and "]{" not in text, name
+        assert ("滨海" if "-zh." in name else "Binhai") in reader.metadata.title
+
+
+def test_a_character_no_font_has_is_named_with_the_right_advice(tmp_path: Path):
+    require_tool(chromium_available(), "chromium")
+    config = copy_withheld(tmp_path)
+    section = config.parent / "content/2023/01-exchanges.zh.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n\U0001D11E\U000F0000\n", encoding="utf-8")
+    code, _, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    assert "report-2023-zh.pdf was not made: no installed font has" in err and "fonts-noto-cjk" not in err, err
+    assert "zh/2023/report-2023-zh.pdf" not in pdfs_of(tmp_path / "site")
+
+
+def test_the_running_header_is_one_line():
+    from generator.pdf import running_header
+
+    assert running_header("市政府外办2022年工作总结") == "市政府外办2022年工作总结"
+    long = running_header("很" * 80)
+    assert long.endswith("…") and len(long) == 46
+    assert running_header("Work Summary of the Foreign Affairs Office of the Municipal People's Government for 2022") \
+        .startswith("Work Summary")

@@ -79,7 +79,7 @@ def test_public_edition_masks_like_the_official_text(public):
     assert [m.select_one(".visually-hidden").get_text() for m in page.select(".prose > p .mask")] == [
         "已隐去2字", "已隐去4字", "已隐去6字", "已隐去4字", "已隐去1字"]
     report = BeautifulSoup((public / "en/2023/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert report.h1.get_text() == "Work Summary 2023 of the ****** Foreign Affairs Office"
+    assert visible_text(report.h1) == "Work Summary 2023 of the ****** Foreign Affairs Office"
 
 
 def test_public_chart_draws_the_withheld_figure_as_its_range(public):
