@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import json
+import posixpath
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -178,6 +179,15 @@ def address(site: Site, path: str) -> str:
     return base.rstrip("/") + "/" + path if base else path
 
 
+def source_address(site: Site, path: str, package_folder: str) -> str:
+    """A page's address in a data package: in full where the site's is known (base_url), else
+    relative to the package, as the specification reads a path (../../zh/2022/overview/)."""
+    if site.project.config.base_url:
+        return address(site, path)
+    relative = posixpath.relpath(path or ".", package_folder)
+    return relative + "/" if path.endswith("/") else relative
+
+
 def _number(value: int | float) -> int | float:
     """A whole number as an integer (3, not 3.0), in the JSON as in the CSV."""
     return int(value) if float(value).is_integer() else value
@@ -244,14 +254,15 @@ def report_package(site: Site, report: Report, csv_data: bytes, json_data: bytes
     t, languages = site.translations, site.languages
     schema = table_schema(site, ["id"])
     package = _package_head(site, f"figures-{report.id}",
-                            " / ".join(t.get("open_data_package_title", lang, report=report.meta.title[lang])
+                            " / ".join(t.get("open_data_package_title", lang, report=report.title[lang])
                                        for lang in languages))
     figures_page = page_key(languages[0], report.id, FIGURES_SLUG)
     if site.project.config.base_url and figures_page in site.pages:
         package["homepage"] = address(site, site.pages[figures_page].url)
     # The sections the figures come from, in each language: their pages are the figures' sources.
     package["sources"] = [{"title": markdown.plain_text(md, section.texts[lang].title),
-                           "path": address(site, site.pages[page_key(lang, report.id, section.slug)].url)}
+                           "path": source_address(site, site.pages[page_key(lang, report.id, section.slug)].url,
+                                                  report_folder(report))}
                           for section in report.sections for lang in languages
                           if lang in section.texts and page_key(lang, report.id, section.slug) in site.pages
                           and any(metric.section == section.slug for metric in report.metrics)]
@@ -267,8 +278,8 @@ def site_package(site: Site, csv_data: bytes) -> bytes:
                                                         for lang in languages))
     if config.base_url:
         package["homepage"] = config.base_url
-    package["sources"] = [{"title": f"{report.meta.title[lang]}",
-                           "path": address(site, site.pages[page_key(lang, report.id)].url)}
+    package["sources"] = [{"title": report.title[lang],
+                           "path": source_address(site, site.pages[page_key(lang, report.id)].url, DATA)}
                           for report in sorted(site.reports, key=lambda r: (r.meta.year, r.id)) for lang in languages
                           if page_key(lang, report.id) in site.pages and report.metrics]
     package["resources"] = [_resource("figures-csv", CSV_NAME, "csv", "text/csv", csv_data,

@@ -103,7 +103,7 @@ def test_the_shipped_packages_are_valid_frictionless_data_packages(shipped_site)
     assert config["organisation"]["en"] in package["contributors"][0]["title"]
     assert "licenses" not in package  # the office names no licence: none is invented
     titles = section_titles(REPO / "content/2022")
-    assert {"title": titles[("serving-national-diplomacy", "zh")], "path": "zh/2022/serving-national-diplomacy/"} \
+    assert {"title": titles[("serving-national-diplomacy", "zh")], "path": "../../zh/2022/serving-national-diplomacy/"} \
         in package["sources"]
     every = check_package(shipped_site / "data/datapackage.json")
     assert [r["path"] for r in every["resources"]] == ["figures.csv"]
@@ -362,3 +362,15 @@ def test_any_value_is_stated_and_any_mask_gives_its_range_never_a_value(tmp_path
         else:
             assert (row["value"], row["mask"], typed_row["value"]) == ("", value, None)
             assert (row["range_low"], row["range_high"]) == mask_range(value)
+
+
+def test_a_packages_sources_lead_to_pages_read_from_the_package(shipped_site: Path):
+    """Without base_url a source's path is relative to its package (as the specification reads it),
+    so a copy of the folder still leads to the pages; the internal edition's titles carry no markup."""
+    for package_path in (shipped_site / "data/2022/datapackage.json", shipped_site / "data/datapackage.json"):
+        package = json.loads(package_path.read_text(encoding="utf-8"))
+        assert package["sources"]
+        for source in package["sources"]:
+            target = (package_path.parent / source["path"]).resolve()
+            assert (target / "index.html").is_file(), (package_path, source)
+            assert "{." not in source["title"]
