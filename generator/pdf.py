@@ -4,13 +4,15 @@ Why Chromium (measured in docs/pdf.md): it prints the same HTML and print style 
 draws the Plotly charts as readers see them, as vector graphics; it writes a tagged PDF with the
 document's language, bookmarks from the headings and working links. What it leaves undone is done
 here with pikepdf on the printed file: the contents' page numbers (a second printing, once the first
-has shown where each part begins), fixed dates (the same sources give the same bytes), bookmark
-titles whole again where a heading wrapped, and text that searches as written.
+has shown where each part begins), fixed dates and tagged ids (the same sources give the same
+bytes), bookmark titles whole again where a heading wrapped, and text that searches as written.
+A PDF in which a character has no font is not published.
 
-The document is served to the browser from memory, at an address that does not exist; every other
-request is refused, so printing fetches nothing from outside. A PDF is kept in the build cache by
-a digest of its HTML (which names the assets by their content) and of the browser, so a build that
-changed nothing prints nothing.
+The documents print at once, each its own site to the browser (so its own process), in a thread
+beside the build's rendering of the pages. They are served to the browser from memory, at
+addresses that do not exist; every other request is refused, so printing fetches nothing from
+outside. A PDF is kept in the build cache by a digest of its HTML (which names the assets by their
+content) and of the browser, so a build that changed nothing prints nothing.
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ def print_documents(documents: list[Document], files: dict[str, bytes], cache: d
                     ) -> tuple[dict[str, bytes], list[Problem]]:
     """Each document's PDF by output path, and what kept some from being made. ``files``: the
     site's files the documents load (stylesheets, scripts). ``cache``: the last build's PDFs by
-    key, replaced by this build's."""
+    key, replaced by this build's. Runs an event loop: call it where none runs (start_printing)."""
     previous = cache if cache is not None else {}
     try:
         browser_path = locate_browser()
@@ -151,9 +153,7 @@ def print_documents(documents: list[Document], files: dict[str, bytes], cache: d
             to_print.append((key, document))
     problems: list[Problem] = []
     if to_print:
-        # In a thread of its own: its event loop can be none of the caller's.
-        with ThreadPoolExecutor(1, thread_name_prefix="nianbao-pdf-loop") as thread:
-            printed = thread.submit(asyncio.run, _print_all(browser_path, files, [d for _, d in to_print])).result()
+        printed = asyncio.run(_print_all(browser_path, files, [document for _, document in to_print]))
         for (key, document), result in zip(to_print, printed):
             if isinstance(result, Problem):
                 problems.append(result)
@@ -166,8 +166,8 @@ def print_documents(documents: list[Document], files: dict[str, bytes], cache: d
 
 
 def start_printing(documents: list[Document], files: dict[str, bytes], cache: dict | None = None) -> Future:
-    """``print_documents`` in a thread of its own, so that the build goes on meanwhile; its
-    result: ``.result()``."""
+    """``print_documents`` in a thread of its own, so that the build goes on meanwhile (and its
+    event loop is none of the caller's); its result: ``.result()``."""
     thread = ThreadPoolExecutor(1, thread_name_prefix="nianbao-pdf")
     printing = thread.submit(lambda: print_documents(documents, files, cache))
     thread.shutdown(wait=False)
