@@ -410,7 +410,7 @@ def test_settings_the_pdf_and_its_links_depend_on_are_checked(tmp_path: Path, li
     code, _, err = run_cli("check", "--config", str(config))
     assert code == 1 and said in err and err.count("error:") == 1, err
     code, _, err = run_cli("check", "--config", str(config), "--lang", "zh")
-    assert "应为 true、false 或 required" in err or "不是网址" in err, err
+    assert "应为 `true`、`false` 或 `required`" in err or "不是网址" in err, err
 
 
 def test_no_ligature_characters_in_the_english_text(shipped: Path):
