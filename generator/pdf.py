@@ -355,7 +355,7 @@ def first_pages(pdf: bytes, anchors: list[str]) -> dict[str, int]:
 
 
 def finish(pdf: bytes, document: Document, unified: dict[str, str]) -> bytes:
-    """The printed file with fixed dates and metadata, whole bookmark titles, and the characters
+    """The printed file with fixed dates, metadata and tagged ids, whole bookmark titles, and the characters
     ``unified`` maps (a radical to the character the text holds) mended in what its text extracts to."""
     import pikepdf
 
@@ -426,7 +426,7 @@ def _mend_bookmarks(printed, headings: list[str]) -> None:
 
 # Chromium writes, for each glyph, the first character the font draws with it: for 工 the Kangxi
 # radical ⼯ (U+2F2F), for 见 the radical ⻅, so a reader's search for 工作 would not find it. Which
-# character a radical stands for is found by drawing both (Printer.unify); here it is put right.
+# character a radical stands for is found by _unify; here it is put right.
 RADICAL = re.compile("[\u2e80-\u2fdf]")
 CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.DOTALL)
 
