@@ -1001,8 +1001,7 @@ TICK_RUN = re.compile(rf"(?<![\w.,])0(?:\s+{TICK}){{2,}}(?![\w.,])")
 
 
 def _equal_steps(numbers: list[str]) -> bool:
-    scales = {"万": 10_000, "亿": 100_000_000}
-    values = [Decimal(number.rstrip("万亿").replace(",", "")) * scales.get(number[-1], 1) for number in numbers]
+    values = [Decimal(number.rstrip("万亿").replace(",", "")) * CN_SCALES.get(number[-1], 1) for number in numbers]
     step = values[1] - values[0]
     return step > 0 and all(b - a == step for a, b in zip(values, values[1:]))
 

@@ -77,11 +77,11 @@ def report_folder(report: Report) -> str:
     return f"{DATA}/{report.id}"
 
 
-def data_files(site: Site) -> dict[str, bytes]:
-    """Every open-data file of the site, by its path in the site."""
+def data_files(site: Site, md: MarkdownIt) -> dict[str, bytes]:
+    """Every open-data file of the site, by its path in the site; ``md`` the build's parser, which
+    reads the labels' and notes' Markdown into plain text."""
     if settings(site) is None:
         return {}
-    md = markdown.create_parser()  # the sources' Markdown (labels, titles) as plain text
     rows_of = {report.id: [figure_row(site, report, metric, md) for metric in report.metrics]
                for report in site.reports}
     files: dict[str, bytes] = {}
@@ -92,7 +92,7 @@ def data_files(site: Site) -> dict[str, bytes]:
         csv_data, json_data = csv_bytes(site, rows_of[report.id]), json_bytes(site, rows_of[report.id])
         files[f"{folder}/{CSV_NAME}"] = csv_data
         files[f"{folder}/{JSON_NAME}"] = json_data
-        files[f"{folder}/{PACKAGE_NAME}"] = report_package(site, report, csv_data, json_data, md)
+        files[f"{folder}/{PACKAGE_NAME}"] = report_package(site, report, csv_data, json_data)
     # The reports oldest first, for reading years in order.
     every_row = [row for report in sorted(site.reports, key=lambda r: (r.meta.year, r.id))
                  for row in rows_of[report.id]]
@@ -150,7 +150,7 @@ def figure_row(site: Site, report: Report, metric: Metric, md: MarkdownIt) -> di
     row.update({f"note_{lang}": markdown.plain_text(md, metric.note[lang]) if metric.note else None
                 for lang in languages})
     row["section"] = metric.section
-    row.update({f"section_title_{lang}": markdown.plain_text(md, section.texts[lang].title)
+    row.update({f"section_title_{lang}": section.texts[lang].title  # plain text already
                 if section and lang in section.texts else None for lang in languages})
     row.update({f"page_{lang}": figure_address(site, report, metric, lang) for lang in languages})
     return row
@@ -250,7 +250,7 @@ def table_schema(site: Site, primary_key: list[str]) -> dict[str, object]:
     return {"fields": fields, "missingValues": [""], "primaryKey": primary_key}
 
 
-def report_package(site: Site, report: Report, csv_data: bytes, json_data: bytes, md: MarkdownIt) -> bytes:
+def report_package(site: Site, report: Report, csv_data: bytes, json_data: bytes) -> bytes:
     t, languages = site.translations, site.languages
     schema = table_schema(site, ["id"])
     package = _package_head(site, f"figures-{report.id}",
@@ -260,7 +260,7 @@ def report_package(site: Site, report: Report, csv_data: bytes, json_data: bytes
     if site.project.config.base_url and figures_page in site.pages:
         package["homepage"] = address(site, site.pages[figures_page].url)
     # The sections the figures come from, in each language: their pages are the figures' sources.
-    package["sources"] = [{"title": markdown.plain_text(md, section.texts[lang].title),
+    package["sources"] = [{"title": section.texts[lang].title,
                            "path": source_address(site, site.pages[page_key(lang, report.id, section.slug)].url,
                                                   report_folder(report))}
                           for section in report.sections for lang in languages

@@ -163,8 +163,8 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     if any(page.charts for page in site.pages.values()):
         assets[PLOTLY_ASSET], injected_styles = plotly_asset()
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
-    files.update(opendata.data_files(site))  # the figures as open data (opendata.py)
     md = md or markdown.create_parser()
+    files.update(opendata.data_files(site, md))  # the figures as open data (opendata.py)
     inline_html: dict[tuple[str, str], Markup] = {}
     previous = page_cache if page_cache is not None else {}
     rendered: dict[tuple[bytes, bytes], tuple[bytes, dict[str, bytes]]] = {}
@@ -520,7 +520,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
             for section in report.sections
             for key in [page_key(lang, report.id, section.slug)]]
     if report is not None and page.kind in ("report", "full", "home"):
-        context["pdf_download"] = _pdf_download(report, lang, link, tr) if config.pdf and not not_found else None
+        context["pdf_download"] = _pdf_download(report, lang, link, tr) if config.pdf else None
     figures_key = page_key(lang, report.id, FIGURES_SLUG) if report else ""
     if figures_key in site.pages and page.key != figures_key:
         context["figures_href"] = url(figures_key)
