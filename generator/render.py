@@ -22,7 +22,7 @@ import traceback
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 import jinja2.bccache
@@ -50,6 +50,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 # The search page runs Pagefind's WebAssembly: compiling it needs 'wasm-unsafe-eval' (which
 # allows WebAssembly only, not JavaScript eval), on that page alone.
 SEARCH_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+# The pages that link a report's PDF: the report page, the full report, a one-report site's home page.
+PDF_LINKING = ("report", "full", "home")
 TEMPLATES = {"root": "root.html", "home": "home.html", "report": "report.html", "section": "section.html",
              "figures": "figures.html", "note": "note.html", "search": "search.html", "full": "full.html",
              "bilingual": "bilingual.html", "not_found": "404.html"}
@@ -168,8 +170,8 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     inline_html: dict[tuple[str, str], Markup] = {}
     previous = page_cache if page_cache is not None else {}
     rendered: dict[tuple[bytes, bytes], tuple[bytes, dict[str, bytes]]] = {}
-    # The PDFs print in the background while the pages render; the pages that link to one carry a
-    # placeholder for its size, put in (or the link taken out) once it is printed.
+    # The PDFs print in the background while the pages render; the pages that link to one (with its
+    # size) are rendered last, once they are printed.
     printing = None
     if pdfs and site.project.config.pdf:
         try:
@@ -179,22 +181,28 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
             _template_error(exc, "document.html", diagnostics)
             return {}
         printing = pdf.start_printing(documents, dict(files), pdf_cache)
-    try:
-        rendered_all = _render_all(site, diagnostics, env, assets, files, md, inline_html, injected_styles,
-                                   templates, previous, rendered, search, search_cache)
-    finally:
-        if printing is not None:  # waited for even when rendering failed: its browser is closed
+    printed: list[tuple[dict[str, bytes], list[pdf.Problem]]] = []
+
+    def printed_sizes() -> dict[str, int]:
+        """Each PDF made, by its path, with its size: waited for once."""
+        if printing is not None and not printed:
             started = time.perf_counter()
-            made, problems = printing.result()
+            printed.append(printing.result())
             if timings is not None:
                 timings["PDFs"] = time.perf_counter() - started  # what the build waited for them
+        return {name: len(data) for name, data in (printed[0][0] if printed else {}).items()}
+
+    try:
+        rendered_all = _render_all(site, diagnostics, env, assets, files, md, inline_html, injected_styles,
+                                   templates, previous, rendered, search, search_cache, printed_sizes)
+    finally:
+        printed_sizes()  # waited for even when rendering failed: its browser is closed
     if not rendered_all:
         return {}
-    if printing is not None:
+    if printed:
+        made, problems = printed[0]
         files.update(made)
         pdf.report_problems(problems, site.project.config.pdf == "required", site.project.config_path, diagnostics)
-    if site.project.config.pdf:  # the links, with the PDFs' sizes (none where none were printed: nianbao serve)
-        _place_pdf_sizes(site, files, made if printing is not None else {})
     if page_cache is not None:
         page_cache.clear()
         page_cache.update(rendered)
@@ -203,16 +211,21 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
 
 def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, assets: dict[str, Asset],
                 files: dict[str, bytes], md: MarkdownIt, inline_html: dict, injected_styles: list[str],
-                templates: bytes, previous: dict, rendered: dict, search: bool, search_cache: dict | None) -> bool:
-    """Every page, the search index, the sitemap and robots.txt into ``files``; False on an error."""
+                templates: bytes, previous: dict, rendered: dict, search: bool, search_cache: dict | None,
+                printed_sizes: Callable[[], dict[str, int]]) -> bool:
+    """Every page, the search index, the sitemap and robots.txt into ``files``; False on an error.
+    ``printed_sizes`` waits for the PDFs, before the pages that link them are rendered."""
     site_digest = _site_digest(site, templates, assets, injected_styles)
 
-    def render_pages(pages: list[Page]) -> bool:
+    def render_pages(pages: list[Page], pdf_sizes: dict[str, int] | None = None) -> bool:
+        # The pages that link a PDF show its size: part of what they show.
+        digest = site_digest if pdf_sizes is None else \
+            hashlib.sha256(site_digest + repr(sorted(pdf_sizes.items())).encode("utf-8")).digest()
         for page in pages:
             # A page is rendered again only if something it shows changed: its own fields, or what
             # every page may show of the site (the templates, strings, settings, reports, and the
             # titles and addresses of all pages).
-            key = _page_key(site_digest, page)
+            key = _page_key(digest, page)
             if key in previous:
                 rendered[key] = previous[key]
                 files[page.output] = previous[key][0]
@@ -220,7 +233,7 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
                 continue
             template_name = TEMPLATES[page.kind]
             try:
-                context = page_context(site, page, assets, md, inline_html)
+                context = page_context(site, page, assets, md, inline_html, pdf_sizes)
                 context["plotly_style_ids"] = injected_styles if page.charts else []
                 context["body_html"] = _place_charts(page.body_html, page, env, context)
                 context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
@@ -250,7 +263,9 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
     with contextlib.ExitStack() as stack:
         indexing = stack.enter_context(SearchIndexing(searchable_pages(site, files), search_cache)) \
             if site.project.config.search and search else None
-        if not render_pages([page for page in site.pages.values() if page.kind != "section"]):
+        if not render_pages([page for page in site.pages.values() if page.kind not in ("section", *PDF_LINKING)]):
+            return False
+        if not render_pages([page for page in site.pages.values() if page.kind in PDF_LINKING], printed_sizes()):
             return False
         if indexing is not None:
             try:
@@ -311,35 +326,14 @@ def render_document(site: Site, report: Report, lang: str, env: jinja2.Environme
                         headings=pdf.headings(html))
 
 
-def _pdf_download(report: Report, lang: str, link, tr: Translations) -> dict[str, str]:
-    """The link to a report's PDF in ``lang``, its size a placeholder until it is printed."""
-    return {"href": link(pdf_name(report, lang)),
-            "label": tr.get("pdf_download", lang, size=_size_placeholder(pdf_name(report, lang)))}
-
-
-def _size_placeholder(output: str) -> str:
-    return f"\u2063pdf-size:{output}\u2063"  # U+2063 (invisible separator): never in a text
-
-
-def _place_pdf_sizes(site: Site, files: dict[str, bytes], made: dict[str, bytes]) -> None:
-    """Each link to a PDF with its size in MB, or, where it was not made, taken out."""
-    links = {output: (lang, _size_placeholder(output).encode("utf-8"))
-             for report in site.reports for lang in site.languages for output in [pdf_name(report, lang)]}
-    for page in site.pages.values():
-        if page.kind not in ("report", "full", "home") or b"\xe2\x81\xa3pdf-size:" not in files.get(page.output, b""):
-            continue
-        html = files[page.output]
-        for output, (lang, placeholder) in links.items():
-            if placeholder not in html:
-                continue
-            if output in made:
-                size = format_decimal(max(len(made[output]) / 1_000_000, 0.1), format="#,##0.0",
-                                      locale=site.translations.get("locale", lang))
-                html = html.replace(placeholder, size.encode("utf-8"))
-            else:
-                html = re.sub(rb'<p class="pdf-link"[^>]*>(?:(?!</p>).)*' + re.escape(placeholder) + rb".*?</p>\n?",
-                              b"", html, flags=re.S)
-        files[page.output] = html
+def _pdf_download(report: Report, lang: str, link, tr: Translations, pdf_sizes: dict[str, int]
+                  ) -> dict[str, str] | None:
+    """The link to a report's PDF in ``lang`` with its size in MB, if it was made."""
+    size = pdf_sizes.get(pdf_name(report, lang))
+    if size is None:
+        return None
+    shown = format_decimal(max(size / 1_000_000, 0.1), format="#,##0.0", locale=tr.get("locale", lang))
+    return {"href": link(pdf_name(report, lang)), "label": tr.get("pdf_download", lang, size=shown)}
 
 
 def _templates_digest(folders: list[Path]) -> bytes:
@@ -415,9 +409,11 @@ def _place_charts(html: str, page: Page, env: jinja2.Environment, context: dict[
 
 
 def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt,
-                 inline_html: dict[tuple[str, str], Markup] | None = None) -> dict[str, Any]:
+                 inline_html: dict[tuple[str, str], Markup] | None = None,
+                 pdf_sizes: dict[str, int] | None = None) -> dict[str, Any]:
     """What a template sees: the page, its neighbours and helpers bound to this page.
-    ``inline_html`` keeps ``render_text``'s results for the other pages of the build."""
+    ``inline_html`` keeps ``render_text``'s results for the other pages of the build;
+    ``pdf_sizes`` the PDFs made, by path, for the pages that link them (PDF_LINKING)."""
     inline_html = inline_html if inline_html is not None else {}
     tr = site.translations
     lang = page.lang
@@ -519,8 +515,8 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
              "summary": (section.texts.get(lang) or next(iter(section.texts.values()))).summary or ""}
             for section in report.sections
             for key in [page_key(lang, report.id, section.slug)]]
-    if report is not None and page.kind in ("report", "full", "home"):
-        context["pdf_download"] = _pdf_download(report, lang, link, tr) if config.pdf else None
+    if report is not None and page.kind in PDF_LINKING:
+        context["pdf_download"] = _pdf_download(report, lang, link, tr, pdf_sizes or {})
     figures_key = page_key(lang, report.id, FIGURES_SLUG) if report else ""
     if figures_key in site.pages and page.key != figures_key:
         context["figures_href"] = url(figures_key)

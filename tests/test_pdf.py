@@ -472,3 +472,17 @@ def test_the_running_header_is_one_line():
     assert long.endswith("…") and len(long) == 46
     assert running_header("Work Summary of the Foreign Affairs Office of the Municipal People's Government for 2022") \
         .startswith("Work Summary")
+
+
+def test_a_themes_own_pdf_link_shows_only_a_pdf_that_was_made(tmp_path: Path, no_browser):
+    """A project's own partials/pdf_link.html, in other markup: without a PDF its pages link none."""
+    config = copy_withheld(tmp_path)
+    partial = config.parent / "templates/partials/pdf_link.html"
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_text('{% if pdf_download %}<div class="mine"><a href="{{ pdf_download.href }}">'
+                       '{{ pdf_download.label }}</a></div>{% endif %}\n', encoding="utf-8")
+    code, _, err = run_cli("build", "--config", str(config), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    for page in ("zh/2023/index.html", "en/2023/full.html", "zh/index.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert ".pdf" not in html and 'class="mine"' not in html and "\u2063" not in html, page
