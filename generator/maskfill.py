@@ -56,8 +56,9 @@ ANY_LENGTH = tuple(range(1, 9))  # what a mask of `masks: fixed` may hide, as fa
 # Marks that wrap or join words without changing them: left out of both texts.
 DECORATION = re.compile("[\"'“”‘’「」『』《》〈〉‐‑‒–—―-]")
 LITERAL, SOFT, OTHER_MASK = "literal", "soft", "mask"
-# How normalise reads a text: beyond ASCII and the Chinese blocks, character by character.
-UNCOMMON = re.compile("[^\x00-\x7f\u3001-\u3006\u3008-\u303f\u4e00-\u9fff\uff01-\uff9f]")
+# The characters normalise reads one by one: all but ASCII and the Chinese blocks (the combining
+# tone marks U+302A–302F among them are read too).
+UNCOMMON = re.compile("[^\x00-\x7f\u3001-\u3006\u3008-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff9f]")
 HANGUL_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 SPACE = re.compile(r"\s")
 SPACES = re.compile(r"\s+")
@@ -265,8 +266,7 @@ def normalise(text: str) -> str:
     another or a digit (a line wrapped in the source is one line to a reader)."""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    if UNCOMMON.search(text):
-        text = "".join(_as_plain(char) for char in text)
+    text = UNCOMMON.sub(lambda match: _as_plain(match[0]), text)
     text = DECORATION.sub("", text)
     if not SPACE.search(text):
         return text

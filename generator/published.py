@@ -26,6 +26,7 @@ from .scan import check_files, gunzipped
 MARKED = re.compile(rf"""\bclass\s*=\s*\\?["']?[^"'<>]*?\bwithheld(?![a-z])|\bdata-withheld|{ATTRIBUTES_WITHHELD}""",
                     re.IGNORECASE)
 TAG = re.compile(r"<[^<>]*>")
+PERCENT_ESCAPE = re.compile("%[0-9a-fA-F]{2}")  # what unquote decodes
 BINARY = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".wasm")
 
 
@@ -51,7 +52,7 @@ def _marked_in(files: dict[str, bytes]) -> list[Marked]:
         if name.lower().endswith(BINARY) or is_vendored(name, files[name], vendored):
             continue
         text = _readable(files[name])
-        if "withheld" not in text.lower() and "&" not in text and "\\u" not in text and "\\x" not in text:
+        if not WITHHELD_WORD.search(text) and "&" not in text and "\\u" not in text and "\\x" not in text:
             continue  # nothing could spell it, even encoded: most files, and the large scripts
         for view in _views(text):
             match = _search(view)
@@ -73,48 +74,60 @@ def _views(text: str):
         yield unescape_js(text)
     if "<" in text:
         yield html.unescape(TAG.sub("", text))
-    if "%" in text:  # an address: %5B锦江%5D%7B.withheld%7D
-        yield unquote(html.unescape(text))
+    if "%" in text:  # an address: %5B锦江%5D%7B.withheld%7D (read when it has an escape to undo)
+        unescaped = html.unescape(text)
+        if PERCENT_ESCAPE.search(unescaped):
+            yield unquote(unescaped)
 
 
 def _search(view: str) -> re.Match[str] | None:
     """MARKED near each "withheld" of ``view`` only: a long line of minified code stays linear."""
     lowered = view.lower()
+    if len(lowered) != len(view):  # a character that lower-cases to two (İ): found where it stands
+        return next((match for word in WITHHELD_WORD.finditer(view)
+                     if (match := _marked_before(view, view[max(0, word.start() - WINDOW):word.start()].lower(),
+                                                 word.start()))), None)
     start = lowered.find("withheld")
     while start != -1:
-        window = max(0, start - WINDOW)
-        if _may_be_marked(lowered, window, start):
-            match = MARKED.search(view, window, start + len("withheld") + 1)
-            if match:
-                return match
+        match = _marked_before(view, lowered[max(0, start - WINDOW):start], start)
+        if match:
+            return match
         start = lowered.find("withheld", start + 1)
     return None
 
 
+def _marked_before(view: str, before: str, start: int) -> re.Match[str] | None:
+    """MARKED ending with the "withheld" at ``start`` of ``view``, ``before`` being the lower-cased
+    window before it."""
+    if _may_be_marked(before):
+        return MARKED.search(view, start - len(before), start + len("withheld") + 1)
+    return None
+
+
+WITHHELD_WORD = re.compile("withheld", re.IGNORECASE)
 WINDOW = 200  # how far before "withheld" its class attribute or brace may stand
-QUOTES = "\"'<>"
 
 
-def _may_be_marked(lowered: str, window: int, start: int) -> bool:
-    """Whether MARKED can match with the "withheld" at ``start``: most are a mask's label
-    ("2 characters withheld"), and the regular expression is tried only where one of its three
-    forms could end there."""
-    if lowered.endswith("data-", window, start):
+def _may_be_marked(before: str) -> bool:
+    """Whether MARKED can match with a "withheld" that ``before`` (lower-cased) precedes: most are a
+    mask's label ("2 characters withheld"), and the regular expression is tried only where one of
+    its three forms could end there."""
+    if before.endswith("data-"):
         return True
     # {… withheld …}: a brace with no brace or line break between it and the word
-    brace = max(lowered.rfind(c, window, start) for c in "{}\n")
-    if brace != -1 and lowered[brace] == "{":
+    brace = max(before.rfind("{"), before.rfind("}"), before.rfind("\n"))
+    if brace != -1 and before[brace] == "{":
         return True
     # class="… withheld": no quote or angle bracket between the value's start and the word, so
     # "class" stands after the last one, or right before it (class = "…)
-    quote = max(lowered.rfind(c, window, start) for c in QUOTES)
-    if "class" in lowered[max(quote, window):start]:
+    quote = max(before.rfind('"'), before.rfind("'"), before.rfind("<"), before.rfind(">"))
+    if "class" in before[max(quote, 0):]:
         return True
-    if quote > window and lowered[quote] in "\"'":
+    if quote > 0 and before[quote] in "\"'":
         end = quote  # back over the white space, "=" and "\\" (JSON) before the quote
-        while end > window and (lowered[end - 1].isspace() or lowered[end - 1] in "=\\"):
+        while end > 0 and (before[end - 1].isspace() or before[end - 1] in "=\\"):
             end -= 1
-        return lowered.endswith("class", window, end)
+        return before.endswith("class", 0, end)
     return False
 
 
