@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import os
 import re
@@ -157,9 +158,13 @@ def page_key(*parts: str) -> str:
 def relative_url(from_output: str, to_output: str) -> str:
     """A link from one site file to another that works on any sub-path and from disk.
 
-    What ``posixpath.relpath`` gives for two clean site paths, without its normalising:
-    every page links to every section of its report, so this runs a great many times."""
-    from_dirs, to_parts = from_output.split("/")[:-1], to_output.split("/")
+    What ``posixpath.relpath`` gives for two clean site paths, without its normalising."""
+    return _relative_from_folder(from_output.rpartition("/")[0], to_output)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # every page links to every section of its report: the same links, many times
+def _relative_from_folder(folder: str, to_output: str) -> str:
+    from_dirs, to_parts = folder.split("/") if folder else [], to_output.split("/")
     common = 0
     while common < len(from_dirs) and common < len(to_parts) - 1 and from_dirs[common] == to_parts[common]:
         common += 1

@@ -167,7 +167,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
     md = md or markdown.create_parser()
     files.update(opendata.data_files(site, md))  # the figures as open data (opendata.py)
-    inline_html: dict[tuple[str, str], Markup] = {}
+    shared: dict[tuple, Any] = {}  # what the pages of this build share (page_context)
     previous = page_cache if page_cache is not None else {}
     rendered: dict[tuple[bytes, bytes], tuple[bytes, dict[str, bytes]]] = {}
     # The PDFs print in the background while the pages render; the pages that link to one (with its
@@ -175,7 +175,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     printing = None
     if pdfs and site.project.config.pdf:
         try:
-            documents = [render_document(site, report, lang, env, assets, md, inline_html, injected_styles)
+            documents = [render_document(site, report, lang, env, assets, md, shared, injected_styles)
                          for report in site.reports for lang in site.languages]
         except jinja2.TemplateError as exc:
             _template_error(exc, "document.html", diagnostics)
@@ -193,7 +193,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
         return {name: len(data) for name, data in (printed[0][0] if printed else {}).items()}
 
     try:
-        rendered_all = _render_all(site, diagnostics, env, assets, files, md, inline_html, injected_styles,
+        rendered_all = _render_all(site, diagnostics, env, assets, files, md, shared, injected_styles,
                                    templates, previous, rendered, search, search_cache, printed_sizes)
     finally:
         printed_sizes()  # waited for even when rendering failed: its browser is closed
@@ -210,7 +210,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
 
 
 def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, assets: dict[str, Asset],
-                files: dict[str, bytes], md: MarkdownIt, inline_html: dict, injected_styles: list[str],
+                files: dict[str, bytes], md: MarkdownIt, shared: dict, injected_styles: list[str],
                 templates: bytes, previous: dict, rendered: dict, search: bool, search_cache: dict | None,
                 printed_sizes: Callable[[], dict[str, int]]) -> bool:
     """Every page, the search index, the sitemap and robots.txt into ``files``; False on an error.
@@ -233,7 +233,7 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
                 continue
             template_name = TEMPLATES[page.kind]
             try:
-                context = page_context(site, page, assets, md, inline_html, pdf_sizes)
+                context = page_context(site, page, assets, md, shared, pdf_sizes)
                 context["plotly_style_ids"] = injected_styles if page.charts else []
                 context["body_html"] = _place_charts(page.body_html, page, env, context)
                 context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
@@ -297,12 +297,12 @@ def pdf_name(report: Report, lang: str) -> str:
 
 
 def render_document(site: Site, report: Report, lang: str, env: jinja2.Environment, assets: dict[str, Asset],
-                    md: MarkdownIt, inline_html: dict, injected_styles: list[str]) -> pdf.Document:
+                    md: MarkdownIt, shared: dict, injected_styles: list[str]) -> pdf.Document:
     """The HTML of a report's PDF in ``lang``: its full report, as a document (templates/document.html)."""
     page = site.pages[page_key(lang, report.id, FULL_REPORT)]
     output = pdf_name(report, lang)
     location = output.removesuffix(".pdf") + ".html"  # beside the full report, so its links hold
-    context = page_context(site, page, assets, md, inline_html)
+    context = page_context(site, page, assets, md, shared)
     context["plotly_style_ids"] = injected_styles if page.charts else []
     context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
                         for part in page.parts]
@@ -409,12 +409,13 @@ def _place_charts(html: str, page: Page, env: jinja2.Environment, context: dict[
 
 
 def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownIt,
-                 inline_html: dict[tuple[str, str], Markup] | None = None,
+                 shared: dict[tuple, Any] | None = None,
                  pdf_sizes: dict[str, int] | None = None) -> dict[str, Any]:
     """What a template sees: the page, its neighbours and helpers bound to this page.
-    ``inline_html`` keeps ``render_text``'s results for the other pages of the build;
+    ``shared`` keeps for the other pages of the build what they show alike: ``render_text``'s
+    results, and a report's list of sections as the pages of one folder link them;
     ``pdf_sizes`` the PDFs made, by path, for the pages that link them (PDF_LINKING)."""
-    inline_html = inline_html if inline_html is not None else {}
+    shared = shared if shared is not None else {}
     tr = site.translations
     lang = page.lang
     config = site.project.config
@@ -441,11 +442,11 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
 
     def render_text(text: str) -> Markup:
         """A label or cell: masks marked up. The same few show on many pages, so each is rendered once."""
-        if (text, lang) not in inline_html:
-            inline_html[(text, lang)] = Markup(markdown.render_inline(
+        if ("text", text, lang) not in shared:
+            shared[("text", text, lang)] = Markup(markdown.render_inline(
                 md, text, {"mask_label": lambda n, rest="": tr.mask_label(lang, n, rest),
                            "foreign_words": markdown.foreign_words(lang, tr.html_langs())}))
-        return inline_html[(text, lang)]
+        return shared[("text", text, lang)]
 
     # Without the site's address the 404 page loads no file (it cannot know where they are from
     # any depth of the site): its stylesheet is inlined, and it runs no script.
@@ -509,12 +510,15 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "pending_lang": "",
         "pending_language_name": "",
     }
-    if report is not None:
-        context["sections"] = [
-            {"key": key, "href": url(key), "title_html": site.pages[key].title_html,
-             "summary": (section.texts.get(lang) or next(iter(section.texts.values()))).summary or ""}
-            for section in report.sections
-            for key in [page_key(lang, report.id, section.slug)]]
+    if report is not None:  # the same links from every page of a folder: made once
+        sections_key = ("sections", report.id, lang, posixpath.dirname(page.output), not_found)
+        if sections_key not in shared:
+            shared[sections_key] = [
+                {"key": key, "href": url(key), "title_html": site.pages[key].title_html,
+                 "summary": (section.texts.get(lang) or next(iter(section.texts.values()))).summary or ""}
+                for section in report.sections
+                for key in [page_key(lang, report.id, section.slug)]]
+        context["sections"] = shared[sections_key]
     if report is not None and page.kind in PDF_LINKING:
         context["pdf_download"] = _pdf_download(report, lang, link, tr, pdf_sizes or {})
     figures_key = page_key(lang, report.id, FIGURES_SLUG) if report else ""
