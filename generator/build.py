@@ -59,10 +59,13 @@ def _timed(timings: dict[str, float], stage: str, progress=None) -> Iterator[Non
 
 def build(config_path: Path, *, output_dir: Path | None = None, write: bool = True,
           strict: bool = False, edition: str = PUBLIC, cache: BuildCache | None = None,
-          search: bool = True, review: bool = False, progress=None, pdfs: bool = True) -> BuildResult:
+          search: bool = True, review: bool = False, progress=None, pdfs: bool = True,
+          jobs: int | None = None) -> BuildResult:
     """Build the project of ``config_path`` in an edition; with ``write=False`` nothing is written.
     ``review`` adds what ``nianbao check`` reviews besides errors; ``search=False`` leaves out the
-    search index (the dev server builds it in the background), ``pdfs=False`` the PDFs."""
+    search index (the dev server builds it in the background), ``pdfs=False`` the PDFs. ``jobs``:
+    how many forked processes render pages and check files (workers.py); None in a program that runs
+    threads, such as the dev server, which then forks none (the checks start fresh workers)."""
     config_path = Path(config_path)
     cache = cache if cache is not None else BuildCache()
     diagnostics = Diagnostics(config_path.resolve().parent)
@@ -122,7 +125,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     with _timed(timings, "render", progress):
         result.files = render_site(site, diagnostics, search=search, md=md, environments=cache.templates,
                                    search_cache=cache.search, page_cache=cache.pages, pdfs=pdfs,
-                                   pdf_cache=cache.pdfs, timings=timings)
+                                   pdf_cache=cache.pdfs, timings=timings, jobs=jobs or 1)
         if result.files:
             result.files[MARKER] = marker(edition)  # which edition a folder holds: write_site checks it
             result.files[MANIFEST] = manifest(result.files, source_revision(project.root), cache.manifest)
@@ -130,12 +133,13 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         timings["render"] -= timings["PDFs"]
     if edition == PUBLIC:
         with _timed(timings, "withheld check", progress):
-            check_published(result.files, site, result.output_dir, diagnostics, cache.checked.setdefault("marked", {}))
+            check_published(result.files, site, result.output_dir, diagnostics, cache.checked.setdefault("marked", {}),
+                            jobs)
         with _timed(timings, "leak check", progress):
             public = frozenset(metric.value for report in sources for metric in report.metrics
                                if metric.public and metric.value is not None)
             check_leaks(result.files, withholding.secrets, result.output_dir, diagnostics,
-                        cache.checked.setdefault("leaks", {}), site, public)
+                        cache.checked.setdefault("leaks", {}), site, public, jobs)
     if not write or diagnostics.has_errors(strict):
         return result
     with _timed(timings, "write", progress):
@@ -152,9 +156,9 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
 
 
 def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagnostics: Diagnostics,
-                    kept: dict | None = None) -> None:
+                    kept: dict | None = None, jobs: int | None = None) -> None:
     """Fail the public build if any file would carry something marked withheld (the masking's second line)."""
-    marked_files = find_marked(files, kept)
+    marked_files = find_marked(files, kept, jobs)
     sources = sources_of_pages(site) if marked_files else {}  # only to name them: none in a good build
     for marked in marked_files:
         # A page's own sources; for a file beside pages (a chart's CSV), those of the pages in its folder.
@@ -169,11 +173,12 @@ def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagn
 
 
 def check_leaks(files: dict[str, bytes], secrets: Secrets, output_dir: Path, diagnostics: Diagnostics,
-                kept: dict | None = None, site: Site | None = None, public: frozenset = frozenset()) -> None:
+                kept: dict | None = None, site: Site | None = None, public: frozenset = frozenset(),
+                jobs: int | None = None) -> None:
     """Fail the public build if any file would publish what the sources withhold: one error per
     thing withheld and place that shows it in clear, at that place in the sources where it can be
     found there (the files it would reach listed), else at the first file."""
-    leaks = find_leaks(files, secrets, kept, public)
+    leaks = find_leaks(files, secrets, kept, public, jobs)
     if not leaks:
         return
     sources = sources_of_pages(site) if site is not None else {}

@@ -28,6 +28,7 @@ from .cache import BuildCache, load_cache, save_cache
 from .diagnostics import Severity
 from .messages import LANGUAGES, system_language, translate
 from .withheld import EDITIONS, PUBLIC
+from .workers import available_cores
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -73,6 +74,12 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes: 1 or more")
+    return int(text)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nianbao", description="Build a bilingual annual-report website from Markdown and YAML.")
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
@@ -100,6 +107,8 @@ def make_parser() -> argparse.ArgumentParser:
                               "internal: withheld content shown and marked, for review, into <output>-internal/")
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
         sub.add_argument("-v", "--verbose", action="store_true", help="also print each stage's time and the files written")
+        sub.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                         help="render and check in N processes (default: one per core; 1: none besides this one)")
         language(sub)
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder",
@@ -218,7 +227,8 @@ def run(args: argparse.Namespace, lang: str) -> int:
     with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         result = build(config, output_dir=getattr(args, "out", None), write=args.command == "build",
                        strict=args.strict, edition=args.edition, review=args.command == "check",
-                       progress=progress.stage, cache=cache, pdfs=args.command == "build")
+                       progress=progress.stage, cache=cache, pdfs=args.command == "build",
+                       jobs=args.jobs or available_cores())
     if persist and result.written and cache.fingerprint() != loaded:
         save_cache(cache, root, args.edition)
     return report(result, args, lang)

@@ -64,11 +64,11 @@ class Leak:
 
 
 def find_leaks(files: dict[str, bytes], secrets: Secrets, kept: dict | None = None,
-               public: frozenset[float] = frozenset()) -> list[Leak]:
+               public: frozenset[float] = frozenset(), jobs: int | None = None) -> list[Leak]:
     """Every file that would publish something ``secrets`` withholds (one leak per file, secret and
     written form). ``kept``: each file's leaks from the last check of the same things withheld (see
     scan.py). ``public``: the published figures' values: a rounded form (1.2万) that may be one of
-    them is not taken as the rounding of a withheld one."""
+    them is not taken as the rounding of a withheld one. ``jobs``: see scan.check_files."""
     if not secrets.items:
         return []
     # Each thing withheld is searched once, however many places withhold it; where it stands in
@@ -79,7 +79,7 @@ def find_leaks(files: dict[str, bytes], secrets: Secrets, kept: dict | None = No
     searched = Secrets([same[0] for same in by_search.values()])
     shown = frozenset(value for number in public if (value := _value(plain_number(number))) is not None)
     key = hashlib.blake2b(repr((sorted(by_search, key=repr), sorted(shown))).encode(), digest_size=32).digest()
-    found = check_files(files, _leaks_in, (searched, shown), kept, key)
+    found = check_files(files, _leaks_in, (searched, shown), kept, key, jobs)
     return [dataclasses.replace(leak, secret=secret) for leak in found for secret in by_search[_searched(leak.secret)]]
 
 

@@ -38,11 +38,11 @@ class Marked:
     found: str
 
 
-def find_marked(files: dict[str, bytes], kept: dict | None = None) -> list[Marked]:
+def find_marked(files: dict[str, bytes], kept: dict | None = None, jobs: int | None = None) -> list[Marked]:
     """Every place a file would publish something marked withheld (one per file). The theme's own
     scripts and styles and plotly.js, byte for byte as shipped, hold no content and are skipped.
     ``kept``: each file's result from the last check (see scan.py)."""
-    return check_files(files, _marked_in, (), kept, b"marked")
+    return check_files(files, _marked_in, (), kept, b"marked", jobs)
 
 
 def _marked_in(files: dict[str, bytes]) -> list[Marked]:

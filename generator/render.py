@@ -31,7 +31,7 @@ from babel.numbers import format_decimal
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import markdown, opendata, pdf
+from . import markdown, opendata, pdf, workers
 from .charts import Chart
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
@@ -52,6 +52,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 SEARCH_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 # The pages that link a report's PDF: the report page, the full report, a one-report site's home page.
 PDF_LINKING = ("report", "full", "home")
+# From this many pages to render, workers render them (``jobs``): below it, forking costs about what it saves.
+PARALLEL_PAGES = 200
 TEMPLATES = {"root": "root.html", "home": "home.html", "report": "report.html", "section": "section.html",
              "figures": "figures.html", "note": "note.html", "search": "search.html", "full": "full.html",
              "bilingual": "bilingual.html", "not_found": "404.html"}
@@ -144,8 +146,8 @@ def plotly_asset() -> tuple[Asset, list[str]]:
 def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: MarkdownIt | None = None,
                 environments: dict | None = None, search_cache: dict | None = None,
                 page_cache: dict | None = None, pdfs: bool = True, pdf_cache: dict | None = None,
-                timings: dict[str, float] | None = None) -> dict[str, bytes]:
-    """What the caches keep for the next build: ``environments`` the Jinja
+                timings: dict[str, float] | None = None, jobs: int = 1) -> dict[str, bytes]:
+    """``jobs``: how many processes may render pages (see workers.py). What the caches keep for the next build: ``environments`` the Jinja
     environment of the templates as they are (a new one when any template file is added, removed
     or changed: Jinja's own check would miss a new file that overrides a theme's), ``search_cache``
     each language's search index until its pages change, ``page_cache`` the pages rendered,
@@ -194,7 +196,7 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
 
     try:
         rendered_all = _render_all(site, diagnostics, env, assets, files, md, shared, injected_styles,
-                                   templates, previous, rendered, search, search_cache, printed_sizes)
+                                   templates, previous, rendered, search, search_cache, printed_sizes, jobs)
     finally:
         printed_sizes()  # waited for even when rendering failed: its browser is closed
     if not rendered_all:
@@ -212,15 +214,51 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
 def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, assets: dict[str, Asset],
                 files: dict[str, bytes], md: MarkdownIt, shared: dict, injected_styles: list[str],
                 templates: bytes, previous: dict, rendered: dict, search: bool, search_cache: dict | None,
-                printed_sizes: Callable[[], dict[str, int]]) -> bool:
+                printed_sizes: Callable[[], dict[str, int]], jobs: int) -> bool:
     """Every page, the search index, the sitemap and robots.txt into ``files``; False on an error.
     ``printed_sizes`` waits for the PDFs, before the pages that link them are rendered."""
     site_digest = _site_digest(site, templates, assets, injected_styles)
+
+    def render_page(page: Page, pdf_sizes: dict[str, int] | None, errors: Diagnostics
+                    ) -> tuple[bytes, dict[str, bytes]] | None:
+        """A page's HTML and its charts' CSV files; None, with the error in ``errors``, if it fails."""
+        template_name = TEMPLATES[page.kind]
+        try:
+            context = page_context(site, page, assets, md, shared, pdf_sizes)
+            context["plotly_style_ids"] = injected_styles if page.charts else []
+            context["body_html"] = _place_charts(page.body_html, page, env, context)
+            context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
+                                for part in page.parts]
+            html = env.get_template(template_name).render(context)
+            # A text is rendered once for several pages: its masks' links to the note are set here
+            # (none on the note itself).
+            html = markdown.place_mask_links(html, context["withheld_note_href"] if page.kind != "note" else "")
+        except jinja2.TemplateError as exc:
+            _template_error(exc, template_name, errors)
+            return None
+        except KeyError as exc:  # a missing interface string
+            errors.error(template_name, str(exc.args[0]),
+                         hint="add the string to translations.yml in the templates folder")
+            return None
+        csv_files = {posixpath.join(posixpath.dirname(page.output), csv_name(page, chart)): chart.csv_bytes()
+                     for chart in page.charts}
+        return html.encode("utf-8"), csv_files
+
+    def render_part(part: list[Page], pdf_sizes: dict[str, int] | None) -> tuple[list, list]:
+        """The pages of ``part`` rendered, up to the first that fails, and the errors."""
+        errors = Diagnostics(diagnostics.root)
+        done = []
+        for page in part:
+            done.append(render_page(page, pdf_sizes, errors))
+            if done[-1] is None:
+                break
+        return done, errors.items
 
     def render_pages(pages: list[Page], pdf_sizes: dict[str, int] | None = None) -> bool:
         # The pages that link a PDF show its size: part of what they show.
         digest = site_digest if pdf_sizes is None else \
             hashlib.sha256(site_digest + repr(sorted(pdf_sizes.items())).encode("utf-8")).digest()
+        to_render = []
         for page in pages:
             # A page is rendered again only if something it shows changed: its own fields, or what
             # every page may show of the site (the templates, strings, settings, reports, and the
@@ -228,32 +266,30 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
             key = _page_key(digest, page)
             if key in previous:
                 rendered[key] = previous[key]
-                files[page.output] = previous[key][0]
-                files.update(previous[key][1])
-                continue
-            template_name = TEMPLATES[page.kind]
-            try:
-                context = page_context(site, page, assets, md, shared, pdf_sizes)
-                context["plotly_style_ids"] = injected_styles if page.charts else []
-                context["body_html"] = _place_charts(page.body_html, page, env, context)
-                context["parts"] = [dataclasses.replace(part, html=_place_charts(part.html, page, env, context))
-                                    for part in page.parts]
-                html = env.get_template(template_name).render(context)
-                # A text is rendered once for several pages: its masks' links to the note are set here
-                # (none on the note itself).
-                html = markdown.place_mask_links(html, context["withheld_note_href"] if page.kind != "note" else "")
-            except jinja2.TemplateError as exc:
-                _template_error(exc, template_name, diagnostics)
-                return False
-            except KeyError as exc:  # a missing interface string
-                diagnostics.error(template_name, str(exc.args[0]),
-                                  hint="add the string to translations.yml in the templates folder")
-                return False
-            csv_files = {posixpath.join(posixpath.dirname(page.output), csv_name(page, chart)): chart.csv_bytes()
-                         for chart in page.charts}
-            rendered[key] = (html.encode("utf-8"), csv_files)
+            else:
+                to_render.append(page)
+        # Many pages: a report's pages to each worker, whole (they share its links and texts).
+        by_report: dict[str, list[Page]] = {}
+        for page in to_render:
+            by_report.setdefault(page.report_id or "", []).append(page)
+        parts = workers.deal(list(by_report.values()), len, jobs if len(to_render) >= PARALLEL_PAGES else 1)
+        parts = [[page for group in part for page in group] for part in parts]
+        made: dict[str, tuple[bytes, dict[str, bytes]]] = {}
+        failed = False
+        for part, (done, errors) in zip(parts, workers.run_parts(lambda part: render_part(part, pdf_sizes), parts,
+                                                                 jobs)):
+            made.update((page.output, result) for page, result in zip(part, done) if result is not None)
+            if errors and not failed:  # the first failing part's error: the build stops there, as one would
+                diagnostics.items.extend(errors)
+                failed = True
+        if failed:
+            return False
+        for page in pages:  # in the pages' order, whoever rendered them
+            key = _page_key(digest, page)
+            if key not in rendered:
+                rendered[key] = made[page.output]
             files[page.output] = rendered[key][0]
-            files.update(csv_files)
+            files.update(rendered[key][1])
         return True
 
     # The section pages first: Pagefind indexes them on another core while the rest render.

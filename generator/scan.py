@@ -3,6 +3,7 @@
 Each file's result is kept by its name and bytes, so a build that changed a few pages (the dev
 server after a save, ``nianbao build`` with its cache) reads only those again. The files not
 kept are read in worker processes when they are many: reading is pure Python, one core each.
+The build forks them (workers.py); the dev server, which runs threads, starts them afresh.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
+
+from .workers import available_cores, run_parts
 
 Check = Callable[..., list]  # (files: dict[str, bytes], *args) -> what it found, each with its .file
 
@@ -37,10 +40,11 @@ def gunzipped(data: bytes) -> bytes | None:
 
 
 def check_files(files: dict[str, bytes], check: Check, args: tuple = (), kept: dict | None = None,
-                key: bytes = b"") -> list:
+                key: bytes = b"", jobs: int | None = None) -> list:
     """What ``check(files, *args)`` finds, by file name; ``kept`` holds each file's result from
     the last run with the same ``key`` (what the check depends on besides the file) and is
-    replaced by this run's."""
+    replaced by this run's. ``jobs``: how many forked processes may read the files (workers.py);
+    None where forking is unsafe (a program with threads): then fresh worker processes."""
     digests = {name: hashlib.blake2b(data, digest_size=16, key=key[:64]).digest() for name, data in files.items()}
     results: dict[str, list] = {}
     to_read: dict[str, bytes] = {}
@@ -49,7 +53,7 @@ def check_files(files: dict[str, bytes], check: Check, args: tuple = (), kept: d
             results[name] = kept[(name, digests[name])]
         else:
             to_read[name] = data
-    for found in _run(check, to_read, args):
+    for found in _run(check, to_read, args, jobs):
         results.setdefault(found.file, []).append(found)
     if kept is not None:
         kept.clear()
@@ -57,23 +61,26 @@ def check_files(files: dict[str, bytes], check: Check, args: tuple = (), kept: d
     return [found for name in sorted(results) for found in results[name]]
 
 
-def _run(check: Check, files: dict[str, bytes], args: tuple) -> list:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_FROM or workers < 2:
+def _run(check: Check, files: dict[str, bytes], args: tuple, jobs: int | None) -> list:
+    count = min(available_cores(), 8) if jobs is None else jobs
+    if len(files) < PARALLEL_FROM or count < 2:
         return check(files, *args)
+    if jobs is not None:  # forked: they have the files already
+        return [found for part in run_parts(lambda part: check(part, *args), _chunks(files, count), count)
+                for found in part]
     # Worker processes of this module, started afresh (forking a dev server's threads is unsafe,
     # and multiprocessing's "spawn" would run again the script that called build()).
-    jobs = [pickle.dumps((check, part, args), pickle.HIGHEST_PROTOCOL) for part in _chunks(files, workers)]
+    inputs = [pickle.dumps((check, part, args), pickle.HIGHEST_PROTOCOL) for part in _chunks(files, count)]
     package_parent = str(Path(__file__).resolve().parent.parent)  # this nianbao, installed or not
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent,
                                                                          os.environ.get("PYTHONPATH")]))}
     try:
         processes = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, env=environment) for _ in jobs]
+                                      stderr=subprocess.PIPE, env=environment) for _ in inputs]
     except OSError:  # no processes here (a sandbox): read in this one
         return check(files, *args)
-    with ThreadPoolExecutor(len(jobs)) as pool:
-        outputs = list(pool.map(lambda pair: pair[0].communicate(pair[1])[0], zip(processes, jobs)))
+    with ThreadPoolExecutor(len(inputs)) as pool:
+        outputs = list(pool.map(lambda pair: pair[0].communicate(pair[1])[0], zip(processes, inputs)))
     if any(process.returncode != 0 for process in processes):
         return check(files, *args)  # a worker failed (out of memory?): read again here, where errors are reported
     return [found for output in outputs for found in pickle.loads(output)]

@@ -68,7 +68,8 @@ def test_when_workers_cannot_start_or_fail_one_process_reads_everything(many_fil
 def test_a_kept_result_is_used_only_for_the_same_bytes_and_the_same_secrets(monkeypatch):
     read = []
     real = scan._run
-    monkeypatch.setattr(scan, "_run", lambda check, files, args: read.append(sorted(files)) or real(check, files, args))
+    monkeypatch.setattr(scan, "_run", lambda check, files, args, jobs: read.append(sorted(files))
+                        or real(check, files, args, jobs))
     kept: dict = {}
     first = as_compared(find_leaks(FILES, secrets(), kept))
     assert as_compared(find_leaks(FILES, secrets(), kept)) == first and read[-1] == []
