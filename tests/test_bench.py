@@ -38,14 +38,17 @@ def test_the_synthetic_projects_are_deterministic_and_hold_what_the_issue_asks(t
 def test_targets_are_read_as_ratios_of_the_same_run():
     rows = [[1000, "nianbao", 4.0, 4000, 1000, 250, 80.0], [1000, "nianbao, warm", 1.0, 4000, 4000, 200, None],
             [1000, "MkDocs + static-i18n", 20.0, 2000, 100, 100, 1000.0], [1000, "Hugo", 2.5, 2000, 800, 200, 400.0],
-            [10, "nianbao", 9.0, 50, 5, 900, 900.0]]
-    assert targets(rows).splitlines() == [
+            [1000, "Hugo + Pagefind", 6.0, 2000, 333, 380, None], [10, "nianbao", 9.0, 50, 5, 900, 900.0]]
+    assert targets(rows, 0.4).splitlines() == [
         "Targets at 1,000 sections:",
-        "- cold build at least 5× faster than MkDocs + static-i18n: 5.0× faster — reached",
-        "- cold build at most 2× Hugo's time: 1.6× Hugo's time — reached",
-        "- warm build faster than Hugo's cold build: 0.40× Hugo's time — reached",
+        "- cold build at most 1.0× Hugo + Pagefind: 0.67× its time — reached",
+        "- cold build at most 0.2× MkDocs + static-i18n: 0.20× its time — reached",
+        "- warm build at most 0.5× Hugo's cold build: 0.40× its time — reached",
         "- one-file edit to rebuilt page under 100 ms: 80 ms — reached",
-        "- peak memory under 300 MB: 250 MB — reached",
+        "- peak memory of a cold build under 300 MiB: 250 MiB — reached",
+        "- the shipped report's whole build under 0.5 s: 0.40 s — reached",
     ]
-    rows[0][2] = 6.0
-    assert "3.3× faster — not reached" in targets(rows) and "2.4× Hugo's time — not reached" in targets(rows)
+    rows[0][2], rows[0][5] = 6.6, 301
+    lines = targets(rows, 0.6)
+    assert "1.10× its time — not reached" in lines and "0.33× its time — not reached" in lines
+    assert "301 MiB — not reached" in lines and "0.60 s — not reached" in lines
