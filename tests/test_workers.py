@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,45 @@ def test_run_parts_returns_each_parts_result_in_order_from_forked_workers():
     results = run_parts(lambda part: (part, os.getpid() == parent), ["a", "b", "c"], 3)
     assert results == [("a", True), ("b", False), ("c", False)]
     assert run_parts(lambda part: (part, os.getpid() == parent), ["a", "b"], 1) == [("a", True), ("b", True)]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found |= {int(child) for child in task.read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("whom", ["group", "build"])
+def test_an_interrupt_during_a_build_with_workers_stops_them_all(generated, tmp_path, whom):
+    """Ctrl-C in a terminal reaches the whole process group; ``kill -INT`` the build alone: either way
+    the build says so and ends with 130, and none of its workers is left running."""
+    env = {**os.environ, "NIANBAO_LANG": "en", "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-c", SCRIPT, "build", "--jobs", "2", "--clean", "--config",
+                                str(generated), "--out", str(tmp_path / "site")], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 300
+    while not seen and process.poll() is None and time.monotonic() < deadline:
+        seen = {pid for pid in _children(process.pid) if "python" in Path(f"/proc/{pid}/cmdline").read_text()
+                } if Path(f"/proc/{process.pid}").exists() else set()
+        time.sleep(0.01)
+    assert seen, "no worker was seen"
+    (os.killpg if whom == "group" else os.kill)(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert [pid for pid in seen if _alive(pid)] == []  # at once: reaped before the build ended
+    assert not (tmp_path / "site").exists()
