@@ -233,10 +233,13 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         if source.id in made:
             made[source.id].views = list(pages.values())[views:]
     report_of = {report.id: report for report in reports}
+    for report in reports:  # where a kept report's texts state its figures: as they did
+        if report.id in kept:
+            report.figure_places.update({lang: dict(places) for lang, places in kept[report.id].figure_places.items()})
     for page in pages.values():
         if page.pending_from:
             page.title_html = pages[page.pending_from].title_html
-        elif page.kind == "section":
+        elif page.kind == "section" and page.report_id not in kept:
             places = report_of[page.report_id].figure_places.setdefault(page.lang, {})
             for metric_id in FIGURE_ANCHOR.findall(page.body_html):
                 places.setdefault(metric_id, page.key)
@@ -258,7 +261,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
             note.body_html = markdown.render(md, markdown.parse(md, config.withheld_note[note.lang]), env)
         pages.update(notes)
     cache.texts = bodies.rendered
-    cache.reports = {digest: kept.get(source.id) or made[source.id].collect(source.id, pages)
+    cache.reports = {digest: kept.get(source.id) or made[source.id].collect(report_of[source.id], pages)
                      for source, digest in zip(sources, digests) if source.id in kept or source.id in made}
     cache.charts = across_years
     outlines = [(source.id, source.meta, source.order,  # another page shows a section's title and summary
@@ -319,10 +322,12 @@ class _ReportPages:
     anchors: list[tuple[Path, int | None, str, str]]  # its links with a #fragment, checked every build
     views: list[Page] = field(default_factory=list)  # its full reports and bilingual views
     pages: list[Page] = field(default_factory=list)  # its other pages: report, figures and sections
+    figure_places: dict = field(default_factory=dict)  # Report.figure_places: found in its pages' HTML
 
-    def collect(self, report_id: str, pages: dict[str, Page]) -> "_ReportPages":
+    def collect(self, report: Report, pages: dict[str, Page]) -> "_ReportPages":
         views = {id(page) for page in self.views}
-        self.pages = [page for page in pages.values() if page.report_id == report_id and id(page) not in views]
+        self.pages = [page for page in pages.values() if page.report_id == report.id and id(page) not in views]
+        self.figure_places = {lang: dict(places) for lang, places in report.figure_places.items()}
         return self
 
 

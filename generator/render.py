@@ -168,7 +168,6 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
         assets[PLOTLY_ASSET], injected_styles = plotly_asset()
     files: dict[str, bytes] = {asset.output: asset.data for asset in assets.values()}
     md = md or markdown.create_parser()
-    files.update(opendata.data_files(site, md))  # the figures as open data (opendata.py)
     shared: dict[tuple, Any] = {}  # what the pages of this build share (page_context)
     previous = page_cache if page_cache is not None else {}
     rendered: dict[tuple[bytes, bytes], tuple[bytes, dict[str, bytes]]] = {}
@@ -218,6 +217,13 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
     """Every page, the search index, the sitemap and robots.txt into ``files``; False on an error.
     ``printed_sizes`` waits for the PDFs, before the pages that link them are rendered."""
     site_digest = _site_digest(site, templates, assets, injected_styles)
+    # The figures as open data (opendata.py): made of the reports' figures, titles and addresses and the
+    # settings, all of which the site's digest covers (a text's own words are not in them).
+    open_data = (site_digest, b"open data")
+    if open_data not in previous:
+        previous[open_data] = (b"", opendata.data_files(site, md))
+    rendered[open_data] = previous[open_data]
+    files.update(rendered[open_data][1])
 
     def render_page(page: Page, pdf_sizes: dict[str, int] | None, errors: Diagnostics
                     ) -> tuple[bytes, dict[str, bytes]] | None:

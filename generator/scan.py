@@ -43,21 +43,28 @@ def check_files(files: dict[str, bytes], check: Check, args: tuple = (), kept: d
                 key: bytes = b"", jobs: int | None = None) -> list:
     """What ``check(files, *args)`` finds, by file name; ``kept`` holds each file's result from
     the last run with the same ``key`` (what the check depends on besides the file) and is
-    replaced by this run's. ``jobs``: how many forked processes may read the files (workers.py);
-    None where forking is unsafe (a program with threads): then fresh worker processes."""
-    digests = {name: hashlib.blake2b(data, digest_size=16, key=key[:64]).digest() for name, data in files.items()}
+    replaced by this run's: a file whose bytes are the very object read then (a page kept from the
+    last build) is not even hashed again. ``jobs``: how many forked processes may read the files
+    (workers.py); None where forking is unsafe (a program with threads): then fresh worker processes."""
     results: dict[str, list] = {}
     to_read: dict[str, bytes] = {}
+    now: dict[str, tuple] = {}
     for name, data in files.items():
-        if kept is not None and (name, digests[name]) in kept:
-            results[name] = kept[(name, digests[name])]
+        last = kept.get(name) if kept is not None else None
+        if last is not None and last[0] == key and last[1] is data:
+            digest = last[2]
+        else:
+            digest = hashlib.blake2b(data, digest_size=16, key=key[:64]).digest()
+        now[name] = (key, data, digest)
+        if last is not None and last[0] == key and last[2] == digest:
+            results[name] = last[3]
         else:
             to_read[name] = data
     for found in _run(check, to_read, args, jobs):
         results.setdefault(found.file, []).append(found)
     if kept is not None:
         kept.clear()
-        kept.update({(name, digests[name]): results.get(name, []) for name in files})
+        kept.update({name: (*now[name], results.get(name, [])) for name in files})
     return [found for name in sorted(results) for found in results[name]]
 
 

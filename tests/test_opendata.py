@@ -199,7 +199,7 @@ def _build_with_planted(tmp_path: Path, monkeypatch, plant) -> str:
 
     monkeypatch.setattr(opendata, "figure_row", planted)
     out = tmp_path / "site"
-    code, _, err = run_cli("build", "--config", str(WITHHELD / "site_config.yml"), "--out", str(out))
+    code, _, err = run_cli("build", "--clean", "--config", str(WITHHELD / "site_config.yml"), "--out", str(out))
     assert code == 1 and not out.exists(), err
     return err
 
