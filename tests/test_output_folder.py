@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MINIMAL, REPO, SITE_CONFIG, run_cli, write_project
 from generator.build import build
@@ -357,3 +359,57 @@ def test_an_empty_folder_or_a_linked_folder_added_to_a_site_is_refused_too(tmp_p
     code, _, err = run_cli("build", "--config", str(config))
     assert code == 1 and "holds 2 file(s) that nianbao did not write (drafts/, linked)" in err, err
     assert (site / "drafts").is_dir() and (site / "linked").is_symlink() and (elsewhere / "keep.txt").exists()
+
+
+def _unlisted_as_specified(folder: Path) -> list[str]:
+    """What a site folder holds beyond its manifest, by the plain reading of the rule (pathlib, one
+    path at a time): every file, link or empty folder not listed, apart from the manifest, the
+    marker and a file manager's litter; a linked folder is not entered."""
+    try:
+        names = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = {}
+    needed = {parent for name in names for parent in Path(name).parents} - {Path(".")}
+    added = []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.name in {".DS_Store", "Thumbs.db", "desktop.ini"} or name in ("manifest.json", "nianbao-site.json"):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if Path(name) not in needed and not any(path.iterdir()):
+                added.append(name + "/")
+        elif name not in names:
+            added.append(name)
+    return added
+
+
+PART = st.sampled_from(["a", "b", "page.html", ".DS_Store", "Thumbs.db", "x y", "中文"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.lists(PART, min_size=1, max_size=3), st.sampled_from(["file", "listed file", "folder",
+                                                                                    "link", "broken link"])),
+                max_size=12), st.booleans())
+def test_the_files_nianbao_did_not_write_are_found_in_any_layout(tmp_path_factory, entries, with_manifest):
+    from generator.write import MARKER, unlisted_files
+
+    root = tmp_path_factory.mktemp("layout")
+    listed = {}
+    for parts, kind in entries:
+        path = root.joinpath(*parts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if kind in ("file", "listed file"):
+                path.write_text("x", encoding="utf-8")
+                if kind == "listed file":
+                    listed["/".join(parts)] = {}
+            elif kind == "folder":
+                path.mkdir(exist_ok=True)
+            else:
+                os.symlink(root if kind == "link" else root / "nowhere", path)
+        except OSError:  # a name already taken by another kind of entry
+            pass
+    if with_manifest:
+        (root / "manifest.json").write_text(json.dumps({"generator": "nianbao", "files": listed}), encoding="utf-8")
+    assert MARKER == "nianbao-site.json"
+    assert unlisted_files(root) == _unlisted_as_specified(root)
