@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import gc
 import io
 import os
 import re
@@ -224,7 +225,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     cache = load_cache(root, args.edition) if persist and not args.clean else BuildCache()
     loaded = cache.fingerprint()
     # check prints no PDF: it is made from the pages it checks, and needs a browser.
-    with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+    with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress, _no_garbage_collector():
         result = build(config, output_dir=getattr(args, "out", None), write=args.command == "build",
                        strict=args.strict, edition=args.edition, review=args.command == "check",
                        progress=progress.stage, cache=cache, pdfs=args.command == "build",
@@ -232,6 +233,19 @@ def run(args: argparse.Namespace, lang: str) -> int:
     if persist and result.written and cache.fingerprint() != loaded:
         save_cache(cache, root, args.edition)
     return report(result, args, lang)
+
+
+@contextlib.contextmanager
+def _no_garbage_collector():
+    """A build makes millions of objects that live until it ends: the cycle collector's full passes
+    over them took about 1 s of a 1,000-section build and found 9 MB to free. It runs again after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 CONFIG_NAME = "site_config.yml"

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from .workers import available_cores, run_parts
+from . import workers
 
 Check = Callable[..., list]  # (files: dict[str, bytes], *args) -> what it found, each with its .file
 
@@ -69,11 +69,11 @@ def check_files(files: dict[str, bytes], check: Check, args: tuple = (), kept: d
 
 
 def _run(check: Check, files: dict[str, bytes], args: tuple, jobs: int | None) -> list:
-    count = min(available_cores(), 8) if jobs is None else jobs
+    count = min(workers.available_cores(), 8) if jobs is None else jobs
     if len(files) < PARALLEL_FROM or count < 2:
         return check(files, *args)
     if jobs is not None:  # forked: they have the files already
-        return [found for part in run_parts(lambda part: check(part, *args), _chunks(files, count), count)
+        return [found for part in workers.run_parts(lambda part: check(part, *args), _chunks(files, count), count)
                 for found in part]
     # Worker processes of this module, started afresh (forking a dev server's threads is unsafe,
     # and multiprocessing's "spawn" would run again the script that called build()).
