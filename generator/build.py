@@ -105,7 +105,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         if diagnostics.errors:
             return result
         maskfill.check_reports(sources, translations, md, maskfill.site_texts(project.config, project.config_path),
-                               diagnostics, public=edition == PUBLIC, cache=cache.checked.setdefault("mask fill", {}))
+                               diagnostics, public=edition == PUBLIC, cache=cache.checked.setdefault("mask fill", {}),
+                               jobs=jobs or 1)
         site = build_site(project, sources, translations, md, diagnostics, edition, cache.model)
         drop_tokens(sources)
         result.site = site

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from . import markdown
+from . import markdown, workers
 from .content import ReportSource
 from .diagnostics import Diagnostics
 from .i18n import Translations
@@ -97,21 +97,35 @@ class Passage:
     lengths: tuple[int, ...]  # how many characters the mask may hide: its own length, or any (masks: fixed)
 
 
+# From this many sections to check, workers check them (``jobs``): below it, forking costs about what it saves.
+PARALLEL_SECTIONS = 100
+
+
 def check_reports(reports: list[ReportSource], translations: Translations, md: MarkdownIt,
                   site_texts: list[EditorialText], diagnostics: Diagnostics, public: bool,
-                  cache: dict | None = None) -> None:
+                  cache: dict | None = None, jobs: int = 1) -> None:
     """Each report's editorial text, and the site's (``site_texts``), against the masks of the
     report's text. ``cache``: what the last build found in each report, by what it was found in;
-    replaced by this build's."""
-    found: dict[tuple, list] = {}
-    for report in reports:
-        key = _key(report, translations, site_texts, public)
-        if cache is None or key not in cache:
+    replaced by this build's. ``jobs``: how many processes may check reports (workers.py)."""
+    keys = [_key(report, translations, site_texts, public) for report in reports]
+    to_check = [(report, key) for report, key in zip(reports, keys) if cache is None or key not in cache]
+
+    def check(part: list[tuple[ReportSource, tuple]]) -> list[list]:
+        found = []
+        for report, _ in part:
             reported = Diagnostics(diagnostics.root)
             _check_report(report, translations, md, site_texts, reported, public)
-            found[key] = reported.items
-        else:
-            found[key] = cache[key]
+            found.append(reported.items)
+        return found
+
+    # Many sections: each worker checks whole reports, about as many sections each.
+    many = sum(len(report.order) for report, _ in to_check) >= PARALLEL_SECTIONS
+    parts = workers.deal(to_check, lambda item: len(item[0].order), jobs if many else 1)
+    checked = {key: items for part, results in zip(parts, workers.run_parts(check, parts, jobs))
+               for (_, key), items in zip(part, results)}
+    found: dict[tuple, list] = {}
+    for key in keys:
+        found[key] = checked[key] if key in checked else cache[key]
         diagnostics.items.extend(found[key])
     if cache is not None:
         cache.clear()

@@ -29,8 +29,9 @@ from generate import generate  # noqa: E402
 
 SCRIPT = """
 import json, os, sys
-import generator.content, generator.render, generator.scan, generator.workers
+import generator.content, generator.maskfill, generator.render, generator.scan, generator.workers
 generator.content.PARALLEL_SECTIONS = 1  # small projects: workers from the first section, page and file
+generator.maskfill.PARALLEL_SECTIONS = 1
 generator.render.PARALLEL_PAGES = 1
 generator.scan.PARALLEL_FROM = 1
 forks = []
@@ -217,3 +218,19 @@ def test_a_section_error_found_by_a_worker_is_reported_as_without_workers(tmp_pa
     assert [code for code, _, _ in results] == [1, 1]
     assert results[1][1] > 0  # the sections were parsed in a worker
     assert "01-exchanges.zh.md:2" in results[0][2] and results[0][2] == results[1][2]
+
+
+def test_a_mask_filled_in_is_found_by_a_worker_as_without_workers(generated, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(generated.parent, project, ignore=shutil.ignore_patterns(".nianbao-cache", "site", "site-*"))
+    for lang, sentence in (("zh", "全年办理来*签证邀请函。"), ("en", "We issued * letters of invitation.")):
+        section = project / f"content/2000/01-part-01.{lang}.md"
+        section.write_text(section.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+    meta = project / "content/2000/report.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("summary: {zh: 2000年的工作。", "summary: {zh: 办理来华签证邀请函。"),
+                    encoding="utf-8")
+    config = project / "site_config.yml"
+    results = [build(config, tmp_path / f"site-{jobs}", jobs, "--clean") for jobs in (1, 2)]
+    assert [code for code, _, _ in results] == [1, 1]
+    assert "content/2000/report.yml" in results[0][2] and "fills in a mask" in results[0][2]
+    assert results[0][2] == results[1][2]
