@@ -90,7 +90,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         prepare_edition(folders, withholding.fixed_masks)
     with _timed(timings, "validate", progress):
         md = withholding.parser()
-        sources = validate_reports(project, folders, md, diagnostics, withholding, cache.validated, jobs or 1)
+        sources = validate_reports(project, folders, md, diagnostics, withholding, cache.validated)
         withhold_figures(sources, withholding)
         if review and not diagnostics.errors:  # what reviewers usually miss
             review_reports(sources, project.languages, md, diagnostics)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from . import markdown, workers
+from . import markdown
 from .config import Project, check_localized
 from .diagnostics import Diagnostics, listed
 from .metrics import METRICS_FILE, Metric, MetricList, load_metrics, unreadable_metrics
@@ -66,18 +66,16 @@ class ReportSource:
 
 
 def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt, diagnostics: Diagnostics,
-                     withholding: Withholding, cache: dict | None = None, jobs: int = 1) -> list[ReportSource]:
+                     withholding: Withholding, cache: dict | None = None) -> list[ReportSource]:
     """``md`` is the edition's parser and ``withholding`` the edition's treatment of the YAML
     values; what the texts withhold is added to ``withholding.secrets``. ``cache``: what the
     previous build found in each file, by path and text (the section files it found valid, and the
     metrics files with what they were reported for); it is replaced by this build's, so that a file
-    unchanged since is not parsed again. ``jobs``: how many processes may parse the section files
-    (workers.py)."""
+    unchanged since is not parsed again."""
     reports = []
     valid: dict[tuple, object] = {}
-    parsed = _parse_sections(folders, md, withholding, cache or {}, diagnostics.root, jobs)
     for folder in folders:
-        report = _validate_report(project, folder, md, diagnostics, withholding, cache or {}, valid, parsed)
+        report = _validate_report(project, folder, md, diagnostics, withholding, cache or {}, valid)
         if report is not None:
             reports.append(report)
     every_id = frozenset(m.id for r in reports for m in r.metrics)
@@ -98,50 +96,16 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
     return reports
 
 
-# From this many section files to parse, workers parse them (``jobs``): below it, forking costs about what it saves.
-PARALLEL_SECTIONS = 100
-
-
-def _section_key(file: SectionFile, withholding: Withholding) -> tuple:
-    return "section", withholding.key, file.source.path, file.source.text
-
-
-def _cached_section(file: SectionFile, withholding: Withholding, cache: dict[tuple, object]) -> SectionSource | None:
-    """The file as the previous build found it valid, if it is the same (a valid file has no error to report)."""
-    text = cache.get(_section_key(file, withholding))
-    return text if isinstance(text, SectionSource) and text.file == file else None
-
-
-def _parse_sections(folders: list[ReportFolder], md: MarkdownIt, withholding: Withholding, cache: dict[tuple, object],
-                    root: Path, jobs: int) -> dict[tuple, tuple[SectionSource | None, list]]:
-    """Each section file that the cache does not hold, parsed and checked: what ``_validate_section``
-    gives and reports, by the file's key. Many files are parsed in workers, each a share of the text."""
-    to_parse = [file for folder in folders for file in folder.sections if _cached_section(file, withholding, cache) is None]
-
-    def parse(files: list[SectionFile]) -> list[tuple[SectionSource | None, list]]:
-        found = []
-        for file in files:
-            reported = Diagnostics(root)
-            found.append((_validate_section(file, md, reported, withholding), reported.items))
-        return found
-
-    parts = workers.deal(to_parse, lambda file: len(file.source.text), jobs if len(to_parse) >= PARALLEL_SECTIONS else 1)
-    return {_section_key(file, withholding): result
-            for part, results in zip(parts, workers.run_parts(parse, parts, jobs)) for file, result in zip(part, results)}
-
-
 def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, diagnostics: Diagnostics,
-                     withholding: Withholding, cache: dict[tuple, object], valid: dict[tuple, object],
-                     parsed: dict[tuple, tuple[SectionSource | None, list]]) -> ReportSource | None:
+                     withholding: Withholding, cache: dict[tuple, object],
+                     valid: dict[tuple, object]) -> ReportSource | None:
     meta, meta_lines = _validate_meta(project, folder, diagnostics, withholding)
     texts = []
     for file in folder.sections:
-        key = _section_key(file, withholding)
-        text = _cached_section(file, withholding, cache)
-        if text is None and key in parsed:
-            text, reported = parsed[key]
-            diagnostics.items.extend(reported)
-        elif text is None:
+        key = ("section", withholding.key, file.source.path, file.source.text)
+        # A file the previous build found valid has no error to report: only errors end validation.
+        text = cache.get(key)
+        if not isinstance(text, SectionSource) or text.file != file:
             text = _validate_section(file, md, diagnostics, withholding)
         if text is not None:
             valid[key] = text
