@@ -111,3 +111,26 @@ def test_languages_indexed_apart_give_the_bundle_of_one_run(shipped_site):
         shutil.rmtree(folder, ignore_errors=True)
     assert len(apart) > 20 and apart.keys() == together.keys()
     assert [name for name in together if apart[name] != together[name]] == []
+
+
+def test_the_index_made_in_memory_equals_the_one_made_on_disk(shipped_site, monkeypatch, tmp_path):
+    # Pagefind's private folder goes to the memory folder when it has room, else to the system's
+    # temporary folder: the same bundle either way, and a memory folder too small is passed over.
+    from generator import search
+
+    pages = {lang: {p.relative_to(shipped_site).as_posix(): p.read_bytes()
+                    for p in sorted((shipped_site / lang / "2022").glob("*/index.html")) if p.parent.name != "figures"}
+             for lang in ("zh", "en")}
+    made_in: list[str | None] = []
+    real = search._start_in
+    monkeypatch.setattr(search, "_start_in", lambda pages, parent, executable:
+                        made_in.append(parent) or real(pages, parent, executable))
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path)
+    in_memory = search.build_index(pages)
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "missing")
+    on_disk = search.build_index(pages)
+    assert made_in == [str(tmp_path), str(tmp_path), None, None]
+    assert in_memory == on_disk and len(on_disk) > 20
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path)
+    assert search._scratch_parent(1000) == str(tmp_path) and search._scratch_parent(1 << 62) is None  # no room: on disk
