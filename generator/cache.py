@@ -54,7 +54,9 @@ class BuildCache:
                      frozenset((lang, entry[0]) for lang, entry in self.search.items()),
                      frozenset((name, entry[1]) for name, entry in self.manifest.items()),
                      frozenset(self.written.items()),
-                     frozenset((check, entry) for check, entries in self.checked.items() for entry in entries),
+                     # a file's check result by its name and the digest it was read for (scan.py)
+                     frozenset((check, name, entry[2] if isinstance(entry, tuple) else None)
+                               for check, entries in self.checked.items() for name, entry in entries.items()),
                      frozenset(self.pdfs)))
 
     def __getstate__(self) -> dict:

@@ -114,3 +114,16 @@ def test_a_rebuild_with_the_cache_reports_what_a_clean_build_reports(tmp_path):
     english.write_text(english.read_text(encoding="utf-8").replace("We held 619 events.", "We held events."),
                        encoding="utf-8")
     assert errors(build(config, write=False, cache=cache)) == []
+
+
+def test_the_cache_is_saved_again_when_a_checked_files_bytes_change():
+    # A build saves its cache only when its fingerprint changed: a file read again with other
+    # bytes must change it, even where nothing else in the cache did.
+    cache = BuildCache()
+    kept = cache.checked.setdefault("marked", {})
+    scan.check_files({"a.html": b"one"}, lambda files: [], (), kept, b"key")
+    first = cache.fingerprint()
+    scan.check_files({"a.html": b"one"}, lambda files: [], (), kept, b"key")
+    assert cache.fingerprint() == first
+    scan.check_files({"a.html": b"two"}, lambda files: [], (), kept, b"key")
+    assert cache.fingerprint() != first
