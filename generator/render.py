@@ -147,13 +147,13 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
                 environments: dict | None = None, search_cache: dict | None = None,
                 page_cache: dict | None = None, pdfs: bool = True, pdf_cache: dict | None = None,
                 timings: dict[str, float] | None = None, jobs: int = 1) -> dict[str, bytes]:
-    """``jobs``: how many processes may render pages (see workers.py). What the caches keep for the next build: ``environments`` the Jinja
+    """What the caches keep for the next build: ``environments`` the Jinja
     environment of the templates as they are (a new one when any template file is added, removed
     or changed: Jinja's own check would miss a new file that overrides a theme's), ``search_cache``
     each language's search index until its pages change, ``page_cache`` the pages rendered,
     by a digest of what they show (it is replaced by this build's), and ``pdf_cache`` the PDFs.
     ``pdfs=False`` makes none, whatever the config says (the dev server). ``timings`` gets the
-    time the PDFs took, as the stage "PDFs"."""
+    time the PDFs took, as the stage "PDFs". ``jobs``: how many processes may render pages (workers.py)."""
     folders = template_folders(site.project)
     templates = _templates_digest(folders)
     env = environments.get(templates) if environments is not None else None
