@@ -232,3 +232,19 @@ def test_a_mask_filled_in_is_found_by_a_worker_as_without_workers(generated, tmp
     assert [code for code, _, _ in results] == [1, 1]
     assert "content/2000/report.yml" in results[0][2] and "fills in a mask" in results[0][2]
     assert results[0][2] == results[1][2]
+
+
+def test_workers_fork_while_the_pdfs_print_and_the_site_is_the_same(tmp_path):
+    """The PDFs print in a thread of their own while the pages render: workers forked meanwhile
+    render the same pages, and the PDFs are made, the same bytes."""
+    project = tmp_path / "withheld"
+    shutil.copytree(WITHHELD, project)
+    config = project / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\npdf:", "\n# pdf:") + "\npdf: required\n",
+                      encoding="utf-8")
+    results = [build(config, tmp_path / f"site-{jobs}", jobs, "--clean") for jobs in (1, 2)]
+    assert [code for code, _, _ in results] == [0, 0], results[1][2]
+    assert results[1][1] > 0
+    one, two = read_folder(tmp_path / "site-1"), read_folder(tmp_path / "site-2")
+    assert any(name.endswith(".pdf") for name in two)
+    assert sorted(one) == sorted(two) and [name for name in one if one[name] != two[name]] == []
