@@ -46,6 +46,12 @@ if os.environ.get("TEST_WORKERS_FAIL"):  # every worker dies before it sends its
     def failing(work, parts, jobs):
         return run_parts(lambda part: os._exit(9) if os.getpid() != parent else work(part), parts, jobs)
     generator.workers.run_parts = failing
+if os.environ.get("TEST_WORKERS_SLOW"):  # every worker waits a minute before its work
+    import time
+    parent, run_parts = os.getpid(), generator.workers.run_parts
+    def slow(work, parts, jobs):
+        return run_parts(lambda part: (os.getpid() != parent and time.sleep(60)) or work(part), parts, jobs)
+    generator.workers.run_parts = slow
 from generator.cli import main
 code = main(sys.argv[1:])
 print(json.dumps({"forks": len(forks)}))
@@ -189,6 +195,8 @@ def test_an_interrupt_during_a_build_with_workers_stops_them_all(generated, tmp_
     """Ctrl-C in a terminal reaches the whole process group; ``kill -INT`` the build alone: either way
     the build says so and ends with 130, and none of its workers is left running."""
     env = {**os.environ, "NIANBAO_LANG": "en", "PYTHONPATH": str(REPO)}
+    if whom == "build":  # its workers would outlive it by a minute, unless it stops them
+        env["TEST_WORKERS_SLOW"] = "1"
     process = subprocess.Popen([sys.executable, "-c", SCRIPT, "build", "--jobs", "2", "--clean", "--config",
                                 str(generated), "--out", str(tmp_path / "site")], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -200,10 +208,14 @@ def test_an_interrupt_during_a_build_with_workers_stops_them_all(generated, tmp_
         time.sleep(0.01)
     assert seen, "no worker was seen"
     (os.killpg if whom == "group" else os.kill)(process.pid, signal.SIGINT)
+    process.wait(timeout=120)
+    left = [pid for pid in seen if _alive(pid)]  # as the build ends (a worker left would hold its output open)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
-    assert [pid for pid in seen if _alive(pid)] == []  # at once: reaped before the build ended
+    assert left == []
     assert not (tmp_path / "site").exists()
 
 
