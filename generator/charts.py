@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import decimal
+import functools
 import hashlib
 import io
 import json
@@ -407,9 +408,13 @@ def axis_tick_text(ticks: list[int | float], lang: str, t: Translations) -> list
     step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else abs(ticks[0])
     scales = [(char, size) for char, size in SCALES.items() if size <= step] if t.get("compact_numbers", lang) == "yes" else []
     char, size = max(scales, key=lambda item: item[1], default=("", 1))
-    suffix = scale_word(char, lang, t)
-    return [format_decimal(decimal.Decimal(str(v)) / size, locale=locale, decimal_quantization=False)
-            + (suffix if v else "") for v in ticks]
+    return list(_tick_labels(tuple(ticks), locale, size, scale_word(char, lang, t)))
+
+
+@functools.lru_cache(maxsize=4096)  # charts share their axes (0, 20, 40 …): babel's formatting is the cost
+def _tick_labels(ticks: tuple[int | float, ...], locale: str, size: int, suffix: str) -> tuple[str, ...]:
+    return tuple(format_decimal(decimal.Decimal(str(v)) / size, locale=locale, decimal_quantization=False)
+                 + (suffix if v else "") for v in ticks)
 
 
 def _wrap(label: str, lang: str, width: int = 14) -> str:
