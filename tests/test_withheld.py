@@ -343,7 +343,7 @@ def test_a_build_whose_masking_is_bypassed_fails_closed(tmp_path, monkeypatch):
 
 def test_with_both_lines_bypassed_the_leak_check_still_refuses(tmp_path, monkeypatch):
     _bypass_masking(monkeypatch)
-    monkeypatch.setattr("generator.build.find_marked", lambda files, kept=None: [])
+    monkeypatch.setattr("generator.build.find_marked", lambda files, kept=None, jobs=None: [])
     out = tmp_path / "site"
     code, _, err = run_cli("build", "--config", str(WITHHELD / "site_config.yml"), "--out", str(out))
     assert code == 1 and not out.exists()
