@@ -235,7 +235,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     report_of = {report.id: report for report in reports}
     for report in reports:  # where a kept report's texts state its figures: as they did
         if report.id in kept:
-            report.figure_places.update({lang: dict(places) for lang, places in kept[report.id].figure_places.items()})
+            report.figure_places.update(kept[report.id].figure_places)
     for page in pages.values():
         if page.pending_from:
             page.title_html = pages[page.pending_from].title_html
@@ -327,7 +327,7 @@ class _ReportPages:
     def collect(self, report: Report, pages: dict[str, Page]) -> "_ReportPages":
         views = {id(page) for page in self.views}
         self.pages = [page for page in pages.values() if page.report_id == report.id and id(page) not in views]
-        self.figure_places = {lang: dict(places) for lang, places in report.figure_places.items()}
+        self.figure_places = report.figure_places  # complete by now, and not changed after
         return self
 
 

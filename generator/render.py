@@ -264,12 +264,12 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
         # The pages that link a PDF show its size: part of what they show.
         digest = site_digest if pdf_sizes is None else \
             hashlib.sha256(site_digest + repr(sorted(pdf_sizes.items())).encode("utf-8")).digest()
+        # A page is rendered again only if something it shows changed: its own fields, or what
+        # every page may show of the site (the templates, strings, settings, reports, and the
+        # titles and addresses of all pages).
+        keys = [_page_key(digest, page) for page in pages]
         to_render = []
-        for page in pages:
-            # A page is rendered again only if something it shows changed: its own fields, or what
-            # every page may show of the site (the templates, strings, settings, reports, and the
-            # titles and addresses of all pages).
-            key = _page_key(digest, page)
+        for page, key in zip(pages, keys):
             if key in previous:
                 rendered[key] = previous[key]
             else:
@@ -290,8 +290,7 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
                 failed = True
         if failed:
             return False
-        for page in pages:  # in the pages' order, whoever rendered them
-            key = _page_key(digest, page)
+        for page, key in zip(pages, keys):  # in the pages' order, whoever rendered them
             if key not in rendered:
                 rendered[key] = made[page.output]
             files[page.output] = rendered[key][0]

@@ -121,13 +121,14 @@ def _start(pages: dict[str, bytes]) -> tuple[Path, subprocess.Popen]:
     """Pagefind started on a private temporary folder holding ``pages``."""
     from pagefind_bin_extended import get_executable  # imported here: only builds with search need it
 
+    executable = get_executable()
     parent = _scratch_parent(sum(len(data) for data in pages.values()))
     try:
-        return _start_in(pages, parent, get_executable())
+        return _start_in(pages, parent, executable)
     except OSError:
         if parent is None:
             raise
-        return _start_in(pages, None, get_executable())  # the memory folder filled up meanwhile: on disk
+        return _start_in(pages, None, executable)  # the memory folder filled up meanwhile: on disk
 
 
 def _start_in(pages: dict[str, bytes], parent: str | None, executable) -> tuple[Path, subprocess.Popen]:
