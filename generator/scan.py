@@ -71,7 +71,7 @@ def check_files(files: dict[str, bytes], check: Check, args: tuple = (), kept: d
 
 
 def _run(check: Check, files: dict[str, bytes], args: tuple, jobs: int | None) -> list:
-    count = min(workers.available_cores(), 8) if jobs is None else jobs
+    count = min(workers.available_cores() if jobs is None else jobs, 8)  # more would only add copies
     if len(files) < PARALLEL_FROM or count < 2:
         return check(files, *args)
     if jobs is not None:  # forked: they have the files already

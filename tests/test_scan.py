@@ -127,3 +127,13 @@ def test_the_cache_is_saved_again_when_a_checked_files_bytes_change():
     assert cache.fingerprint() == first
     scan.check_files({"a.html": b"two"}, lambda files: [], (), kept, b"key")
     assert cache.fingerprint() != first
+
+
+def test_the_checks_fork_at_most_eight_workers_whatever_jobs_asks(monkeypatch):
+    parts_run = []
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(scan.workers, "run_parts", lambda work, parts, jobs: parts_run.append(len(parts))
+                        or [work(part) for part in parts])
+    files = {f"page-{n}.html": b"x" for n in range(40)}
+    assert scan.check_files(files, lambda part: [], (), None, b"", jobs=999) == []
+    assert parts_run == [8]
