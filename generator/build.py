@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import maskfill, pdf
+from . import filesystem, maskfill, pdf
 from .config import check_government_site_fields, load_project
 from .content import drop_tokens, review_reports, validate_reports
 from .diagnostics import Diagnostics
@@ -150,6 +150,10 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         except OutputFolderRefused as refused:
             for refusal in refused.refusals:
                 diagnostics.error(refusal.path, refusal.message, hint=refusal.hint)
+            return result
+        except OSError as error:  # a full disk, a folder taken away meanwhile: the machine's, not a bug
+            fault = filesystem.describe(error, result.output_dir, "the site", map(len, result.files.values()))
+            diagnostics.error(fault.path, fault.message + ": nothing was changed", hint=fault.hint)
             return result
         result.written = True
     return result

@@ -89,12 +89,21 @@ def load_cache(project_root: Path, edition: str) -> BuildCache:
     return cache if stamp == _stamp() and isinstance(cache, BuildCache) else BuildCache()
 
 
-def save_cache(cache: BuildCache, project_root: Path, edition: str) -> None:
-    path = cache_path(project_root, edition)
-    path.parent.mkdir(exist_ok=True)
-    ignore = path.parent / ".gitignore"
+def cache_folder(project_root: Path) -> Path:
+    """The cache's folder, made with a .gitignore of its own if missing. Raises OSError."""
+    folder = project_root / CACHE_FOLDER
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# nianbao's build cache: never committed\n*\n", encoding="utf-8")
+    return folder
+
+
+def save_cache(cache: BuildCache, project_root: Path, edition: str) -> None:
+    """Written whole or not at all (the last one is kept then). Raises OSError (a full disk, a
+    folder that may not be written), which the build reports as a warning."""
+    path = cache_path(project_root, edition)
+    cache_folder(project_root)
     for stale in path.parent.glob(f".tmp-{edition}-*"):  # what a build killed while saving left
         stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".tmp-{edition}-", dir=path.parent)

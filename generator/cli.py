@@ -18,18 +18,22 @@ import gc
 import io
 import os
 import re
+import signal
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
-from .build import BuildResult, build
-from .cache import BuildCache, load_cache, save_cache
-from .diagnostics import Severity
 from .messages import LANGUAGES, system_language, translate
-from .withheld import EDITIONS, PUBLIC
 from .workers import available_cores
+
+# The build's modules are imported when a command needs them: until then (a second, on a slow
+# machine) Ctrl-C and SIGTERM would stop the command without a word, before main() handles them.
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .cache import BuildCache
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -82,6 +86,8 @@ def _jobs(text: str) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    from .withheld import EDITIONS, PUBLIC
+
     parser = _Parser(prog="nianbao", description="Build a bilingual annual-report website from Markdown and YAML.")
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -120,6 +126,9 @@ def make_parser() -> argparse.ArgumentParser:
                            help="output folder (default: 'output' of the site config, normally site/)")
     build_cmd.add_argument("--clean", action="store_true",
                            help="build everything anew, without the cache the last build left in .nianbao-cache/")
+    build_cmd.add_argument("--no-wait", action="store_true",
+                           help="when another build of the project is running, stop at once (exit 1) "
+                                "instead of waiting for it to end")
     check_cmd = commands.add_parser("check", help="check the content and templates, write nothing",
                                     description="Run every stage of a build except writing, "
                                                 "and report every problem found.")
@@ -169,16 +178,25 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command of ``argv`` (of the process when None); its exit code. As the program
+    (``argv`` None), a signal that comes once the command is done, as Python exits, is ignored:
+    the command's result stands."""
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else argv
-    parser = make_parser()
-    _set_language(parser, _language_asked(argv) or system_language())
-    args = parser.parse_args(argv)
-    lang = getattr(args, "lang", None) or parser.lang
+    handlers = _stop_on_signals()
+    # until parsed, which takes a moment: the command as written, for the message of a signal meanwhile
+    args = argparse.Namespace(command=next((word for word in argv if not word.startswith("-")), None))
+    lang = _language_asked(argv) or system_language()
     try:
+        parser = make_parser()
+        _set_language(parser, lang)
+        args = parser.parse_args(argv)
+        lang = getattr(args, "lang", None) or parser.lang
         return run(args, lang)
-    except KeyboardInterrupt:
-        print(translate("nianbao: interrupted; the output folder was left as it was", lang), file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stopped:  # Ctrl-C, or SIGTERM (Stopped): what was begun is undone on the way here
+        signum = getattr(stopped, "signum", signal.SIGINT)
+        print(translate(stopped_message(args, signum), lang), file=sys.stderr)
+        return 128 + signum
     except Exception as exc:  # a bug in nianbao, not in the content: say so without a traceback
         print(translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", lang) + "\n  "
               + translate("the output folder was left as it was. Please report this with the command you ran "
@@ -186,6 +204,56 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("NIANBAO_DEBUG"):
             raise
         return EXIT_INTERNAL
+    finally:
+        handlers(ignore=as_program)
+
+
+class Stopped(KeyboardInterrupt):
+    """A signal to stop (SIGINT, SIGTERM), raised in the main thread like Ctrl-C's KeyboardInterrupt,
+    so that every clean-up on the way out runs: temporary files removed, workers and Pagefind stopped."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop_on_signals() -> Callable[..., None]:
+    """SIGINT (Ctrl-C) and SIGTERM (a service manager, a CI job's timeout) raise Stopped, once: a
+    second signal while the first one's clean-up runs is ignored, so that it runs to its end. A
+    signal the process was started ignoring (a run in the background ignores Ctrl-C) stays ignored.
+    Returns what puts the handlers back (main() runs in-process in tests, and in threads), or with
+    ``ignore=True`` ignores both signals from then on."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda ignore=False: None
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        if not stopping:
+            stopping.append(signum)
+            raise Stopped(signum)
+
+    saved = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+            saved[signum] = signal.signal(signum, stop)
+
+    def restore(ignore: bool = False) -> None:
+        for signum, handler in saved.items():
+            signal.signal(signum, signal.SIG_IGN if ignore else handler)
+
+    return restore
+
+
+def stopped_message(args: argparse.Namespace, signum: int) -> str:
+    """The one line said when a signal stops a command: what stopped it, and what was left as it was."""
+    if args.command == "serve":
+        return "nianbao: stopped" if signum == signal.SIGINT else "nianbao: stopped by SIGTERM"
+    how = "interrupted" if signum == signal.SIGINT else "stopped by SIGTERM"
+    if args.command == "build":
+        return f"nianbao: {how}; the output folder was left as it was"
+    if args.command in ("new", "translated"):
+        return f"nianbao: {how}; nothing was changed"
+    return f"nianbao: {how}"
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
@@ -219,20 +287,52 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
         with translated_output(lang):
             return serve(config, port=args.port, open_browser=args.open, edition=args.edition, lang=lang)
-    # A build starts from what the last good build of the same edition left; check starts clean.
+    from .cache import CACHE_FOLDER, BuildCache, load_cache, save_cache
+    from .filesystem import describe
+    from .lock import Busy, project_lock
+
+    if args.command == "check":  # it writes nothing, and starts without a cache
+        return report(run_build(config, args, BuildCache()), args, lang)
+    # A build starts from what the last good build of the same edition left, and saves what it
+    # leaves: one build of a project at a time, from reading the cache to saving it.
     root = config.resolve().parent
-    persist = args.command == "build"
-    cache = load_cache(root, args.edition) if persist and not args.clean else BuildCache()
-    loaded = cache.fingerprint()
-    # check prints no PDF: it is made from the pages it checks, and needs a browser.
-    with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress, _no_garbage_collector():
-        result = build(config, output_dir=getattr(args, "out", None), write=args.command == "build",
-                       strict=args.strict, edition=args.edition, review=args.command == "check",
-                       progress=progress.stage, cache=cache, pdfs=args.command == "build",
-                       jobs=args.jobs or available_cores())
-    if persist and result.written and cache.fingerprint() != loaded:
-        save_cache(cache, root, args.edition)
+
+    def waiting() -> None:
+        print(translate("nianbao: another build of this project is running; waiting for it to end …", lang),
+              file=sys.stderr, flush=True)
+
+    try:
+        with project_lock(root, wait=not args.no_wait, waiting=waiting) as unlocked:
+            if unlocked and not args.quiet:
+                print(translate(f"nianbao: warning: builds of this project cannot be kept apart here "
+                                f"({unlocked}); do not start two at once", lang), file=sys.stderr)
+            cache = load_cache(root, args.edition) if not args.clean else BuildCache()
+            loaded = cache.fingerprint()
+            result = run_build(config, args, cache)
+            if result.written and cache.fingerprint() != loaded:
+                try:
+                    save_cache(cache, root, args.edition)
+                except OSError as error:  # the site is written; only the next build's head start is lost
+                    fault = describe(error, root / CACHE_FOLDER, "the build cache")
+                    print(translate(f"nianbao: warning: {fault.path}: {fault.message}; the next build starts "
+                                    "without it", lang), file=sys.stderr)
+    except Busy:
+        print(translate("nianbao: another build of this project is running: nothing was built", lang) + "\n    "
+              + translate("hint: wait for it to end, or leave out --no-wait to wait for it", lang), file=sys.stderr)
+        return EXIT_CONTENT
     return report(result, args, lang)
+
+
+def run_build(config: Path, args: argparse.Namespace, cache: BuildCache) -> BuildResult:
+    """``nianbao build`` or ``check`` of ``config`` (check writes nothing, and prints no PDF: it is
+    made from the pages it checks, and needs a browser)."""
+    from .build import build
+
+    with Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress, _no_garbage_collector():
+        return build(config, output_dir=getattr(args, "out", None), write=args.command == "build",
+                     strict=args.strict, edition=args.edition, review=args.command == "check",
+                     progress=progress.stage, cache=cache, pdfs=args.command == "build",
+                     jobs=args.jobs or available_cores())
 
 
 @contextlib.contextmanager
@@ -372,6 +472,9 @@ def use_colour(stream) -> bool:
 
 
 def report(result: BuildResult, args: argparse.Namespace, lang: str = "en") -> int:
+    from .diagnostics import Severity
+    from .withheld import PUBLIC
+
     diagnostics = result.diagnostics
     colour = use_colour(sys.stderr)
     for item in diagnostics.sorted():

@@ -10,6 +10,7 @@ dumped again, so comments, quoting and long labels stay byte for byte.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from markdown_it import MarkdownIt
 from . import markdown, yamledit
 from .config import load_project
 from .diagnostics import Diagnostics
+from .filesystem import Fault, describe
 from .messages import translate
 from .sources import METRICS_FILE, REPORT_FILE, REPORT_ID, ReportFolder, SectionFile, discover_reports
 from .yamlfile import YamlError, parse_yaml
@@ -59,9 +61,9 @@ def new_report(config_path: Path, report_id: str, source_id: str | None = None, 
         return print_failure(f"cannot start from {source.id}: nothing was changed",
                              "fix the files named above (nianbao check shows every problem), then run this again",
                              lang, 1)
-    problem = write_new_folder(target, files)
-    if problem:
-        return print_failure(f"cannot write {target}: {problem}; nothing was changed", "", lang, 1)
+    fault = write_new_folder(target, files)
+    if fault:
+        return print_failure(f"{fault.path}: {fault.message}; nothing was changed", fault.hint, lang, 1)
     sections = sum(1 for name in files if name.endswith(".md"))
     created = (f"nianbao: created {target.relative_to(project.root).as_posix()}/ from {source.id}: "
                f"{sections} section files, {REPORT_FILE}"
@@ -101,11 +103,12 @@ def started_files(source: ReportFolder, year: int, languages: list[str],
     return files if len(diagnostics.errors) == before else None
 
 
-def write_new_folder(target: Path, files: dict[str, str]) -> str | None:
+def write_new_folder(target: Path, files: dict[str, str]) -> Fault | None:
     """Write ``files`` (relative path → text) into ``target``, a new or empty folder, whole or not
     at all: into a hidden folder beside it first, moved into place at the end. An existing empty
     folder is kept (it may be the editor's current folder, or have permissions of its own) and
-    the new entries are moved into it. Returns what went wrong, or None."""
+    the new entries are moved into it; an entry already there is never replaced. Returns what
+    went wrong, or None."""
     target = target.resolve()
     created = [parent for parent in reversed(target.parents) if not parent.exists()]  # removed on failure
     staging, moved = None, []
@@ -119,14 +122,16 @@ def write_new_folder(target: Path, files: dict[str, str]) -> str | None:
                 stream.write(text)
         if not target.exists():
             os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes a private folder; a project is not
-            os.rename(staging, target)
+            os.rename(staging, target)  # fails if a folder with files took its name meanwhile
             return None
         for entry in sorted(staging.iterdir()):
+            if os.path.lexists(target / entry.name):  # came meanwhile: never replaced
+                raise FileExistsError(errno.EEXIST, "File exists", str(target / entry.name))
             os.rename(entry, target / entry.name)
             moved.append(target / entry.name)
         staging.rmdir()
         return None
-    except OSError as exc:
+    except BaseException as exc:  # an error, or Ctrl-C / SIGTERM: nothing is left of the new folder
         for path in moved:  # the existing folder is left empty, as it was
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         if staging is not None:
@@ -136,7 +141,12 @@ def write_new_folder(target: Path, files: dict[str, str]) -> str | None:
                 parent.rmdir()
             except OSError:
                 break
-        return exc.strerror or str(exc)
+        if not isinstance(exc, OSError):
+            raise
+        if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
+            return Fault(target, "it was made meanwhile by another program, and is left as it is",
+                         "look at what it holds before you start the report again")
+        return describe(exc, target.parent, "a new folder", map(len, map(str.encode, files.values())))
 
 
 def _umask() -> int:

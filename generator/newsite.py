@@ -38,9 +38,9 @@ def new_site(folder: Path, year: int | None, lang: str) -> int:
                              "name a new or empty folder; to start next year's report in a project, run "
                              "nianbao new report YEAR in it", lang, 2)
     files = starter_files(year)
-    problem = write_new_folder(folder, files)
-    if problem:
-        return print_failure(f"cannot write {folder}: {problem}; nothing was written", "", lang, 2)
+    fault = write_new_folder(folder, files)
+    if fault:
+        return print_failure(f"{fault.path}: {fault.message}; nothing was written", fault.hint, lang, 2)
     shown = folder.as_posix().rstrip("/")
     print(translate(f"nianbao: created {shown}/ with a report for {year}:", lang))
     for name in sorted(files):

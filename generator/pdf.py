@@ -18,6 +18,7 @@ content) and of the browser, so a build that changed nothing prints nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -28,10 +29,11 @@ import os
 import posixpath
 import re
 import shutil
+import threading
 import unicodedata
 import urllib.parse
 import zlib
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,8 +133,8 @@ def cache_key(document: Document, browser: str) -> bytes:
                                      document.date.isoformat()]).encode("utf-8")).digest()
 
 
-def print_documents(documents: list[Document], files: dict[str, bytes], cache: dict | None = None
-                    ) -> tuple[dict[str, bytes], list[Problem]]:
+def print_documents(documents: list[Document], files: dict[str, bytes], cache: dict | None = None,
+                    printing: Printing | None = None) -> tuple[dict[str, bytes], list[Problem]]:
     """Each document's PDF by output path, and what kept some from being made. ``files``: the
     site's files the documents load (stylesheets, scripts). ``cache``: the last build's PDFs by
     key, replaced by this build's. Runs an event loop: call it where none runs (start_printing)."""
@@ -153,7 +155,8 @@ def print_documents(documents: list[Document], files: dict[str, bytes], cache: d
             to_print.append((key, document))
     problems: list[Problem] = []
     if to_print:
-        printed = asyncio.run(_print_all(browser_path, files, [document for _, document in to_print]))
+        work = _print_all(browser_path, files, [document for _, document in to_print])
+        printed = asyncio.run(printing.cancellable(work) if printing is not None else work)
         for (key, document), result in zip(to_print, printed):
             if isinstance(result, Problem):
                 problems.append(result)
@@ -165,13 +168,46 @@ def print_documents(documents: list[Document], files: dict[str, bytes], cache: d
     return made, problems
 
 
-def start_printing(documents: list[Document], files: dict[str, bytes], cache: dict | None = None) -> Future:
+def start_printing(documents: list[Document], files: dict[str, bytes], cache: dict | None = None) -> Printing:
     """``print_documents`` in a thread of its own, so that the build goes on meanwhile (and its
     event loop is none of the caller's); its result: ``.result()``."""
-    thread = ThreadPoolExecutor(1, thread_name_prefix="nianbao-pdf")
-    printing = thread.submit(lambda: print_documents(documents, files, cache))
-    thread.shutdown(wait=False)
-    return printing
+    return Printing(documents, files, cache)
+
+
+class Printing:
+    """PDFs printing in a thread: ``result()`` waits for them; ``cancel()`` stops them at once,
+    the browser closed (a build stopped by Ctrl-C or SIGTERM leaves no browser running)."""
+
+    def __init__(self, documents: list[Document], files: dict[str, bytes], cache: dict | None) -> None:
+        self.running: tuple[asyncio.AbstractEventLoop, asyncio.Task] | None = None
+        self.cancelled = False
+        self.lock = threading.Lock()
+        thread = ThreadPoolExecutor(1, thread_name_prefix="nianbao-pdf")
+        self.future: Future = thread.submit(lambda: print_documents(documents, files, cache, self))
+        thread.shutdown(wait=False)
+
+    def result(self) -> tuple[dict[str, bytes], list[Problem]]:
+        return self.future.result()
+
+    async def cancellable(self, work):
+        """``work`` run as a task that ``cancel()`` can stop (its ``finally`` closes the browser)."""
+        with self.lock:
+            self.running = asyncio.get_running_loop(), asyncio.current_task()
+            if self.cancelled:
+                self.running[1].cancel()
+        try:
+            return await work
+        finally:
+            with self.lock:  # its loop is closed next: nothing more to cancel
+                self.running = None
+
+    def cancel(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            if self.running is not None:
+                loop, task = self.running
+                loop.call_soon_threadsafe(task.cancel)
+        wait([self.future])
 
 
 async def _print_all(browser_path: str, files: dict[str, bytes], documents: list[Document]) -> list[bytes | Problem]:
@@ -183,8 +219,15 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
         return [Problem("no PDF was made: the Python package playwright, which drives Chromium, is not installed",
                         "reinstall nianbao (`pip install -e .`), which installs it, or set `pdf: false` in "
                         "site_config.yml")] * len(documents)
+    starting = asyncio.ensure_future(async_playwright().start())
     try:
-        playwright = await async_playwright().start()
+        # Shielded: a cancel (Printing.cancel) while its driver starts would leave the driver's pipes
+        # to be closed after the event loop (a traceback at exit); it is let start, then stopped.
+        playwright = await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await (await starting).stop()
+        raise
     except Exception as exc:  # its driver cannot start: a broken install
         return [Problem(f"no PDF was made: Playwright could not start ({_first_line(exc)})",
                         "reinstall nianbao, or set `pdf: false` in site_config.yml")] * len(documents)

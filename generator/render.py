@@ -17,6 +17,7 @@ import functools
 import hashlib
 import posixpath
 import re
+import tempfile
 import time
 import traceback
 import urllib.parse
@@ -31,7 +32,7 @@ from babel.numbers import format_decimal
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import markdown, opendata, pdf, workers
+from . import filesystem, markdown, opendata, pdf, workers
 from .charts import Chart
 from .config import Project, theme_dir
 from .diagnostics import Diagnostics
@@ -196,8 +197,11 @@ def render_site(site: Site, diagnostics: Diagnostics, search: bool = True, md: M
     try:
         rendered_all = _render_all(site, diagnostics, env, assets, files, md, shared, injected_styles,
                                    templates, previous, rendered, search, search_cache, printed_sizes, jobs)
-    finally:
         printed_sizes()  # waited for even when rendering failed: its browser is closed
+    except BaseException:
+        if printing is not None:  # stopped (Ctrl-C, SIGTERM) or a bug: the browser closed now, not after printing
+            printing.cancel()
+        raise
     if not rendered_all:
         return {}
     if printed:
@@ -302,8 +306,15 @@ def _render_all(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, a
     if not render_pages(sections):
         return False
     with contextlib.ExitStack() as stack:
-        indexing = stack.enter_context(SearchIndexing(searchable_pages(site, files), search_cache)) \
-            if site.project.config.search and search else None
+        try:
+            indexing = stack.enter_context(SearchIndexing(searchable_pages(site, files), search_cache)) \
+                if site.project.config.search and search else None
+        except OSError as error:  # Pagefind's pages go to a temporary folder: full, or not writable
+            fault = filesystem.describe(error, Path(tempfile.gettempdir()), "the pages to index")
+            diagnostics.error(fault.path, fault.message,
+                              hint="free some space there, or set the environment variable TMPDIR to a folder "
+                                   "on another disk")
+            return False
         if not render_pages([page for page in site.pages.values() if page.kind not in ("section", *PDF_LINKING)]):
             return False
         if not render_pages([page for page in site.pages.values() if page.kind in PDF_LINKING], printed_sizes()):

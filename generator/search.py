@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 SEARCH_FOLDER = "pagefind"
 ENTRY = f"{SEARCH_FOLDER}/pagefind-entry.json"
@@ -154,21 +155,29 @@ def build_index(pages: dict[str, dict[str, bytes]], cache: dict | None = None) -
         return indexing.files()
 
 
-def build_index_apart(pages: dict[str, dict[str, bytes]], cache: dict) -> dict[str, bytes]:
+def build_index_apart(pages: dict[str, dict[str, bytes]], cache: dict,
+                      started: Callable[[subprocess.Popen], None] = lambda child: None) -> dict[str, bytes]:
     """``build_index`` in a child process at the lowest priority (the dev server's index): the
     pages it writes out and the bundle it reads back would otherwise hold the server's own
-    process, and slow the rebuild of the next save."""
-    child = subprocess.run([sys.executable, "-m", "generator.search"], input=pickle.dumps((pages, cache)),
-                           capture_output=True,
-                           preexec_fn=(lambda: os.nice(19)) if os.name == "posix" else None)
+    process, and slow the rebuild of the next save. ``started`` is given the child, which ends
+    cleanly on SIGTERM (its Pagefind stopped, its folder removed): the server stops it so."""
+    child = subprocess.Popen([sys.executable, "-m", "generator.search"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=(lambda: os.nice(19)) if os.name == "posix" else None)
+    started(child)
+    output, errors = child.communicate(pickle.dumps((pages, cache)))
     if child.returncode != 0:
-        raise SearchError(child.stderr.decode("utf-8", "replace").strip()[-2000:])
-    files, new_cache = pickle.loads(child.stdout)
+        raise SearchError(errors.decode("utf-8", "replace").strip()[-2000:] or f"exit code {child.returncode}")
+    files, new_cache = pickle.loads(output)
     cache.clear()
     cache.update(new_cache)
     return files
 
 
 if __name__ == "__main__":  # the child of build_index_apart
+    import signal
+
+    # Stopped by the server: on the way out, Pagefind is stopped and its folder removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     _pages, _cache = pickle.load(sys.stdin.buffer)
     pickle.dump((build_index(_pages, _cache), _cache), sys.stdout.buffer)

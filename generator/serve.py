@@ -20,6 +20,7 @@ import mimetypes
 import os
 import posixpath
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -36,7 +37,7 @@ from .config import theme_dir
 from .manifest import MANIFEST, manifest
 from .messages import translate
 from .render import searchable_pages
-from .search import SEARCH_FOLDER, build_index_apart
+from .search import SEARCH_FOLDER, SearchError, build_index_apart
 
 LIVE = "/__nianbao/"
 SEARCH_DELAY = 1.0  # seconds without a save before the search index is rebuilt
@@ -84,6 +85,8 @@ class Server:
         self.site = ServedSite()
         self.cache = BuildCache()
         self.search_thread: threading.Thread | None = None
+        self.indexing: subprocess.Popen | None = None  # the search index's child process, while it runs
+        self.stopping = threading.Event()
         self.served_manifest: dict = {}  # the served manifest's lines, kept as the build's are
         self.built: dict[str, bytes] = {}  # the last good build's files
         self.reported: list[str] = []  # the problems the terminal shows now (the last failed build's)
@@ -136,10 +139,17 @@ class Server:
         def index(files=result.files, site=result.site, epoch=self.site.epoch):
             # Indexing takes seconds on a big site: it waits for a pause in the saves, and a newer
             # build's index replaces this one.
-            time.sleep(SEARCH_DELAY)
-            if self.site.epoch != epoch:
+            if self.stopping.wait(SEARCH_DELAY) or self.site.epoch != epoch:
                 return
-            bundle = build_index_apart(searchable_pages(site, files), self.cache.search)
+            try:
+                bundle = build_index_apart(searchable_pages(site, files), self.cache.search,
+                                           started=lambda child: setattr(self, "indexing", child))
+            except SearchError as error:
+                if not self.stopping.is_set():  # stopped by stop(): nothing to say
+                    self._print(translate(f"the search index could not be made: {error}", self.lang))
+                return
+            finally:
+                self.indexing = None
             with self.site.changed:
                 if self.site.epoch == epoch:  # no newer build meanwhile
                     served = {k: v for k, v in self.site.files.items()
@@ -151,6 +161,20 @@ class Server:
 
         self.search_thread = threading.Thread(target=index, daemon=True)
         self.search_thread.start()
+
+    def stop(self) -> None:
+        """No index begun from now on, and the one being made stopped: its child ends cleanly on
+        SIGTERM (Pagefind stopped, its folder removed), and is killed if it does not within seconds."""
+        self.stopping.set()
+        child = self.indexing
+        if child is not None and child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if self.search_thread is not None:
+            self.search_thread.join(timeout=15)
 
     def watch_paths(self, result: BuildResult | None) -> list[Path]:
         project = result.site.project if result is not None and result.site else None
@@ -288,7 +312,9 @@ def running(config: Path, port: int = 8000, edition: str = "public", out=sys.std
         stop.set()
         httpd.shutdown()
         httpd.server_close()
-        watcher.join(timeout=5)
+        # The build under way ends first: the check workers it started end with it.
+        watcher.join(timeout=120)
+        server.stop()
 
 
 def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: str = "public",
@@ -306,11 +332,7 @@ def serve(config: Path, port: int = 8000, open_browser: bool = False, edition: s
     if open_browser:
         webbrowser.open(url)
     try:
-        while True:
+        while True:  # until Ctrl-C or SIGTERM, which the command reports (cli.stopped_message)
             time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
     finally:
         context.__exit__(None, None, None)
-    print("nianbao: stopped")
-    return 0

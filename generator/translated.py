@@ -7,12 +7,16 @@ check`` names the paragraphs of the original that change.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
 from . import markdown
 from .diagnostics import Diagnostics
+from .filesystem import describe
 from .messages import system_language, translate
 from .sources import SECTION_FILE, read_text
 
@@ -69,10 +73,25 @@ def _mark(path: Path, languages: list[str] | None, diagnostics: Diagnostics, lan
     body = front.group(1) or ""
     body = re.sub(r"^translated_from:.*\n", "", body, flags=re.M) + line + "\n"
     try:
-        path.write_text(f"---\n{body}---\n" + translation[front.end():], encoding="utf-8")
+        replace_file(path, f"---\n{body}---\n" + translation[front.end():])
     except OSError as error:
-        diagnostics.error(path, f"the file cannot be written: {error.strerror}",
-                          hint="check that the file is not read-only or open in another program")
+        fault = describe(error, path.parent, path.name, [len(translation.encode("utf-8"))])
+        diagnostics.error(path, f"{fault.message}; the file was left as it was", hint=fault.hint)
         return 1
     print(translate(f"nianbao: {path.name} is recorded as in line with {original.name} ({len(prints)} blocks)", lang))
     return 0
+
+
+def replace_file(path: Path, text: str) -> None:
+    """``path``'s text replaced whole or not at all: written beside it first, then renamed over it
+    (a kill or a full disk midway leaves the old file). Its permissions are kept."""
+    path = path.resolve()  # through a link, as writing to it would
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -70,7 +70,8 @@ def _fork(work: Callable[[Part], Result], part: Part) -> tuple[int, int]:
         status = 0
         try:
             os.close(read)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent reports an interrupt; a worker just ends
+            for signum in (signal.SIGINT, signal.SIGTERM):  # the parent reports a signal to stop; a worker just ends
+                signal.signal(signum, signal.SIG_DFL)
             data = pickle.dumps(work(part), pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write, "wb") as out:
                 out.write(data)

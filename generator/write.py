@@ -14,6 +14,9 @@ tell (``check_output_folder``).
 
 from __future__ import annotations
 
+import contextlib
+import glob
+import hashlib
 import json
 import os
 import shutil
@@ -21,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
+from .filesystem import check_writable
 from .manifest import MANIFEST
 from .withheld import INTERNAL, PUBLIC
 
@@ -106,6 +110,9 @@ def check_output_folder(output_dir: Path, protected: Iterable[Protected], editio
         refusals.append(Refusal(output_dir, message.format(what=what), hint))
     if refusals:
         return refusals[:1]  # the closest one says it all
+    fault = check_writable(output_dir, "the site")
+    if fault is not None:
+        return [Refusal(fault.path, fault.message + ": nothing was changed", fault.hint)]
     found = site_edition(output_dir)
     if found is None:
         return []
@@ -249,9 +256,24 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
     if MARKER not in files:
         files = {**files, MARKER: marker(edition)}
     parent = output_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
+    made = [folder for folder in (parent, *parent.parents) if not os.path.lexists(folder)]
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with _only_writer(parent):
+            _replace(files, output_dir, digests, written)
+    except BaseException:
+        for folder in made:  # the folders made for it, if still empty: nothing is left of a failed write
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+        raise
+
+
+def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None, written: dict | None) -> None:
+    parent = output_dir.parent
     remove_stale_temporaries(output_dir)
-    temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{output_dir.name}-", dir=parent))
+    temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{_stem(output_dir)}-", dir=parent))
     previous = dict(written or {})
     digests = digests or {}
     now: dict[str, tuple] = {}
@@ -271,7 +293,10 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
                 status = _status(new) if name in digests else None
             if name in digests:
                 now[name] = (digests[name], status)
-        os.chmod(temp, 0o755)
+        try:
+            os.chmod(temp, 0o755)  # mkdtemp makes a private folder; a site is read by the web server
+        except OSError:  # a file system without Unix permissions (a USB stick): its folders are readable
+            pass
         _swap(temp, output_dir)
         if written is not None:
             written.clear()
@@ -309,7 +334,7 @@ def _swap(new: Path, output_dir: Path) -> None:
     if not output_dir.exists():
         os.rename(new, output_dir)
         return
-    old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{output_dir.name}-", dir=output_dir.parent))
+    old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{_stem(output_dir)}-", dir=output_dir.parent))
     old.rmdir()
     # Two renames: between them the output folder is briefly absent, never partial.
     os.rename(output_dir, old)
@@ -330,10 +355,42 @@ def remove_stale_temporaries(output_dir: Path) -> None:
     parent = output_dir.parent
     if not parent.is_dir():
         return
-    old_sites = sorted(parent.glob(f"{OLD_PREFIX}{output_dir.name}-*"))
+    old_sites = sorted(parent.glob(f"{OLD_PREFIX}{glob.escape(_stem(output_dir))}-*"))
     if not output_dir.exists() and len(old_sites) == 1:
         os.rename(old_sites[0], output_dir)
         old_sites = []
-    for stale in [*old_sites, *parent.glob(f"{TEMP_PREFIX}{output_dir.name}-*")]:
+    for stale in [*old_sites, *parent.glob(f"{TEMP_PREFIX}{glob.escape(_stem(output_dir))}-*")]:
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _stem(output_dir: Path) -> str:
+    """The output folder's name in the names of its temporary folders: shortened when long, so that
+    they fit in the file system's 255 bytes whenever the output folder's own name does."""
+    name = output_dir.name
+    if len(os.fsencode(name)) <= 64:
+        return name
+    return name[:16] + "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _only_writer(parent: Path):
+    """Hold the OS's lock on the output folder's parent while its site is replaced: a build of
+    another project into the same folder waits (two swaps at once would lose a site, and each
+    would remove the other's temporary folder as stale). Without such locks (a network file
+    system), the write goes on unlocked, as the same project's builds are kept apart anyway."""
+    try:
+        import fcntl
+
+        handle = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(handle)  # the lock goes with it

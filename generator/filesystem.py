@@ -1,0 +1,126 @@
+"""What the file system refused, said to an editor: which folder, why, and what to do.
+
+A full disk, a folder that may not be written, a read-only or foreign file system are not bugs
+in nianbao but facts of the machine it runs on: each ``OSError`` of writing becomes a
+``Fault`` (the folder, a message and a hint, all in the catalog of messages.yml), which the
+build reports as an error and the build cache as a warning.
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import os
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+
+class Fault(NamedTuple):
+    path: Path
+    message: str
+    hint: str
+
+
+MIB = 1024 * 1024
+
+
+def describe(error: OSError, folder: Path, what: str, sizes: Iterable[int] = ()) -> Fault:
+    """``error``, met writing ``what`` (e.g. "the site") into ``folder``, for an editor. ``sizes``:
+    the sizes of the files to be written, which tell how much room is needed when the disk is full."""
+    folder = Path(folder)
+    code = error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        needed = space_needed(sizes, folder)
+        free = free_space(folder)
+        room = f"{what} needs about {_mib(needed)} MB, and {_mib(free)} MB are free there" \
+            if needed and free is not None else f"{what} does not fit"
+        reason = "the disk quota is used up" if code == errno.EDQUOT else "the disk is full"
+        return Fault(folder, f"cannot write {what} into this folder: {reason}; {room}",
+                     "free some space on that disk, or choose a folder on another disk with --out")
+    if code in (errno.EACCES, errno.EPERM):
+        return Fault(folder, f"cannot write {what} into this folder: permission denied",
+                     "make the folder writable for the user who builds (or ask the IT person to), "
+                     "or choose another folder with --out")
+    if code == errno.EROFS:
+        return Fault(folder, f"cannot write {what} into this folder: it is on a read-only file system",
+                     "choose a folder on a writable disk with --out")
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        blocking = _file_in_the_way(Path(error.filename) if error.filename else folder)
+        shown = f" ({blocking})" if blocking else ""
+        return Fault(folder, f"cannot write {what} into this folder: a file is where a folder is expected{shown}",
+                     "rename or move that file, or choose another folder with --out")
+    if code == errno.ENAMETOOLONG:
+        return Fault(folder, f"cannot write {what} into this folder: a name is too long for its file system",
+                     "choose a shorter folder name with --out, or shorter names for the report folders and "
+                     "section files")
+    if code in (errno.EXDEV, errno.EBUSY):
+        return Fault(folder, f"cannot write {what} into this folder: it is a mount point (another file system, "
+                             "such as a USB stick or a shared folder), which cannot be replaced whole",
+                     "build into a folder inside it instead, e.g. --out " + str(folder / "site"))
+    return Fault(folder, f"cannot write {what} into this folder: {error.strerror or error}",
+                 "check the disk and the folder, then build again")
+
+
+def check_writable(folder: Path, what: str) -> Fault | None:
+    """Why ``folder`` (which need not exist yet) could not be made or replaced, found before any
+    work is done: a file above it where a folder should be, a name too long, a read-only file
+    system, no permission to write beside it, a mount point; None when none of these holds. (A
+    full disk shows only when writing.)"""
+    folder = Path(folder)
+    existing = nearest_existing(folder.parent)
+    if not existing.is_dir():
+        return describe(OSError(errno.ENOTDIR, "Not a directory", str(folder)), folder, what)
+    try:
+        longest = os.pathconf(existing, "PC_NAME_MAX")
+    except (OSError, AttributeError, ValueError):
+        longest = 255
+    if any(len(os.fsencode(part)) > longest for part in folder.relative_to(existing).parts):
+        return describe(OSError(errno.ENAMETOOLONG, "File name too long"), folder, what)
+    status = _statvfs(existing)
+    if status is not None and status.f_flag & getattr(os, "ST_RDONLY", 1):
+        return describe(OSError(errno.EROFS, "Read-only file system"), folder, what)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return describe(OSError(errno.EACCES, "Permission denied"), folder, what)
+    if os.path.ismount(folder):
+        return describe(OSError(errno.EBUSY, "Device or resource busy"), folder, what)
+    return None
+
+
+def space_needed(sizes: Iterable[int], folder: Path) -> int:
+    """Bytes the files of ``sizes`` take on the disk of ``folder``: each rounded up to whole blocks."""
+    status = _statvfs(folder)
+    block = (status.f_frsize if status is not None else 0) or 4096
+    return sum(math.ceil(size / block) * block for size in sizes)
+
+
+def free_space(folder: Path) -> int | None:
+    """Bytes an ordinary user may still write on the disk of ``folder``; None if unknown."""
+    status = _statvfs(folder)
+    return status.f_bavail * status.f_frsize if status is not None else None
+
+
+def nearest_existing(path: Path) -> Path:
+    """``path`` itself if it exists, else the nearest folder above it that does."""
+    for candidate in (path, *path.parents):
+        if os.path.lexists(candidate):
+            return candidate
+    return Path(path.anchor or "/")
+
+
+def _statvfs(folder: Path):
+    try:
+        return os.statvfs(nearest_existing(Path(folder)))
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return None
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The first of ``path`` and the folders above it that exists and is not a folder."""
+    for candidate in reversed((path, *path.parents)):
+        if os.path.lexists(candidate) and not candidate.is_dir():
+            return candidate
+    return None
+
+
+def _mib(size: int | None) -> str:
+    return f"{(size or 0) / MIB:.1f}"
