@@ -115,7 +115,7 @@ def test_the_other_commands_speak_chinese(project, tmp_path, monkeypatch):
     assert code == 0
     assert_chinese(out + err, "new site")
     # a bug in nianbao: the internal-error line
-    monkeypatch.setattr("generator.cli.build", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("generator.build.build", lambda *a, **k: 1 / 0)
     code, out, err = run_cli("check", "--config", str(config), "--lang", "zh")
     assert code == 3
     assert_chinese(out + err, "internal error")

@@ -247,7 +247,7 @@ def test_the_leak_check_reads_the_pdf(tmp_path: Path, monkeypatch):
     internal = pdfs_of(tmp_path / "internal")
     printed = pdf_module.print_documents
     monkeypatch.setattr(pdf_module, "print_documents",
-                        lambda documents, files, cache=None: ({d.output: internal[d.output] for d in documents}, []))
+                        lambda documents, *_: ({d.output: internal[d.output] for d in documents}, []))
     code, _, err = run_cli("build", "--config", str(config), "--clean", "--out", str(tmp_path / "public"))
     monkeypatch.setattr(pdf_module, "print_documents", printed)
     assert code == 1
