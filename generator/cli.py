@@ -23,10 +23,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .messages import LANGUAGES, system_language, translate
+from .signals import StopOnSignals, Stopped
 from .workers import available_cores
 
 # The build's modules are imported when a command needs them: until then (a second, on a slow
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     the command's result stands."""
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else argv
-    handlers = _stop_on_signals()
+    signals = StopOnSignals()
     # until parsed, which takes a moment: the command as written, for the message of a signal meanwhile
     args = argparse.Namespace(command=next((word for word in argv if not word.startswith("-")), None))
     lang = _language_asked(argv) or system_language()
@@ -192,11 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         _set_language(parser, lang)
         args = parser.parse_args(argv)
         lang = getattr(args, "lang", None) or parser.lang
-        return run(args, lang)
-    except KeyboardInterrupt as stopped:  # Ctrl-C, or SIGTERM (Stopped): what was begun is undone on the way here
-        signum = getattr(stopped, "signum", signal.SIGINT)
-        print(translate(stopped_message(args, signum), lang), file=sys.stderr)
-        return 128 + signum
+        code = run(args, lang)
+        if signals.signum is None:
+            return code
+        # The stop was raised where Python could not pass it on (in a finalizer): the command ran to its end.
+        stopped = Stopped(signals.signum, completed=True)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (Stopped): what was begun is undone on the way here
+        stopped = interrupt if isinstance(interrupt, Stopped) else Stopped(signal.SIGINT)
     except Exception as exc:  # a bug in nianbao, not in the content: say so without a traceback
         print(translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", lang) + "\n  "
               + translate("the output folder was left as it was. Please report this with the command you ran "
@@ -205,54 +208,22 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return EXIT_INTERNAL
     finally:
-        handlers(ignore=as_program)
+        signals.restore(ignore=as_program)
+    print(translate(stopped_message(args, stopped.signum, stopped.completed), lang), file=sys.stderr)
+    return 128 + stopped.signum
 
 
-class Stopped(KeyboardInterrupt):
-    """A signal to stop (SIGINT, SIGTERM), raised in the main thread like Ctrl-C's KeyboardInterrupt,
-    so that every clean-up on the way out runs: temporary files removed, workers and Pagefind stopped."""
-
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def _stop_on_signals() -> Callable[..., None]:
-    """SIGINT (Ctrl-C) and SIGTERM (a service manager, a CI job's timeout) raise Stopped, once: a
-    second signal while the first one's clean-up runs is ignored, so that it runs to its end. A
-    signal the process was started ignoring (a run in the background ignores Ctrl-C) stays ignored.
-    Returns what puts the handlers back (main() runs in-process in tests, and in threads), or with
-    ``ignore=True`` ignores both signals from then on."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda ignore=False: None
-    stopping: list[int] = []
-
-    def stop(signum: int, _frame: object) -> None:
-        if not stopping:
-            stopping.append(signum)
-            raise Stopped(signum)
-
-    saved = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
-            saved[signum] = signal.signal(signum, stop)
-
-    def restore(ignore: bool = False) -> None:
-        for signum, handler in saved.items():
-            signal.signal(signum, signal.SIG_IGN if ignore else handler)
-
-    return restore
-
-
-def stopped_message(args: argparse.Namespace, signum: int) -> str:
-    """The one line said when a signal stops a command: what stopped it, and what was left as it was."""
+def stopped_message(args: argparse.Namespace, signum: int, completed: bool = False) -> str:
+    """The one line said when a signal stops a command: what stopped it, and what was left as it was
+    (or, ``completed``, that what it was doing was done first)."""
     if args.command == "serve":
         return "nianbao: stopped" if signum == signal.SIGINT else "nianbao: stopped by SIGTERM"
     how = "interrupted" if signum == signal.SIGINT else "stopped by SIGTERM"
     if args.command == "build":
-        return f"nianbao: {how}; the output folder was left as it was"
+        return f"nianbao: {how} once the site was written; its build cache was not saved" if completed else \
+            f"nianbao: {how}; the output folder was left as it was"
     if args.command in ("new", "translated"):
-        return f"nianbao: {how}; nothing was changed"
+        return f"nianbao: {how} once the new files were written" if completed else f"nianbao: {how}; nothing was changed"
     return f"nianbao: {how}"
 
 
@@ -313,7 +284,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
                 try:
                     save_cache(cache, root, args.edition)
                 except OSError as error:  # the site is written; only the next build's head start is lost
-                    fault = describe(error, root / CACHE_FOLDER, "the build cache")
+                    fault = describe(error, root / CACHE_FOLDER, "the build cache", out=False)
                     print(translate(f"nianbao: warning: {fault.path}: {fault.message}; the next build starts "
                                     "without it", lang), file=sys.stderr)
     except Busy:

@@ -24,41 +24,45 @@ class Fault(NamedTuple):
 MIB = 1024 * 1024
 
 
-def describe(error: OSError, folder: Path, what: str, sizes: Iterable[int] = ()) -> Fault:
+def describe(error: OSError, folder: Path, what: str, sizes: Iterable[int] = (), out: bool = True) -> Fault:
     """``error``, met writing ``what`` (e.g. "the site") into ``folder``, for an editor. ``sizes``:
-    the sizes of the files to be written, which tell how much room is needed when the disk is full."""
+    the sizes of the files to be written, which tell how much room is needed when the disk is full.
+    ``out``: the hint may suggest another folder with --out (only ``nianbao build`` has it)."""
     folder = Path(folder)
     code = error.errno
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        needed = space_needed(sizes, folder)
-        free = free_space(folder)
-        room = f"{what} needs about {_mib(needed)} MB, and {_mib(free)} MB are free there" \
+        needed, free = space_needed(sizes, folder), free_space(folder)
+        room = f"{what} needs about {_size(needed)}, and {_size(free)} are free there" \
             if needed and free is not None else f"{what} does not fit"
         reason = "the disk quota is used up" if code == errno.EDQUOT else "the disk is full"
         return Fault(folder, f"cannot write {what} into this folder: {reason}; {room}",
-                     "free some space on that disk, or choose a folder on another disk with --out")
+                     "free some space on that disk (the previous site is kept until the new one is complete), "
+                     "or choose a folder on another disk with --out" if out else "free some space on that disk")
     if code in (errno.EACCES, errno.EPERM):
         return Fault(folder, f"cannot write {what} into this folder: permission denied",
                      "make the folder writable for the user who builds (or ask the IT person to), "
-                     "or choose another folder with --out")
+                     "or choose another folder with --out" if out else
+                     "make the folder writable for your user (or ask the IT person to)")
     if code == errno.EROFS:
         return Fault(folder, f"cannot write {what} into this folder: it is on a read-only file system",
-                     "choose a folder on a writable disk with --out")
+                     "choose a folder on a writable disk with --out" if out else
+                     "copy the project to a writable disk, or ask the IT person to mount this one writable")
     if code in (errno.ENOTDIR, errno.EEXIST):
         blocking = _file_in_the_way(Path(error.filename) if error.filename else folder)
         shown = f" ({blocking})" if blocking else ""
         return Fault(folder, f"cannot write {what} into this folder: a file is where a folder is expected{shown}",
-                     "rename or move that file, or choose another folder with --out")
+                     "rename or move that file, or choose another folder with --out" if out else
+                     "rename or move that file")
     if code == errno.ENAMETOOLONG:
         return Fault(folder, f"cannot write {what} into this folder: a name is too long for its file system",
                      "choose a shorter folder name with --out, or shorter names for the report folders and "
-                     "section files")
+                     "section files" if out else "choose shorter names for the folders and files")
     if code in (errno.EXDEV, errno.EBUSY):
         return Fault(folder, f"cannot write {what} into this folder: it is a mount point (another file system, "
                              "such as a USB stick or a shared folder), which cannot be replaced whole",
-                     "build into a folder inside it instead, e.g. --out " + str(folder / "site"))
+                     f"build into a folder inside it instead, e.g. --out {folder / 'site'}")
     return Fault(folder, f"cannot write {what} into this folder: {error.strerror or error}",
-                 "check the disk and the folder, then build again")
+                 "check the disk and the folder, then try again")
 
 
 def check_writable(folder: Path, what: str) -> Fault | None:
@@ -76,11 +80,14 @@ def check_writable(folder: Path, what: str) -> Fault | None:
         longest = 255
     if any(len(os.fsencode(part)) > longest for part in folder.relative_to(existing).parts):
         return describe(OSError(errno.ENAMETOOLONG, "File name too long"), folder, what)
-    status = _statvfs(existing)
-    if status is not None and status.f_flag & getattr(os, "ST_RDONLY", 1):
-        return describe(OSError(errno.EROFS, "Read-only file system"), folder, what)
+    # The folder that is written: the output folder's parent, where its new site is made and swapped
+    # in (or the nearest folder above that exists); and the output folder itself if it is a mount point.
+    for written in ([folder] if os.path.ismount(folder) else []) + [existing]:
+        status = _statvfs(written)
+        if status is not None and status.f_flag & getattr(os, "ST_RDONLY", 1):
+            return describe(OSError(errno.EROFS, "Read-only file system"), written, what)
     if not os.access(existing, os.W_OK | os.X_OK):
-        return describe(OSError(errno.EACCES, "Permission denied"), folder, what)
+        return describe(OSError(errno.EACCES, "Permission denied"), existing, what)
     if os.path.ismount(folder):
         return describe(OSError(errno.EBUSY, "Device or resource busy"), folder, what)
     return None
@@ -122,5 +129,7 @@ def _file_in_the_way(path: Path) -> Path | None:
     return None
 
 
-def _mib(size: int | None) -> str:
-    return f"{(size or 0) / MIB:.1f}"
+def _size(size: int | None) -> str:
+    """A size as an editor reads it: MB, or KB below one."""
+    size = size or 0
+    return f"{size / MIB:.1f} MB" if size >= MIB else f"{math.ceil(size / 1024)} KB"

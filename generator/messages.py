@@ -64,7 +64,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def translate(text: str, lang: str, depth: int = 0) -> str:
     """``text`` in ``lang``; unchanged for English or where the catalog has no pattern for it.
     What a pattern's ``{name}`` matched is translated too ("the text 'abc'" inside a message)."""
-    if lang == "en" or not text or depth > 3:
+    if lang == "en" or not text or depth > 5:
         return text
     for entry in _catalog(lang):
         match = entry.pattern.match(text)

@@ -25,6 +25,7 @@ from . import markdown, yamledit
 from .config import load_project
 from .diagnostics import Diagnostics
 from .filesystem import Fault, describe
+from .signals import held
 from .messages import translate
 from .sources import METRICS_FILE, REPORT_FILE, REPORT_ID, ReportFolder, SectionFile, discover_reports
 from .yamlfile import YamlError, parse_yaml
@@ -114,7 +115,8 @@ def write_new_folder(target: Path, files: dict[str, str]) -> Fault | None:
     staging, moved = None, []
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".nianbao-new-{target.name}-", dir=target.parent))
+        with held(completed=False):  # made and known at once: a signal in between would leave it behind
+            staging = Path(tempfile.mkdtemp(prefix=f".nianbao-new-{target.name}-", dir=target.parent))
         for name, text in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +124,9 @@ def write_new_folder(target: Path, files: dict[str, str]) -> Fault | None:
                 stream.write(text)
         if not target.exists():
             os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes a private folder; a project is not
-            os.rename(staging, target)  # fails if a folder with files took its name meanwhile
+            with held():  # in place, and known to be: a signal waits for it
+                os.rename(staging, target)  # fails if a folder with files took its name meanwhile
+                staging = None
             return None
         for entry in sorted(staging.iterdir()):
             if os.path.lexists(target / entry.name):  # came meanwhile: never replaced
@@ -146,7 +150,7 @@ def write_new_folder(target: Path, files: dict[str, str]) -> Fault | None:
         if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
             return Fault(target, "it was made meanwhile by another program, and is left as it is",
                          "look at what it holds before you start the report again")
-        return describe(exc, target.parent, "a new folder", map(len, map(str.encode, files.values())))
+        return describe(exc, target.parent, "a new folder", map(len, map(str.encode, files.values())), out=False)
 
 
 def _umask() -> int:

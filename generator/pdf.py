@@ -231,9 +231,18 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
     except Exception as exc:  # its driver cannot start: a broken install
         return [Problem(f"no PDF was made: Playwright could not start ({_first_line(exc)})",
                         "reinstall nianbao, or set `pdf: false` in site_config.yml")] * len(documents)
+    browser = None
     try:
         try:
-            browser = await playwright.chromium.launch(executable_path=browser_path, timeout=LAUNCH_TIMEOUT_MS)
+            # Shielded too: a browser cancelled while it starts is not closed, and leaves its folders behind.
+            launching = asyncio.ensure_future(playwright.chromium.launch(executable_path=browser_path,
+                                                                         timeout=LAUNCH_TIMEOUT_MS))
+            try:
+                browser = await asyncio.shield(launching)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    browser = await launching
+                raise
         except Error as exc:
             return [Problem(f"no PDF was made: Chromium ({browser_path}) did not start: {_first_line(exc)}",
                             f"check that `{browser_path} --version` runs, or reinstall it "
@@ -244,11 +253,12 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
         await context.route("**/*", lambda route: _serve(route, served, files))
         # Every chart at once: on screen they wait until they come near (IntersectionObserver).
         await context.add_init_script("delete window.IntersectionObserver;")
-        results = await asyncio.gather(*(_print_one(context, document, number, Error)
-                                         for number, document in enumerate(documents, 1)))
-        await browser.close()
-        return results
-    finally:
+        return await asyncio.gather(*(_print_one(context, document, number, Error)
+                                      for number, document in enumerate(documents, 1)))
+    finally:  # also when cancelled (Printing.cancel): the browser closed as it should, then its driver
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                await browser.close()
         await playwright.stop()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import markdown
 from .diagnostics import Diagnostics
 from .filesystem import describe
+from .signals import held
 from .messages import system_language, translate
 from .sources import SECTION_FILE, read_text
 
@@ -75,7 +76,7 @@ def _mark(path: Path, languages: list[str] | None, diagnostics: Diagnostics, lan
     try:
         replace_file(path, f"---\n{body}---\n" + translation[front.end():])
     except OSError as error:
-        fault = describe(error, path.parent, path.name, [len(translation.encode("utf-8"))])
+        fault = describe(error, path.parent, path.name, [len(translation.encode("utf-8"))], out=False)
         diagnostics.error(path, f"{fault.message}; the file was left as it was", hint=fault.hint)
         return 1
     print(translate(f"nianbao: {path.name} is recorded as in line with {original.name} ({len(prints)} blocks)", lang))
@@ -86,12 +87,17 @@ def replace_file(path: Path, text: str) -> None:
     """``path``'s text replaced whole or not at all: written beside it first, then renamed over it
     (a kill or a full disk midway leaves the old file). Its permissions are kept."""
     path = path.resolve()  # through a link, as writing to it would
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = None
     try:
+        with held(completed=False):  # made and known at once: a signal in between would leave it behind
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
+        with held():  # replaced, and known to be: a signal waits for it
+            os.replace(temporary, path)
+            temporary = None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise

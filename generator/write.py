@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from .filesystem import check_writable
 from .manifest import MANIFEST
+from .signals import held
 from .withheld import INTERNAL, PUBLIC
 
 if TYPE_CHECKING:
@@ -273,11 +274,13 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
 def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None, written: dict | None) -> None:
     parent = output_dir.parent
     remove_stale_temporaries(output_dir)
-    temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{_stem(output_dir)}-", dir=parent))
     previous = dict(written or {})
     digests = digests or {}
     now: dict[str, tuple] = {}
+    temp = None
     try:
+        with held(completed=False):  # made and known at once: a signal in between would leave it behind
+            temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{_stem(output_dir)}-", dir=parent))
         folders: set[str] = set()
         # Paths as strings and os functions: pathlib's overhead shows over tens of thousands of files.
         old_root, new_root = str(output_dir), str(temp)
@@ -297,12 +300,14 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
             os.chmod(temp, 0o755)  # mkdtemp makes a private folder; a site is read by the web server
         except OSError:  # a file system without Unix permissions (a USB stick): its folders are readable
             pass
-        _swap(temp, output_dir)
-        if written is not None:
-            written.clear()
-            written.update(now)
+        with held():  # the swap, once begun, completes, the old site removed; a signal waits for it
+            _swap(temp, output_dir)
+            if written is not None:
+                written.clear()
+                written.update(now)
     except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
         raise
 
 
