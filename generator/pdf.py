@@ -29,6 +29,7 @@ import os
 import posixpath
 import re
 import shutil
+import tempfile
 import threading
 import unicodedata
 import urllib.parse
@@ -232,11 +233,14 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
         return [Problem(f"no PDF was made: Playwright could not start ({_first_line(exc)})",
                         "reinstall nianbao, or set `pdf: false` in site_config.yml")] * len(documents)
     browser = None
+    # Chromium's own temporary folders go into one of ours, removed after it: a browser stopped
+    # abruptly (Ctrl-C reaches the whole process group, and its driver then kills it) leaves them behind.
+    scratch = tempfile.mkdtemp(prefix="nianbao-browser-")
     try:
         try:
             # Shielded too: a browser cancelled while it starts is not closed, and leaves its folders behind.
-            launching = asyncio.ensure_future(playwright.chromium.launch(executable_path=browser_path,
-                                                                         timeout=LAUNCH_TIMEOUT_MS))
+            launching = asyncio.ensure_future(playwright.chromium.launch(
+                executable_path=browser_path, timeout=LAUNCH_TIMEOUT_MS, env={**os.environ, "TMPDIR": scratch}))
             try:
                 browser = await asyncio.shield(launching)
             except asyncio.CancelledError:
@@ -260,6 +264,7 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
             with contextlib.suppress(Exception):
                 await browser.close()
         await playwright.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 async def _print_one(context, document: Document, number: int, error_type) -> bytes | Problem:

@@ -86,12 +86,13 @@ sys.exit(main(sys.argv[1:]))
 
 
 def start(*args: str, mark: str, cwd: Path | None = None, lang: str = "en", slow: bool = False) -> subprocess.Popen:
-    """``nianbao ARGS`` in a process of its own, with Ctrl-C working as from a terminal (a run in
-    the background ignores it, and so would the process it starts); ``slow``: on a slow disk."""
+    """``nianbao ARGS`` in a process of its own, leading a process group of its own (as a command
+    from a terminal), with Ctrl-C working as from a terminal (a run in the background ignores it,
+    and so would the process it starts); ``slow``: on a slow disk."""
     env = {**os.environ, "NIANBAO_LANG": lang, "PYTHONPATH": str(REPO), "TEST_MARK": mark}
     program = ["-c", SLOW_WRITES] if slow else ["-m", "generator"]
     return subprocess.Popen([sys.executable, *program, *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
@@ -522,7 +523,8 @@ def test_a_build_stopped_at_any_moment_says_so_and_leaves_nothing(busy_project, 
         process = start("build", "--clean", "--config", str(busy_project), "--out", str(site), mark=mark)
         handling_signals(process)
         time.sleep(rng.uniform(0, duration))
-        process.send_signal(signum)
+        # the build alone (kill, a service manager), or its whole group (Ctrl-C in a terminal)
+        (os.killpg if attempt % 2 else os.kill)(process.pid, signum)
         code, _, err, left = finish(process, mark)
         if code == 0:  # done before the signal came
             continue
