@@ -40,6 +40,7 @@ class BuildResult:
     output_dir: Path | None = None
     written: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    left_behind: Path | None = None  # the previous site, if it could not be removed once replaced
 
     @property
     def page_count(self) -> int:
@@ -145,8 +146,9 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         return result
     with _timed(timings, "write", progress):
         try:  # checked again, as the folder may have changed while rendering; adds the site's marker
-            write_site(result.files, result.output_dir, {name: entry[1] for name, entry in cache.manifest.items()},
-                       cache.written, edition=edition, protected=protected)
+            result.left_behind = write_site(result.files, result.output_dir,
+                                            {name: entry[1] for name, entry in cache.manifest.items()},
+                                            cache.written, edition=edition, protected=protected)
         except OutputFolderRefused as refused:
             for refusal in refused.refusals:
                 diagnostics.error(refusal.path, refusal.message, hint=refusal.hint)

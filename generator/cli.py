@@ -209,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     finally:
         signals.restore(ignore=as_program)
-    print(translate(stopped_message(args, stopped.signum, stopped.completed), lang), file=sys.stderr)
+    print(translate(stopped_message(args, stopped.signum, stopped.completed or signals.completed), lang),
+          file=sys.stderr)
     return 128 + stopped.signum
 
 
@@ -220,7 +221,7 @@ def stopped_message(args: argparse.Namespace, signum: int, completed: bool = Fal
         return "nianbao: stopped" if signum == signal.SIGINT else "nianbao: stopped by SIGTERM"
     how = "interrupted" if signum == signal.SIGINT else "stopped by SIGTERM"
     if args.command == "build":
-        return f"nianbao: {how} once the site was written; its build cache was not saved" if completed else \
+        return f"nianbao: {how} once the site was written" if completed else \
             f"nianbao: {how}; the output folder was left as it was"
     if args.command in ("new", "translated"):
         return f"nianbao: {how} once the new files were written" if completed else f"nianbao: {how}; nothing was changed"
@@ -280,6 +281,10 @@ def run(args: argparse.Namespace, lang: str) -> int:
             cache = load_cache(root, args.edition) if not args.clean else BuildCache()
             loaded = cache.fingerprint()
             result = run_build(config, args, cache)
+            if result.left_behind is not None:  # the site is written: not an error, but the disk holds it twice
+                print(translate(f"nianbao: warning: the previous site could not be removed after the new one "
+                                f"replaced it: {result.left_behind}; delete it yourself (the next build tries "
+                                "again)", lang), file=sys.stderr)
             if result.written and cache.fingerprint() != loaded:
                 try:
                     save_cache(cache, root, args.edition)

@@ -36,6 +36,7 @@ class StopOnSignals:
 
     def __init__(self) -> None:
         self.signum: int | None = None  # the signal that stopped the command
+        self.completed = False  # a step that may not be cut in two was done (the site swapped in): held() says so
         self.done = False
         self.saved: dict[int, object] = {}
         if threading.current_thread() is not threading.main_thread():
@@ -65,7 +66,8 @@ class StopOnSignals:
 @contextmanager
 def held(completed: bool = True) -> Iterator[None]:
     """SIGINT and SIGTERM held back for the duration; one that came meanwhile raises Stopped right
-    after it (``completed`` tells the step was done). In the main thread only (the signals go there)."""
+    after it. ``completed``: the step is done when it ends, which the line of a later stop says too.
+    In the main thread only (the signals go there)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -73,6 +75,11 @@ def held(completed: bool = True) -> Iterator[None]:
     came: list[int] = []
     try:
         yield
+        if completed:  # a signal from now on stops a command whose step was done: the command's handler is told
+            for signum in SIGNALS:
+                owner = getattr(signal.getsignal(signum), "__self__", None)
+                if isinstance(owner, StopOnSignals):
+                    owner.completed = True
     finally:
         for signum in sorted(signal.sigpending() & set(SIGNALS)):
             signal.sigtimedwait([signum], 0)  # taken here, so that its handler does not raise it too

@@ -241,8 +241,10 @@ def _same(a: Path, b: Path) -> bool:
 
 def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None = None,
                written: dict | None = None, *, edition: str = PUBLIC,
-               protected: Iterable[Protected] = ()) -> None:
-    """``digests``: each file's SHA-256; ``written``: what the last write left, by name: its
+               protected: Iterable[Protected] = ()) -> Path | None:
+    """Returns the previous site's folder if it could not be removed once replaced (None as a rule).
+
+    ``digests``: each file's SHA-256; ``written``: what the last write left, by name: its
     digest and its status then. A file whose bytes are the same as the one the last build wrote,
     and which nobody changed since (same status), is linked into the new site instead of written
     again. ``written`` is replaced by this write's.
@@ -261,7 +263,7 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
     try:
         parent.mkdir(parents=True, exist_ok=True)
         with _only_writer(parent):
-            _replace(files, output_dir, digests, written)
+            return _replace(files, output_dir, digests, written)
     except BaseException:
         for folder in made:  # the folders made for it, if still empty: nothing is left of a failed write
             try:
@@ -271,7 +273,8 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
         raise
 
 
-def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None, written: dict | None) -> None:
+def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None,
+             written: dict | None) -> Path | None:
     parent = output_dir.parent
     remove_stale_temporaries(output_dir)
     previous = dict(written or {})
@@ -301,10 +304,11 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
         except OSError:  # a file system without Unix permissions (a USB stick): its folders are readable
             pass
         with held():  # the swap, once begun, completes, the old site removed; a signal waits for it
-            _swap(temp, output_dir)
+            left_behind = _swap(temp, output_dir)
             if written is not None:
                 written.clear()
                 written.update(now)
+        return left_behind
     except BaseException:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
@@ -335,10 +339,12 @@ def _link_unchanged(old: str, new: str, last: tuple | None, digest: str | None) 
     return last[1]
 
 
-def _swap(new: Path, output_dir: Path) -> None:
+def _swap(new: Path, output_dir: Path) -> Path | None:
+    """``new`` as ``output_dir``; the previous site, if it could not be removed after (a file in it
+    that may not be deleted)."""
     if not output_dir.exists():
         os.rename(new, output_dir)
-        return
+        return None
     old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{_stem(output_dir)}-", dir=output_dir.parent))
     old.rmdir()
     # Two renames: between them the output folder is briefly absent, never partial.
@@ -349,6 +355,7 @@ def _swap(new: Path, output_dir: Path) -> None:
         os.rename(old, output_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+    return old if os.path.lexists(old) else None
 
 
 def remove_stale_temporaries(output_dir: Path) -> None:
