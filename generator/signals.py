@@ -39,6 +39,7 @@ class StopOnSignals:
         self.completed = False  # a step that may not be cut in two was done (the site swapped in): held() says so
         self.done = False
         self.saved: dict[int, object] = {}
+        self.quiet = sys.unraisablehook, logging.getLogger("asyncio").disabled  # as _quiet_teardown finds them
         if threading.current_thread() is not threading.main_thread():
             return
         for signum in SIGNALS:
@@ -59,8 +60,7 @@ class StopOnSignals:
         for signum, handler in self.saved.items():
             signal.signal(signum, signal.SIG_IGN if ignore else handler)
         if not ignore:  # in-process: what a stop silenced is heard again
-            logging.getLogger("asyncio").disabled = False
-            sys.unraisablehook = sys.__unraisablehook__
+            sys.unraisablehook, logging.getLogger("asyncio").disabled = self.quiet
 
 
 @contextmanager
