@@ -36,6 +36,8 @@ VALUE_KEYS = {"value", "mask", "text", "qualifier", "note"}
 # Each starts with one of content.TO_BE_WRITTEN, so that check warns until it is replaced.
 SUMMARY_TO_WRITE = {"zh": "（待写）本年度工作的摘要。", "en": "(To be written) A summary of the year's work."}
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.S)
+# The years a report can cover: report.yml accepts 1900 to 2200, and a report's outlook looks a year on.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def new_report(config_path: Path, report_id: str, source_id: str | None = None, lang: str = "en") -> int:
@@ -56,6 +58,8 @@ def new_report(config_path: Path, report_id: str, source_id: str | None = None, 
         named = f" named '{source_id}'" if source_id else ""
         return print_failure(f"there is no report to start from{named}", "", lang, 1)
     year = int(report_id) if report_id.isdigit() else _year(source.meta.text, source.id) + 1
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return print_failure(f"the year {year} is not a year a report can cover", "use its year, e.g. 2023", lang, 2)
     files = started_files(source, year, project.languages, diagnostics)
     if files is None:
         _print_diagnostics(diagnostics, lang)

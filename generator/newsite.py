@@ -15,14 +15,13 @@ from pathlib import Path
 
 from . import markdown
 from .messages import translate
-from .new import FRONT_MATTER, print_failure, write_new_folder
+from .new import FIRST_YEAR, FRONT_MATTER, LAST_YEAR, print_failure, write_new_folder
 
 STARTER = Path(__file__).resolve().parent / "starter"
 # Names in the starter folder that are not the names written: a file named .gitignore inside
 # the package would be read as ignore rules for the package itself; the year is the option's.
 RENAMED = {"gitignore": ".gitignore"}
 REPORT_FOLDER = "content/report"
-FIRST_YEAR, LAST_YEAR = 1900, 2199  # what report.yml accepts as a year
 
 
 def new_site(folder: Path, year: int | None, lang: str) -> int:

@@ -415,3 +415,15 @@ def test_an_internal_error_is_reported_in_the_editors_language(project, monkeypa
     assert code == 3 and "Traceback" not in err
     assert lines == ["nianbao：内部错误（nianbao 自身的问题，不是内容的问题）：“RuntimeError: boom”",
                      "  输出文件夹保持原样。请报告这个问题，并附上所运行的命令（设置 NIANBAO_DEBUG=1 可看到详情）。"]
+
+
+@pytest.mark.parametrize("report_id", ["99999", "1899", "2200"])
+def test_new_report_refuses_a_year_no_report_can_cover(project, tmp_path, report_id):
+    """report.yml takes years 1900 to 2200, and the new report's outlook looks a year on."""
+    config = project()
+    before = tree(tmp_path)
+    code, _, err = run_cli("new", "report", report_id, "--config", str(config))
+    assert code == 2 and f"the year {report_id} is not a year a report can cover" in err
+    assert tree(tmp_path) == before
+    assert run_cli("new", "report", "2199", "--config", str(config))[0] == 0
+    assert run_cli("check", "--config", str(config))[0] == 0
