@@ -114,6 +114,21 @@ def nearest_existing(path: Path) -> Path:
     return Path(path.anchor or "/")
 
 
+def missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it that do not exist yet, the deepest first: what making it
+    will make, and what is removed again when what was to go in it fails (``remove_if_empty``)."""
+    return [path for path in (folder, *folder.parents) if not os.path.lexists(path)]
+
+
+def remove_if_empty(folders: list[Path]) -> None:
+    """``folders`` (the deepest first) removed while they are empty: nothing is left of a failed write."""
+    for path in folders:
+        try:
+            os.rmdir(path)
+        except OSError:
+            break
+
+
 def _statvfs(folder: Path):
     try:
         return os.statvfs(nearest_existing(Path(folder)))

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from . import markdown, yamledit
 from .config import load_project
 from .diagnostics import Diagnostics
-from .filesystem import Fault, describe
+from .filesystem import Fault, describe, missing_folders, remove_if_empty
 from .signals import held
 from .messages import translate
 from .sources import METRICS_FILE, REPORT_FILE, REPORT_ID, ReportFolder, SectionFile, discover_reports
@@ -115,7 +115,7 @@ def write_new_folder(target: Path, files: dict[str, str]) -> Fault | None:
     the new entries are moved into it; an entry already there is never replaced. Returns what
     went wrong, or None."""
     target = target.resolve()
-    created = [parent for parent in reversed(target.parents) if not parent.exists()]  # removed on failure
+    created = missing_folders(target.parent)  # removed on failure
     staging, moved = None, []
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,11 +144,7 @@ def write_new_folder(target: Path, files: dict[str, str]) -> Fault | None:
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        for parent in reversed(created):
-            try:
-                parent.rmdir()
-            except OSError:
-                break
+        remove_if_empty(created)
         if not isinstance(exc, OSError):
             raise
         if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):

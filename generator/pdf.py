@@ -220,15 +220,8 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
         return [Problem("no PDF was made: the Python package playwright, which drives Chromium, is not installed",
                         "reinstall nianbao (`pip install -e .`), which installs it, or set `pdf: false` in "
                         "site_config.yml")] * len(documents)
-    starting = asyncio.ensure_future(async_playwright().start())
     try:
-        # Shielded: a cancel (Printing.cancel) while its driver starts would leave the driver's pipes
-        # to be closed after the event loop (a traceback at exit); it is let start, then stopped.
-        playwright = await asyncio.shield(starting)
-    except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            await (await starting).stop()
-        raise
+        playwright = await _let_start(async_playwright().start(), lambda driver: driver.stop())
     except Exception as exc:  # its driver cannot start: a broken install
         return [Problem(f"no PDF was made: Playwright could not start ({_first_line(exc)})",
                         "reinstall nianbao, or set `pdf: false` in site_config.yml")] * len(documents)
@@ -238,15 +231,9 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
     scratch = tempfile.mkdtemp(prefix="nianbao-browser-")
     try:
         try:
-            # Shielded too: a browser cancelled while it starts is not closed, and leaves its folders behind.
-            launching = asyncio.ensure_future(playwright.chromium.launch(
-                executable_path=browser_path, timeout=LAUNCH_TIMEOUT_MS, env={**os.environ, "TMPDIR": scratch}))
-            try:
-                browser = await asyncio.shield(launching)
-            except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    browser = await launching
-                raise
+            browser = await _let_start(playwright.chromium.launch(
+                executable_path=browser_path, timeout=LAUNCH_TIMEOUT_MS, env={**os.environ, "TMPDIR": scratch}),
+                lambda started: started.close())
         except Error as exc:
             return [Problem(f"no PDF was made: Chromium ({browser_path}) did not start: {_first_line(exc)}",
                             f"check that `{browser_path} --version` runs, or reinstall it "
@@ -265,6 +252,20 @@ async def _print_all(browser_path: str, files: dict[str, bytes], documents: list
                 await browser.close()
         await playwright.stop()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+async def _let_start(starting, stop):
+    """What ``starting`` starts (Playwright's driver, the browser), let start even when cancelled
+    meanwhile (Printing.cancel), then stopped with ``stop`` before the cancel goes on: one cancelled
+    while it starts is never closed, and leaves its pipes to be closed after the event loop (a
+    traceback at exit) and its folders behind."""
+    task = asyncio.ensure_future(starting)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await stop(await task)
+        raise
 
 
 async def _print_one(context, document: Document, number: int, error_type) -> bytes | Problem:

@@ -14,6 +14,8 @@ import pickle
 import signal
 from typing import Callable, Sequence, TypeVar
 
+from .signals import SIGNALS
+
 Part = TypeVar("Part")
 Result = TypeVar("Result")
 
@@ -70,7 +72,7 @@ def _fork(work: Callable[[Part], Result], part: Part) -> tuple[int, int]:
         status = 0
         try:
             os.close(read)
-            for signum in (signal.SIGINT, signal.SIGTERM):  # the parent reports a signal to stop; a worker just ends
+            for signum in SIGNALS:  # the parent reports a signal to stop; a worker just ends
                 signal.signal(signum, signal.SIG_DFL)
             data = pickle.dumps(work(part), pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write, "wb") as out:

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
-from .filesystem import check_writable
+from .filesystem import check_writable, missing_folders, remove_if_empty
 from .manifest import MANIFEST
 from .signals import held
 from .withheld import INTERNAL, PUBLIC
@@ -259,17 +259,13 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
     if MARKER not in files:
         files = {**files, MARKER: marker(edition)}
     parent = output_dir.parent
-    made = [folder for folder in (parent, *parent.parents) if not os.path.lexists(folder)]
+    made = missing_folders(parent)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         with _only_writer(parent):
             return _replace(files, output_dir, digests, written)
     except BaseException:
-        for folder in made:  # the folders made for it, if still empty: nothing is left of a failed write
-            try:
-                os.rmdir(folder)
-            except OSError:
-                break
+        remove_if_empty(made)
         raise
 
 

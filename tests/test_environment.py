@@ -28,15 +28,12 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, REPO, SITE_CONFIG, run_cli, section, write_project
+from test_hardening import snapshot
 from test_pdf import chromium_available
 
 from generator import cli
 
 TEMPORARY_NAMES = (".nianbao-tmp-", ".nianbao-old-", ".nianbao-new-", ".tmp-public-", ".tmp-internal-", "nianbao-search-")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def temporaries(*folders: Path) -> list[str]:
