@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple
@@ -281,6 +282,7 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
         with held(completed=False):  # made and known at once: a signal in between would leave it behind
             temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{_stem(output_dir)}-", dir=parent))
         folders: set[str] = set()
+        mode = _new_file_mode()
         # Paths as strings and os functions: pathlib's overhead shows over tens of thousands of files.
         old_root, new_root = str(output_dir), str(temp)
         for name in sorted(files):
@@ -289,9 +291,11 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
                 os.makedirs(os.path.join(new_root, folder), exist_ok=True)
                 folders.add(folder)
             new = os.path.join(new_root, name)
-            status = _link_unchanged(os.path.join(old_root, name), new, previous.get(name), digests.get(name))
+            old = os.path.join(old_root, name)
+            status = _link_unchanged(old, new, previous.get(name), digests.get(name))
             if status is None:
-                _write(new, files[name])
+                if not _link_same_bytes(old, new, files[name], mode):
+                    _write(new, files[name])
                 status = _status(new) if name in digests else None
             if name in digests:
                 now[name] = (digests[name], status)
@@ -333,6 +337,37 @@ def _link_unchanged(old: str, new: str, last: tuple | None, digest: str | None) 
     except OSError:  # gone, or a file system without links (a USB stick): written instead
         return None
     return last[1]
+
+
+def _link_same_bytes(old: str, new: str, data: bytes, mode: int) -> bool:
+    """Link ``old`` as ``new`` if it holds ``data`` and is a file as this build would write it: a
+    build without the last one's record (``--clean``, a cache deleted) still leaves unchanged files
+    where they are, as creating a file costs far more than reading and linking one. Only a plain
+    file of the site's alone (one link, ours, with the mode a written file gets) is taken."""
+    try:
+        status = os.lstat(old)
+        if (not stat.S_ISREG(status.st_mode) or status.st_size != len(data) or status.st_nlink != 1
+                or stat.S_IMODE(status.st_mode) != mode or status.st_uid != os.geteuid()):
+            return False
+        with open(old, "rb") as current:
+            if current.read(len(data) + 1) != data:
+                return False
+        os.link(old, new)
+    except OSError:  # gone, unreadable, or a file system without links (a USB stick): written instead
+        return False
+    return True
+
+
+def _new_file_mode() -> int:
+    """The mode ``_write`` gives a file: 0o666 less the process's umask (read without changing it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return -1  # unknown: no file is linked by its bytes
 
 
 def _swap(new: Path, output_dir: Path) -> Path | None:

@@ -1,7 +1,9 @@
 """A build that reuses the previous build's caches (the dev server's rebuilds) writes exactly the
 files a clean build writes, after every kind of edit an editor or a designer makes."""
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -129,6 +131,35 @@ def test_a_file_changed_by_hand_in_the_site_is_written_again(three_years):
     assert run_cli("build", "--config", str(three_years))[0] == 0
     assert page.read_bytes() == published
     assert run_cli("verify", str(root / "site"))[0] == 0
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(path.relative_to(folder)): path.stat().st_ino for path in folder.rglob("*") if path.is_file()}
+
+
+def test_a_build_without_cache_links_the_files_it_would_write_unchanged_and_only_those(three_years, tmp_path):
+    # Creating a file costs far more than reading and linking one: --clean compares bytes instead
+    # of trusting a record, and takes only a plain file of the site's alone.
+    root = three_years.parent
+    site = root / "site"
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    before, published = inodes(site), site_files(site)
+    page, chart = site / "en/2022/visits/index.html", site / "en/2022/figures/chart-1.csv"
+    script = next((site / "assets").glob("site.*.js"))
+    same_size = bytes(published["en/2022/visits/index.html"]).replace(b"<main", b"<mainx", 1)[:page.stat().st_size]
+    page.write_bytes(same_size)  # defaced, the size kept
+    chart.chmod(0o600)  # a mode the build would not give
+    outside = tmp_path / "elsewhere.js"
+    os.link(script, outside)  # a second name outside the site: linking it on would tie the site to it
+    changed = {"en/2022/visits/index.html", "en/2022/figures/chart-1.csv", f"assets/{script.name}"}
+    assert run_cli("build", "--clean", "--config", str(three_years))[0] == 0
+    after = inodes(site)
+    assert site_files(site) == published
+    assert [name for name in after if name not in changed and after[name] != before[name]] == []
+    assert [name for name in changed if after[name] == before[name]] == []
+    assert stat.S_IMODE(chart.stat().st_mode) == stat.S_IMODE(page.stat().st_mode) != 0o600
+    assert outside.read_bytes() == published[f"assets/{script.name}"] and outside.stat().st_nlink == 1
+    assert run_cli("verify", str(site))[0] == 0
 
 
 def test_a_damaged_cache_is_ignored(three_years):
