@@ -162,6 +162,21 @@ def test_a_build_without_cache_links_the_files_it_would_write_unchanged_and_only
     assert run_cli("verify", str(site))[0] == 0
 
 
+def test_the_cache_is_saved_when_the_build_changed_it_and_after_a_clean_build(three_years):
+    root = three_years.parent
+    saved = root / ".nianbao-cache/public.pickle"
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    first = saved.stat().st_ino
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    assert saved.stat().st_ino == first  # nothing changed: not written again
+    assert run_cli("build", "--clean", "--config", str(three_years))[0] == 0
+    assert saved.stat().st_ino != first  # a clean build's cache replaces the old one
+    edit(root / "content/2022/01-visits.zh.md", "展览吸引", "新展览吸引")
+    again = saved.stat().st_ino
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    assert saved.stat().st_ino != again
+
+
 def test_a_damaged_cache_is_ignored(three_years):
     root = three_years.parent
     assert run_cli("build", "--config", str(three_years))[0] == 0
