@@ -465,7 +465,7 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
                  pdf_sizes: dict[str, int] | None = None) -> dict[str, Any]:
     """What a template sees: the page, its neighbours and helpers bound to this page.
     ``shared`` keeps for the other pages of the build what they show alike: ``render_text``'s
-    results, and a report's list of sections as the pages of one folder link them;
+    results, and a report's list of sections and its key figures as the pages of one folder link them;
     ``pdf_sizes`` the PDFs made, by path, for the pages that link them (PDF_LINKING)."""
     shared = shared if shared is not None else {}
     tr = site.translations
@@ -552,25 +552,28 @@ def page_context(site: Site, page: Page, assets: dict[str, Asset], md: MarkdownI
         "report": report,
         "report_dates": _report_dates(report.meta, locale, lang, tr) if report else [],
         "highlights": [Markup(html) for html in report.highlights.get(lang, [])] if report else [],
-        "key_figures": [_key_figure(metric, lang, tr, render_text,
-                                    figure_href(page, metric.id, report.figure_places.get(lang, {}), site.pages,
-                                                page_key(lang, report.id, FIGURES_SLUG)))
-                        for metric in report.key_figures] if report else [],
+        "key_figures": [],
         "sections": [],
         "report_list": [],
         "choices": [],
         "pending_lang": "",
         "pending_language_name": "",
     }
-    if report is not None:  # the same links from every page of a folder: made once
-        sections_key = ("sections", report.id, lang, posixpath.dirname(page.output), not_found)
-        if sections_key not in shared:
-            shared[sections_key] = [
+    if report is not None:  # the same links and figures from every page of a folder: made once
+        folder = (report.id, lang, posixpath.dirname(page.output), not_found)
+        if ("sections", *folder) not in shared:
+            shared[("sections", *folder)] = [
                 {"key": key, "href": url(key), "title_html": site.pages[key].title_html,
                  "summary": (section.texts.get(lang) or next(iter(section.texts.values()))).summary or ""}
                 for section in report.sections
                 for key in [page_key(lang, report.id, section.slug)]]
-        context["sections"] = shared[sections_key]
+            shared[("key figures", *folder)] = [
+                _key_figure(metric, lang, tr, render_text,
+                            figure_href(page, metric.id, report.figure_places.get(lang, {}), site.pages,
+                                        page_key(lang, report.id, FIGURES_SLUG)))
+                for metric in report.key_figures]
+        context["sections"] = shared[("sections", *folder)]
+        context["key_figures"] = shared[("key figures", *folder)]
     if report is not None and page.kind in PDF_LINKING:
         context["pdf_download"] = _pdf_download(report, lang, link, tr, pdf_sizes or {})
     figures_key = page_key(lang, report.id, FIGURES_SLUG) if report else ""
