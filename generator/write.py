@@ -276,6 +276,8 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
     remove_stale_temporaries(output_dir)
     previous = dict(written or {})
     digests = digests or {}
+    if _holds_already(files, str(output_dir), digests, previous):
+        return None  # the build changed nothing: the site is left as it is, its files' times too
     now: dict[str, tuple] = {}
     temp = None
     try:
@@ -313,6 +315,39 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _holds_already(files: dict[str, bytes], root: str, digests: dict[str, str], previous: dict) -> bool:
+    """Whether the site in ``root`` is the one to write: the very files the last build wrote
+    with these bytes, untouched since (the same status), and no other file, nor a link (an empty
+    folder or a linked one added is refused before: ``unlisted_files``). A file with no digest
+    (the manifest, which lists the others') is compared byte for byte."""
+    if not previous or not os.path.isdir(root):
+        return False
+    # As many files as the site has, and each of them where it belongs: the same files, no other.
+    if sum(len(names) for _, _, names in os.walk(root)) != len(files):
+        return False
+    for name, data in files.items():
+        path = os.path.join(root, name)
+        try:
+            status = os.lstat(path)
+            if not stat.S_ISREG(status.st_mode):
+                return False
+            if name in digests:
+                last = previous.get(name)
+                if last is None or last[0] != digests[name] or \
+                        (status.st_ino, status.st_mtime_ns, status.st_size) != last[1]:
+                    return False
+            elif _read(path) != data:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def _write(path: str, data: bytes) -> None:

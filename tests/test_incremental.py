@@ -177,6 +177,84 @@ def test_the_cache_is_saved_when_the_build_changed_it_and_after_a_clean_build(th
     assert saved.stat().st_ino != again
 
 
+def statuses(folder: Path) -> dict[str, tuple]:
+    return {str(path.relative_to(folder)): (os.lstat(path).st_ino, os.lstat(path).st_mtime_ns)
+            for path in folder.rglob("*")}
+
+
+def test_a_build_that_changes_nothing_leaves_the_site_as_it_is(three_years):
+    root = three_years.parent
+    site = root / "site"
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    before = statuses(site), site.stat().st_ino
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    assert (statuses(site), site.stat().st_ino) == before  # not one file written, nor the folder swapped
+    assert run_cli("verify", str(site))[0] == 0
+
+
+@pytest.mark.parametrize("change", ["a file deleted", "a file replaced by a link", "a file copied over, time kept",
+                                    "the manifest edited", "the manifest replaced by a link",
+                                    "a file manager's litter", "a folder of litter"])
+def test_a_build_that_changes_nothing_still_mends_the_site(three_years, tmp_path, change):
+    # The site is left as it is only if it holds the very files the last build wrote, untouched.
+    root = three_years.parent
+    site = root / "site"
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    published = site_files(site)
+    page = site / "en/2022/visits/index.html"
+    if change == "a file deleted":
+        page.unlink()
+    elif change == "a file replaced by a link":
+        copy = tmp_path / "copy.html"
+        shutil.copy2(page, copy)
+        page.unlink()
+        page.symlink_to(copy)
+    elif change == "a file copied over, time kept":
+        kept = tmp_path / "kept.html"
+        page.rename(kept)  # kept, so that its inode is not reused at once
+        shutil.copy2(kept, page)  # the same bytes and time, another file
+    elif change == "the manifest edited":
+        manifest = site / "manifest.json"
+        manifest.write_bytes(manifest.read_bytes().replace(b'"files"', b'"files" ', 1))
+    elif change == "the manifest replaced by a link":
+        copy = tmp_path / "manifest.json"
+        shutil.copy2(site / "manifest.json", copy)
+        (site / "manifest.json").unlink()
+        (site / "manifest.json").symlink_to(copy)
+    elif change == "a file manager's litter":
+        (site / "en/.DS_Store").write_bytes(b"litter")
+    else:
+        (site / "en/litter").mkdir()
+        (site / "en/litter/Thumbs.db").write_bytes(b"litter")
+    before = site.stat().st_ino
+    assert run_cli("build", "--config", str(three_years))[0] == 0
+    assert site.stat().st_ino != before  # written anew
+    assert site_files(site) == published
+    assert not [path for path in site.rglob("*") if path.is_symlink()]
+    assert run_cli("verify", str(site))[0] == 0
+
+
+def test_a_file_whose_bytes_changed_is_written_though_nobody_touched_the_old_one(tmp_path):
+    # write_site on its own, with a manifest that lists the files but not their digests (a build's
+    # would show the change as well)
+    import hashlib
+    import json
+
+    from generator.write import write_site
+
+    written: dict = {}
+    out = tmp_path / "site"
+
+    def write(files: dict[str, bytes]) -> None:
+        listed = json.dumps({"generator": "nianbao", "files": {name: "" for name in files}}).encode()
+        write_site({**files, "manifest.json": listed}, out,
+                   {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}, written)
+
+    write({"index.html": b"first", "a/page.html": b"page"})
+    write({"index.html": b"second", "a/page.html": b"page"})
+    assert (out / "index.html").read_bytes() == b"second"
+
+
 def test_a_damaged_cache_is_ignored(three_years):
     root = three_years.parent
     assert run_cli("build", "--config", str(three_years))[0] == 0
