@@ -4,7 +4,10 @@ Generates deterministic synthetic report projects (bench/generate.py) of 10, 100
 in yearly reports of 50, and builds each with every tool. For each it reports the median wall time
 of several full builds, the pages each writes per second, peak memory, and the time from saving one
 file to its rebuilt page in the tool's dev server. For nianbao it also reports a warm build: the
-same build run again with the content cache the previous one left (``.nianbao-cache/``). "Hugo +
+same build run again with the content cache the previous one left (``.nianbao-cache/``). Its cold
+build, like Hugo's, finds the site it built before in its output folder (and links the files whose
+bytes are unchanged, as a build without cache does); "no site before" is the same build into a
+folder that does not exist yet, every file created anew. "Hugo +
 Pagefind" is Hugo's build followed by the search indexer nianbao runs (the same binary and options)
 on Hugo's output: a Hugo site with the search nianbao's sites have.
 
@@ -190,7 +193,12 @@ def main() -> None:
             def cold() -> None:
                 shutil.rmtree(cache, ignore_errors=True)
 
+            def from_nothing() -> None:
+                cold()
+                shutil.rmtree(paths["nianbao"] / "site", ignore_errors=True)
+
             tools = [("nianbao", nianbao + ["build", "-q"], paths["nianbao"], "site", cold),
+                     ("nianbao, no site before", nianbao + ["build", "-q"], paths["nianbao"], "site", from_nothing),
                      ("nianbao, warm", nianbao + ["build", "-q"], paths["nianbao"], "site", None),
                      ("MkDocs + static-i18n", [mkdocs_python, "-m", "mkdocs", "build", "-q"], paths["mkdocs"],
                       "site", None)]
