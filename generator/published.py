@@ -52,7 +52,7 @@ def _marked_in(files: dict[str, bytes]) -> list[Marked]:
         if name.lower().endswith(BINARY) or is_vendored(name, files[name], vendored):
             continue
         text = _readable(files[name])
-        if not WITHHELD_WORD.search(text) and "&" not in text and "\\u" not in text and "\\x" not in text:
+        if "&" not in text and "\\u" not in text and "\\x" not in text and not WITHHELD_WORD.search(text):
             continue  # nothing could spell it, even encoded: most files, and the large scripts
         for view in _views(text):
             match = _search(view)
