@@ -279,15 +279,13 @@ def run(args: argparse.Namespace, lang: str) -> int:
                 print(translate(f"nianbao: warning: builds of this project cannot be kept apart here "
                                 f"({unlocked}); do not start two at once", lang), file=sys.stderr)
             cache = load_cache(root, args.edition) if not args.clean else BuildCache()
-            # Saved unless the build left it as it found it; a cache that held nothing is saved without
-            # comparing (the comparison took 0.5 s of a large clean build).
-            loaded = cache.fingerprint() if cache.pages else None
+            loaded = cache.fingerprint()
             result = run_build(config, args, cache)
             if result.left_behind is not None:  # the site is written: not an error, but the disk holds it twice
                 print(translate(f"nianbao: warning: the previous site could not be removed after the new one "
                                 f"replaced it: {result.left_behind}; delete it yourself (the next build tries "
                                 "again)", lang), file=sys.stderr)
-            if result.written and (loaded is None or cache.fingerprint() != loaded):
+            if result.written and cache.fingerprint() != loaded:
                 try:
                     save_cache(cache, root, args.edition)
                 except OSError as error:  # the site is written; only the next build's head start is lost
