@@ -338,7 +338,7 @@ def _holds_already(files: dict[str, bytes], root: str, digests: dict[str, str], 
                 if last is None or last[0] != digests[name] or \
                         (status.st_ino, status.st_mtime_ns, status.st_size) != last[1]:
                     return False
-            elif _read(path) != data:
+            elif status.st_size != len(data) or _read(path) != data:
                 return False
         except OSError:
             return False
