@@ -15,6 +15,7 @@ tell (``check_output_folder``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import hashlib
 import json
@@ -118,6 +119,12 @@ def check_output_folder(output_dir: Path, protected: Iterable[Protected], editio
     found = site_edition(output_dir)
     if found is None:
         return []
+    if found == edition and _listed(output_dir) is None:
+        return [Refusal(output_dir / MANIFEST, "the output folder's manifest.json, which lists the files nianbao "
+                                               "wrote there, is missing or damaged, so they cannot be told from "
+                                               "files of yours: nothing was changed",
+                        "if the folder holds nothing of yours, delete it and build again; or choose another folder "
+                        "with --out")]
     if found == edition:  # nianbao's, of this edition: replaced only if it holds nothing else
         added = unlisted_files(output_dir)
         if not added:
@@ -193,12 +200,7 @@ SYSTEM_LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}
 def unlisted_files(folder: Path) -> list[str]:
     """The files of a site folder that its manifest.json does not list (added by someone since
     nianbao wrote it), by path; all of them if it has no readable manifest."""
-    try:
-        names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
-        if not isinstance(names, dict):
-            names = {}
-    except (OSError, ValueError, KeyError, TypeError):
-        names = {}
+    names = _listed(folder) or {}
     # The folders the listed files need; any other folder (empty, or a link to one) was added too.
     # (Strings and os.walk: pathlib's overhead shows over tens of thousands of files.)
     folders = {parent for name in names for parent in _parents(name)}
@@ -223,6 +225,15 @@ def unlisted_files(folder: Path) -> list[str]:
             if name not in names:
                 added.append((name.split("/"), name))
     return [name for _, name in sorted(added)]
+
+
+def _listed(folder: Path) -> dict | None:
+    """The files the manifest.json of a site folder lists; None if it is missing or damaged."""
+    try:
+        names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return names if isinstance(names, dict) else None
 
 
 def _parents(name: str) -> list[str]:
@@ -254,16 +265,16 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
     added here for a caller that did not). Raises OutputFolderRefused, with nothing changed, if
     ``check_output_folder`` refuses the folder."""
     output_dir = output_dir.resolve()
-    refusals = check_output_folder(output_dir, protected, edition)
-    if refusals:
-        raise OutputFolderRefused(refusals)
     if MARKER not in files:
         files = {**files, MARKER: marker(edition)}
     parent = output_dir.parent
     made = missing_folders(parent)
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        with _only_writer(parent):
+        with _only_writer(parent):  # checked under the lock: another build may have just written there
+            refusals = check_output_folder(output_dir, protected, edition)
+            if refusals:
+                raise OutputFolderRefused(refusals)
             return _replace(files, output_dir, digests, written)
     except BaseException:
         remove_if_empty(made)
@@ -276,7 +287,8 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
     remove_stale_temporaries(output_dir)
     previous = dict(written or {})
     digests = digests or {}
-    if _holds_already(files, str(output_dir), digests, previous):
+    expected = _expected(parent)
+    if _holds_already(files, str(output_dir), digests, previous, expected):
         return None  # the build changed nothing: the site is left as it is, its files' times too
     now: dict[str, tuple] = {}
     temp = None
@@ -284,7 +296,6 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
         with held(completed=False):  # made and known at once: a signal in between would leave it behind
             temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{_stem(output_dir)}-", dir=parent))
         folders: set[str] = set()
-        mode = _new_file_mode()
         # Paths as strings and os functions: pathlib's overhead shows over tens of thousands of files.
         old_root, new_root = str(output_dir), str(temp)
         for name in sorted(files):
@@ -294,9 +305,9 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
                 folders.add(folder)
             new = os.path.join(new_root, name)
             old = os.path.join(old_root, name)
-            status = _link_unchanged(old, new, previous.get(name), digests.get(name))
+            status = _link_unchanged(old, new, previous.get(name), digests.get(name), expected)
             if status is None:
-                if not _link_same_bytes(old, new, files[name], mode):
+                if not _link_same_bytes(old, new, files[name], expected):
                     _write(new, files[name])
                 status = _status(new) if name in digests else None
             if name in digests:
@@ -317,21 +328,86 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
         raise
 
 
-def _holds_already(files: dict[str, bytes], root: str, digests: dict[str, str], previous: dict) -> bool:
-    """Whether the site in ``root`` is the one to write: the very files the last build wrote
-    with these bytes, untouched since (the same status), and no other file, nor a link (an empty
-    folder or a linked one added is refused before: ``unlisted_files``). A file with no digest
-    (the manifest, which lists the others') is compared byte for byte."""
-    if not previous or not os.path.isdir(root):
+class _Expected(NamedTuple):
+    """What a file and a folder are like when this process writes them beside the output folder:
+    what an unchanged file of the current site must be like to be kept (linked, or left in place)."""
+
+    file_mode: int
+    folder_mode: int  # of the folders inside the site; the site's own folder is made 0o755
+    uid: int
+    gid: int
+
+
+def _expected(parent: Path) -> _Expected | None:
+    """None where it cannot be told (no process umask to read): every file is then written."""
+    umask = _umask()
+    try:
+        status = os.stat(parent)
+    except OSError:
+        return None
+    if umask is None:
+        return None
+    setgid = status.st_mode & stat.S_ISGID  # a folder's group, passed down to what is made in it
+    return _Expected(0o666 & ~umask, (0o777 & ~umask) | setgid, os.geteuid(),
+                     status.st_gid if setgid else os.getegid())
+
+
+def _umask() -> int | None:
+    """The process's umask, read without changing it (setting it to read it would race other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _as_written(path: str, status: os.stat_result, expected: _Expected | None, folder_mode: int | None = None) -> bool:
+    """Whether ``path`` (of lstat ``status``) is a file as this build writes it, or with
+    ``folder_mode`` a folder: not a link, the only name of its file, the build's owner, group and
+    mode, and no extended attributes (an ACL would let others write it)."""
+    if expected is None or status.st_uid != expected.uid or status.st_gid != expected.gid:
         return False
-    # As many files as the site has, and each of them where it belongs: the same files, no other.
-    if sum(len(names) for _, _, names in os.walk(root)) != len(files):
+    if folder_mode is not None:
+        if not stat.S_ISDIR(status.st_mode) or stat.S_IMODE(status.st_mode) != folder_mode:
+            return False
+    elif (not stat.S_ISREG(status.st_mode) or status.st_nlink != 1
+          or stat.S_IMODE(status.st_mode) != expected.file_mode):
+        return False
+    try:
+        return not os.listxattr(path, follow_symlinks=False)
+    except OSError as error:  # a file system without extended attributes has none
+        return error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP)
+
+
+def _holds_already(files: dict[str, bytes], root: str, digests: dict[str, str], previous: dict,
+                   expected: _Expected | None) -> bool:
+    """Whether the site in ``root`` is the one to write: the very files the last build wrote
+    with these bytes, untouched since (the same status) and as the build writes them, in the
+    folders the build makes, and nothing else: no other file or folder, whatever its name, and no
+    link. A file with no digest (the manifest, which lists the others') is compared byte for byte."""
+    if not previous or os.path.islink(root) or not os.path.isdir(root):
+        return False
+    folders = {folder for name in files for folder in _parents(name)}
+    count = 0
+    for where, subfolders, names in os.walk(root):  # a link to a folder is among subfolders, not entered
+        relative = os.path.relpath(where, root).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        if not _as_written(where, os.lstat(where), expected, 0o755 if relative == "." else
+                           expected.folder_mode if expected else None):
+            return False
+        if any(prefix + entry not in folders or os.path.islink(os.path.join(where, entry)) for entry in subfolders):
+            return False
+        count += len(names)
+    if count != len(files):  # with each file found where it belongs below: the same files, no other
         return False
     for name, data in files.items():
         path = os.path.join(root, name)
         try:
             status = os.lstat(path)
-            if not stat.S_ISREG(status.st_mode):
+            if not _as_written(path, status, expected):
                 return False
             if name in digests:
                 last = previous.get(name)
@@ -360,49 +436,37 @@ def _status(path: str) -> tuple[int, int, int]:
     return status.st_ino, status.st_mtime_ns, status.st_size
 
 
-def _link_unchanged(old: str, new: str, last: tuple | None, digest: str | None) -> tuple | None:
-    """Link ``old`` as ``new`` if it is the very file the last build wrote with these bytes;
-    its status then, or None if it has to be written."""
+def _link_unchanged(old: str, new: str, last: tuple | None, digest: str | None,
+                    expected: _Expected | None) -> tuple | None:
+    """Link ``old`` as ``new`` if it is the very file the last build wrote with these bytes, as
+    the build writes it (``_as_written``); its status then, or None if it has to be written."""
     if last is None or digest is None or last[0] != digest:
         return None
     try:
-        if _status(old) != last[1]:
+        status = os.lstat(old)
+        if (status.st_ino, status.st_mtime_ns, status.st_size) != last[1] or not _as_written(old, status, expected):
             return None  # changed or replaced since
-        os.link(old, new)
+        os.link(old, new, follow_symlinks=False)
     except OSError:  # gone, or a file system without links (a USB stick): written instead
         return None
     return last[1]
 
 
-def _link_same_bytes(old: str, new: str, data: bytes, mode: int) -> bool:
-    """Link ``old`` as ``new`` if it holds ``data`` and is a file as this build would write it: a
+def _link_same_bytes(old: str, new: str, data: bytes, expected: _Expected | None) -> bool:
+    """Link ``old`` as ``new`` if it holds ``data`` and is a file as this build writes it: a
     build without the last one's record (``--clean``, a cache deleted) still leaves unchanged files
-    where they are, as creating a file costs far more than reading and linking one. Only a plain
-    file of the site's alone (one link, ours, with the mode a written file gets) is taken."""
+    where they are, as creating a file costs far more than reading and linking one."""
     try:
         status = os.lstat(old)
-        if (not stat.S_ISREG(status.st_mode) or status.st_size != len(data) or status.st_nlink != 1
-                or stat.S_IMODE(status.st_mode) != mode or status.st_uid != os.geteuid()):
+        if status.st_size != len(data) or not _as_written(old, status, expected):
             return False
         with open(old, "rb") as current:
             if current.read(len(data) + 1) != data:
                 return False
-        os.link(old, new)
+        os.link(old, new, follow_symlinks=False)
     except OSError:  # gone, unreadable, or a file system without links (a USB stick): written instead
         return False
     return True
-
-
-def _new_file_mode() -> int:
-    """The mode ``_write`` gives a file: 0o666 less the process's umask (read without changing it)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return -1  # unknown: no file is linked by its bytes
 
 
 def _swap(new: Path, output_dir: Path) -> Path | None:
@@ -433,13 +497,22 @@ def remove_stale_temporaries(output_dir: Path) -> None:
     parent = output_dir.parent
     if not parent.is_dir():
         return
-    old_sites = sorted(parent.glob(f"{OLD_PREFIX}{glob.escape(_stem(output_dir))}-*"))
-    if not output_dir.exists() and len(old_sites) == 1:
+    # Only real folders: a link made under such a name (nianbao's) is removed, what it leads to left
+    # alone; put back as the site, it would make the output folder a link to anywhere.
+    stem = glob.escape(_stem(output_dir))
+    old_sites, temporaries = [], []
+    for prefix, found in ((OLD_PREFIX, old_sites), (TEMP_PREFIX, temporaries)):
+        for path in sorted(parent.glob(f"{prefix}{stem}-*")):
+            if path.is_symlink():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            elif path.is_dir():
+                found.append(path)
+    if not os.path.lexists(output_dir) and len(old_sites) == 1:
         os.rename(old_sites[0], output_dir)
         old_sites = []
-    for stale in [*old_sites, *parent.glob(f"{TEMP_PREFIX}{glob.escape(_stem(output_dir))}-*")]:
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
+    for stale in [*old_sites, *temporaries]:
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _stem(output_dir: Path) -> str:
