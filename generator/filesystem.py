@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -82,15 +83,33 @@ def check_writable(folder: Path, what: str) -> Fault | None:
         return describe(OSError(errno.ENAMETOOLONG, "File name too long"), folder, what)
     # The folder that is written: the output folder's parent, where its new site is made and swapped
     # in (or the nearest folder above that exists); and the output folder itself if it is a mount point.
-    for written in ([folder] if os.path.ismount(folder) else []) + [existing]:
+    for written in ([folder] if is_mount_point(folder) else []) + [existing]:
         status = _statvfs(written)
         if status is not None and status.f_flag & getattr(os, "ST_RDONLY", 1):
             return describe(OSError(errno.EROFS, "Read-only file system"), written, what)
     if not os.access(existing, os.W_OK | os.X_OK):
         return describe(OSError(errno.EACCES, "Permission denied"), existing, what)
-    if os.path.ismount(folder):
+    if is_mount_point(folder):
         return describe(OSError(errno.EBUSY, "Device or resource busy"), folder, what)
     return None
+
+
+def is_mount_point(folder: Path | str) -> bool:
+    """Whether a file system is mounted at ``folder``, a bind mount of the same disk too (which
+    os.path.ismount cannot tell)."""
+    return os.path.ismount(folder) or os.path.realpath(folder) in mount_points()
+
+
+def mount_points() -> set[str]:
+    """Where file systems are mounted, as this process sees them (Linux's /proc/self/mountinfo;
+    empty elsewhere, where os.path.ismount alone tells)."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as table:
+            # the fifth field; a space, tab, newline or backslash in it is written in octal (\040)
+            return {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+                    for line in table if len(line.split()) > 4}
+    except OSError:
+        return set()
 
 
 def space_needed(sizes: Iterable[int], folder: Path) -> int:

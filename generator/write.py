@@ -20,13 +20,14 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
-from .filesystem import check_writable, missing_folders, remove_if_empty
+from .filesystem import check_writable, missing_folders, mount_points, remove_if_empty
 from .manifest import MANIFEST
 from .signals import held
 from .withheld import INTERNAL, PUBLIC
@@ -173,7 +174,7 @@ def site_edition(folder: Path) -> str | None:
     except OSError:
         return FOREIGN
     try:
-        found = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        found = json.loads(_read_listing(folder / MARKER))
         if isinstance(found, dict) and found.get("generator") == "nianbao" and found.get("edition") in (PUBLIC, INTERNAL):
             return found["edition"]
         return FOREIGN
@@ -182,7 +183,7 @@ def site_edition(folder: Path) -> str | None:
     except (OSError, ValueError):
         return FOREIGN
     try:
-        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = json.loads(_read_listing(folder / MANIFEST))
         generator, names = listed["generator"], listed["files"]
     except (OSError, ValueError, KeyError, TypeError):
         return FOREIGN
@@ -205,18 +206,29 @@ def unlisted_files(folder: Path) -> list[str]:
     # (Strings and os.walk: pathlib's overhead shows over tens of thousands of files.)
     folders = {parent for name in names for parent in _parents(name)}
     added: list[tuple[list[str], str]] = []
-    root = str(folder)
-    for where, subfolders, files in os.walk(root):  # a linked folder is not entered: it is listed itself
+    root = os.path.realpath(folder)
+    mounts = {point for point in mount_points() if point.startswith(root + os.sep)}
+
+    def unreadable(error: OSError) -> None:  # a folder that cannot be read may hide anyone's files
+        name = os.path.relpath(error.filename or root, root).replace(os.sep, "/")
+        added.append((name.split("/"), name + "/"))
+
+    for where, subfolders, files in os.walk(root, onerror=unreadable):  # a linked folder is listed, not entered
         relative = os.path.relpath(where, root).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
+        # A folder mounted inside holds another disk's files, never to be removed with the site: not entered.
+        mounted = [entry for entry in subfolders if not os.path.islink(os.path.join(where, entry))
+                   and (os.path.ismount(os.path.join(where, entry)) or os.path.join(where, entry) in mounts)]
+        added.extend(((prefix + entry).split("/"), prefix + entry + "/") for entry in mounted)
+        subfolders[:] = [entry for entry in subfolders if entry not in mounted]
         for entry in subfolders:
-            name = prefix + entry
+            name, path = prefix + entry, os.path.join(where, entry)
             if entry in SYSTEM_LITTER:
                 continue
-            if os.path.islink(os.path.join(where, entry)):
+            if os.path.islink(path):
                 if name not in names:
                     added.append((name.split("/"), name))
-            elif name not in folders and not os.listdir(os.path.join(where, entry)):
+            elif name not in folders and _empty(path):
                 added.append((name.split("/"), name + "/"))
         for entry in files:
             name = prefix + entry
@@ -227,10 +239,31 @@ def unlisted_files(folder: Path) -> list[str]:
     return [name for _, name in sorted(added)]
 
 
+def _empty(path: str) -> bool:
+    try:
+        return not os.listdir(path)
+    except OSError:  # unreadable: os.walk reports it as it goes in
+        return False
+
+
+LISTING_LIMIT = 1 << 28  # a manifest of a million files is far smaller
+
+
+def _read_listing(path: Path) -> str:
+    """The marker or manifest of a site folder, read only if it is a regular file of sensible
+    size (not a link, a pipe that would block, or a device that never ends). Raises OSError."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(handle, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > LISTING_LIMIT:
+            raise OSError(errno.EINVAL, "not a site's listing", str(path))
+        return file.read(LISTING_LIMIT + 1).decode("utf-8")
+
+
 def _listed(folder: Path) -> dict | None:
     """The files the manifest.json of a site folder lists; None if it is missing or damaged."""
     try:
-        names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+        names = json.loads(_read_listing(folder / MANIFEST))["files"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return names if isinstance(names, dict) else None
@@ -318,6 +351,8 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
             pass
         with held():  # the swap, once begun, completes, the old site removed; a signal waits for it
             left_behind = _swap(temp, output_dir)
+            if left_behind is not None:  # its files linked into the new site would be written through it
+                _unshare(str(output_dir), now)
             if written is not None:
                 written.clear()
                 written.update(now)
@@ -436,6 +471,29 @@ def _status(path: str) -> tuple[int, int, int]:
     return status.st_ino, status.st_mtime_ns, status.st_size
 
 
+def _unshare(root: str, now: dict[str, tuple]) -> None:
+    """Give each file of the site in ``root`` that another name shares (the previous site, left
+    behind) a file of its own, the same bytes put in place by a rename; ``now`` gets its status."""
+    for where, _, names in os.walk(root):
+        for entry in names:
+            path = os.path.join(where, entry)
+            if os.lstat(path).st_nlink < 2:
+                continue
+            handle, own = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=where)
+            try:
+                with os.fdopen(handle, "wb") as out, open(path, "rb") as current:
+                    shutil.copyfileobj(current, out)
+                os.chmod(own, stat.S_IMODE(os.lstat(path).st_mode))
+                os.replace(own, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(own)
+                raise
+            name = os.path.relpath(path, root).replace(os.sep, "/")
+            if name in now:
+                now[name] = (now[name][0], _status(path))
+
+
 def _link_unchanged(old: str, new: str, last: tuple | None, digest: str | None,
                     expected: _Expected | None) -> tuple | None:
     """Link ``old`` as ``new`` if it is the very file the last build wrote with these bytes, as
@@ -499,10 +557,12 @@ def remove_stale_temporaries(output_dir: Path) -> None:
         return
     # Only real folders: a link made under such a name (nianbao's) is removed, what it leads to left
     # alone; put back as the site, it would make the output folder a link to anywhere.
-    stem = glob.escape(_stem(output_dir))
+    stem = _stem(output_dir)
     old_sites, temporaries = [], []
     for prefix, found in ((OLD_PREFIX, old_sites), (TEMP_PREFIX, temporaries)):
-        for path in sorted(parent.glob(f"{prefix}{stem}-*")):
+        for path in sorted(parent.glob(f"{glob.escape(prefix + stem)}-*")):
+            if not _ours(path.name, prefix + stem):
+                continue  # another output folder's (site-internal's, beside site's)
             if path.is_symlink():
                 with contextlib.suppress(OSError):
                     path.unlink()
@@ -513,6 +573,12 @@ def remove_stale_temporaries(output_dir: Path) -> None:
         old_sites = []
     for stale in [*old_sites, *temporaries]:
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _ours(name: str, start: str) -> bool:
+    """Whether ``name`` is one that mkdtemp makes from the prefix ``start`` and "-": its 8 random
+    characters, no more (``.nianbao-old-site-internal-x1y2z3w4`` is site-internal's, not site's)."""
+    return re.fullmatch(re.escape(start) + r"-[a-z0-9_]{8}", name) is not None
 
 
 def _stem(output_dir: Path) -> str:

@@ -403,6 +403,10 @@ def test_a_previous_site_that_cannot_be_removed_is_named(tmp_path, monkeypatch):
     monkeypatch.undo()
     left = [p for p in (tmp_path / "project").iterdir() if p.name.startswith(".nianbao-old-")]
     assert code == 0 and len(left) == 1 and f"could not be removed after the new one replaced it: {left[0]}" in err, err
+    # its unchanged files were linked into the new site: each has a file of its own again
+    site = tmp_path / "project" / "site"
+    assert [p for p in site.rglob("*") if p.is_file() and p.stat().st_nlink != 1] == []
+    assert run_cli("verify", str(site))[0] == 0
     assert run_cli("build", "--config", str(config))[0] == 0  # the next build removes it
     assert not temporaries(tmp_path)
 

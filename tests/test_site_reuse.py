@@ -143,7 +143,7 @@ def test_a_link_named_as_a_previous_site_never_becomes_the_output_folder(project
     assert run_cli("build", "--config", str(project))[0] == 0
     victim = tmp_path / "victim"
     (root / "site").rename(victim)
-    (root / ".nianbao-old-site-abc123").symlink_to(victim, target_is_directory=True)
+    (root / ".nianbao-old-site-abc12345").symlink_to(victim, target_is_directory=True)
     for _ in range(2):
         code, _, err = run_cli("build", "--config", str(project))
         assert code == 0 and "warning" not in err, err
@@ -200,3 +200,89 @@ def test_a_site_whose_manifest_is_gone_is_refused_for_that_reason(project, tmp_p
     assert ("manifest.json" in err and ("is missing or damaged" if lang == "en" else "缺失或已损坏") in err
             and "did not write" not in err and "不是 nianbao 生成的" not in err), err
     assert described(site) == before
+
+
+def test_another_output_folders_leftovers_are_left_alone(project, tmp_path):
+    # site-internal's previous site, left by a build killed between its two renames, lies beside
+    # site/ under a name that starts like site's: a build of site/ neither puts it back nor removes it.
+    root = project.parent
+    assert run_cli("build", "--config", str(project), "--edition", "internal")[0] == 0
+    theirs = root / ".nianbao-old-site-internal-abc12345"
+    (root / "site-internal").rename(theirs)
+    before = described(theirs)
+    for extra in ([], [], ["--clean"]):
+        assert run_cli("build", "--config", str(project), *extra)[0] == 0
+        assert "public" in (root / "site" / "nianbao-site.json").read_text(encoding="utf-8")
+    assert described(theirs) == before
+    assert run_cli("build", "--config", str(project), "--edition", "internal")[0] == 0  # its own build puts it back
+    assert not theirs.exists() and (root / "site-internal").is_dir()
+
+
+@pytest.mark.parametrize("name", ["nianbao-site.json", "manifest.json"])
+@pytest.mark.parametrize("kind", ["a pipe", "a link to an endless device", "an endless device"])
+def test_a_listing_that_is_no_file_is_refused_at_once(project, tmp_path, name, kind):
+    # Read, a pipe would wait for a writer forever, and /dev/zero never ends.
+    import subprocess
+    import sys
+
+    site = project.parent / "site"
+    assert run_cli("build", "--config", str(project))[0] == 0
+    (site / name).unlink()
+    if kind == "a pipe":
+        os.mkfifo(site / name)
+    elif kind == "an endless device":
+        if os.geteuid() != 0:
+            pytest.skip("making a device takes root")
+        os.mknod(site / name, stat.S_IFCHR | 0o644, os.makedev(1, 5))  # as /dev/zero
+    else:
+        (site / name).symlink_to("/dev/zero")
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--config", str(project)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "internal error" not in done.stderr, done.stderr
+    assert "nothing was changed" in done.stderr
+
+
+def test_a_folder_that_cannot_be_read_is_refused_not_passed_over(project, tmp_path):
+    # As a user without the right to read it (root is run without the capabilities that bypass it).
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv, to drop the right to read any folder")
+    site = project.parent / "site"
+    assert run_cli("build", "--config", str(project))[0] == 0
+    before = described(site)
+    closed = site / "en/2020"
+    (closed / "mine.txt").write_text("someone's", encoding="utf-8")
+    for mode in (0o000, 0o311):  # nothing, or entering without listing
+        closed.chmod(mode)
+        done = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--",
+                               sys.executable, "-m", "generator", "build", "--config", str(project)],
+                              cwd=REPO, capture_output=True, text=True, timeout=300)
+        closed.chmod(0o755)
+        assert done.returncode == 1 and "internal error" not in done.stderr, done.stderr
+        assert "en/2020/" in done.stderr and "nothing was changed" in done.stderr
+        assert (closed / "mine.txt").read_text(encoding="utf-8") == "someone's"
+    (closed / "mine.txt").unlink()
+    assert described(site) == before
+
+
+def test_a_folder_mounted_inside_the_site_is_refused_and_its_files_kept(project, tmp_path):
+    import subprocess
+
+    site = project.parent / "site"
+    assert run_cli("build", "--config", str(project))[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(site / "en/2020", elsewhere)
+    if shutil.which("mount") is None or subprocess.run(["mount", "--bind", str(elsewhere), str(site / "en/2020")],
+                                                       capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here (needs root and the right to mount)")
+    try:
+        code, _, err = run_cli("build", "--config", str(project), "--clean")
+        assert code == 1 and "en/2020/" in err and "nothing was changed" in err, err
+    finally:  # wherever the mount ended up (a build that moved the site moved it too)
+        with open("/proc/self/mountinfo", encoding="utf-8") as table:
+            inside = [line.split()[4] for line in table if line.split()[4].startswith(str(tmp_path) + "/")]
+        for point in sorted(inside, reverse=True):
+            subprocess.run(["umount", "-l", point], check=False)
+    assert sorted(p.name for p in elsewhere.iterdir()) == sorted(p.name for p in (site / "en/2020").iterdir())
