@@ -184,7 +184,7 @@ def test_a_build_checks_the_output_folder_again_once_it_holds_the_folders_lock(p
     assert described(out) == described(public)
 
 
-@pytest.mark.parametrize("damage", ["deleted", "not JSON", "no list of files"])
+@pytest.mark.parametrize("damage", ["deleted", "not JSON", "no list of files", "a link to a copy"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_site_whose_manifest_is_gone_is_refused_for_that_reason(project, tmp_path, damage, lang):
     site = project.parent / "site"
@@ -192,6 +192,11 @@ def test_a_site_whose_manifest_is_gone_is_refused_for_that_reason(project, tmp_p
     manifest = site / "manifest.json"
     if damage == "deleted":
         manifest.unlink()
+    elif damage == "a link to a copy":  # the same text, but not the file nianbao wrote
+        copy = tmp_path / "manifest.json"
+        shutil.copy2(manifest, copy)
+        manifest.unlink()
+        manifest.symlink_to(copy)
     else:
         manifest.write_text("{" if damage == "not JSON" else '{"generator": "nianbao"}', encoding="utf-8")
     before = described(site)
