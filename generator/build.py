@@ -116,7 +116,13 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     # The internal edition goes to a folder of its own, so it is never deployed by mistake.
     default_output = project.output_dir if edition == PUBLIC else \
         project.output_dir.with_name(project.output_dir.name + "-internal")
-    result.output_dir = (output_dir or default_output).resolve()
+    try:
+        result.output_dir = (output_dir or default_output).resolve()
+    except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+        diagnostics.error(output_dir or default_output, "the output folder's path cannot be followed: it is a loop "
+                          "of symbolic links: nothing was changed",
+                          hint="choose another folder with --out (or 'output:' in site_config.yml)")
+        return result
     from .write import OutputFolderRefused, check_output_folder, project_folders
     protected = project_folders(project)
     if write:  # never the sources, a folder nianbao did not write, or the other edition: checked before rendering

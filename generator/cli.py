@@ -200,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         stopped = Stopped(signals.signum, completed=True)
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (Stopped): what was begun is undone on the way here
         stopped = interrupt if isinstance(interrupt, Stopped) else Stopped(signal.SIGINT)
+    except BrokenPipeError:  # what reads our output went away (nianbao build | head): said as a shell says it
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write, also at exit
+        return 128 + signal.SIGPIPE
     except Exception as exc:  # a bug in nianbao, not in the content: say so without a traceback
         print(translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", lang) + "\n  "
               + translate("the output folder was left as it was. Please report this with the command you ran "

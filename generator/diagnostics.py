@@ -59,7 +59,7 @@ class Diagnostics:
         path = Path(path)
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, RuntimeError, OSError):  # outside the project, or a loop of symbolic links
             return str(path)
 
     def error(self, path: Path | str, message: str, *, line: int | None = None,

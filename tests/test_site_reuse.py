@@ -291,3 +291,27 @@ def test_a_folder_mounted_inside_the_site_is_refused_and_its_files_kept(project,
         for point in sorted(inside, reverse=True):
             subprocess.run(["umount", "-l", point], check=False)
     assert sorted(p.name for p in elsewhere.iterdir()) == sorted(p.name for p in (site / "en/2020").iterdir())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_output_path_that_loops_is_refused_with_its_reason(project, tmp_path, lang):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    code, _, err = run_cli("--lang", lang, "build", "--config", str(project), "--out", str(loop / "site"))
+    assert code == 1 and "internal error" not in err and "内部错误" not in err, err
+    assert ("loop of symbolic links" if lang == "en" else "符号链接构成了循环") in err
+
+
+def test_a_reader_that_goes_away_ends_the_build_as_a_pipe_does_the_site_written(project, tmp_path):
+    # nianbao build | head -0: the report cannot be printed; the site was written all the same.
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "-v", "--config", str(project)], cwd=REPO,
+                          stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
+    os.close(write)
+    assert done.returncode == 141 and "internal error" not in done.stderr and "Exception" not in done.stderr, \
+        done.stderr
+    same_as_fresh(project.parent / "site", fresh(project, tmp_path))
