@@ -32,10 +32,18 @@ def describe(error: OSError, folder: Path, what: str, sizes: Iterable[int] = (),
     folder = Path(folder)
     code = error.errno
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        sizes = list(sizes)
         needed, free = space_needed(sizes, folder), free_space(folder)
         room = f"{what} needs about {_size(needed)}, and {_size(free)} are free there" \
             if needed and free is not None else f"{what} does not fit"
         reason = "the disk quota is used up" if code == errno.EDQUOT else "the disk is full"
+        left = _files_left(folder)
+        if code == errno.ENOSPC and free is not None and needed and free >= needed and left is not None \
+                and left < len(sizes):  # room enough, but not for so many files (a small tmpfs, some sticks)
+            return Fault(folder, f"cannot write {what} into this folder: the disk has room, but no more files can "
+                                 f"be made on it; {what} has {len(sizes)} files",
+                         "delete files on that disk (the previous site is kept until the new one is complete), "
+                         "or choose a folder on another disk with --out" if out else "delete files on that disk")
         return Fault(folder, f"cannot write {what} into this folder: {reason}; {room}",
                      "free some space on that disk (the previous site is kept until the new one is complete), "
                      "or choose a folder on another disk with --out" if out else "free some space on that disk")
@@ -117,6 +125,12 @@ def space_needed(sizes: Iterable[int], folder: Path) -> int:
     status = _statvfs(folder)
     block = (status.f_frsize if status is not None else 0) or 4096
     return sum(math.ceil(size / block) * block for size in sizes)
+
+
+def _files_left(folder: Path) -> int | None:
+    """How many more files an ordinary user may make on the disk of ``folder``; None if unknown."""
+    status = _statvfs(folder)
+    return status.f_favail if status is not None and status.f_files else None
 
 
 def free_space(folder: Path) -> int | None:

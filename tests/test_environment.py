@@ -464,6 +464,18 @@ def test_a_real_full_disk(tmp_path):
     assert not (tmp_path / "project" / ".nianbao-cache" / "public.pickle").exists()  # saved after a good build only
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_disk_out_of_files_but_not_of_room_says_so(tmp_path, lang):
+    config = write_project(tmp_path / "project", dict(MINIMAL))
+    files = len(clean_build(tmp_path / "project", tmp_path / "reference"))
+    with tmpfs(tmp_path / "few", "size=64m", f"nr_inodes={files // 2}") as few:  # room, but files for half
+        code, _, err = run_cli("--lang", lang, "build", "--config", str(config), "--out", str(few / "site"))
+        expected = ("the disk has room, but no more files can be made on it" if lang == "en"
+                    else "磁盘还有空间，但已不能再建新文件")
+        assert code == 1 and expected in err and "the disk is full" not in err and "磁盘已满" not in err, err
+        assert os.listdir(few) == []
+
+
 def test_a_real_read_only_file_system_is_refused_before_any_work(tmp_path, monkeypatch):
     import generator.build
 
