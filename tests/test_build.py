@@ -210,15 +210,18 @@ def test_disk_full_is_reported_without_a_traceback(project, tmp_path, monkeypatc
 
 def test_stale_temporary_folders_are_removed(project, tmp_path):
     config = project()
-    stale = tmp_path / ".nianbao-tmp-site-abc123"
+    # the names mkdtemp makes: the output folder's name, "-" and 8 random characters
+    stale = tmp_path / ".nianbao-tmp-site-abc12345"
     (stale / "zh").mkdir(parents=True)
-    old = tmp_path / ".nianbao-old-site-def456"
+    old = tmp_path / ".nianbao-old-site-def_6789"
     old.mkdir()
-    unrelated = tmp_path / ".nianbao-tmp-other-1"
-    unrelated.mkdir()
+    unrelated = [tmp_path / name for name in (".nianbao-tmp-other-1x2y3z4w", ".nianbao-tmp-site-internal-1x2y3z4w",
+                                              ".nianbao-old-site-2-1x2y3z4w")]
+    for folder in unrelated:
+        folder.mkdir()
     assert run_cli("build", "--config", str(config))[0] == 0
     assert not stale.exists() and not old.exists()
-    assert unrelated.exists()  # another output folder's build may be running
+    assert all(folder.exists() for folder in unrelated)  # another output folder's build may be running
 
 
 def test_build_killed_between_the_renames_gets_the_previous_site_back(project, tmp_path):
@@ -226,8 +229,8 @@ def test_build_killed_between_the_renames_gets_the_previous_site_back(project, t
     assert run_cli("build", "--config", str(config))[0] == 0
     before = snapshot(tmp_path / "site")
     # what a kill between "site → old" and "new → site" leaves behind
-    (tmp_path / "site").rename(tmp_path / ".nianbao-old-site-x1")
-    (tmp_path / ".nianbao-tmp-site-x2" / "zh").mkdir(parents=True)
+    (tmp_path / "site").rename(tmp_path / ".nianbao-old-site-x1x1x1x1")
+    (tmp_path / ".nianbao-tmp-site-x2x2x2x2" / "zh").mkdir(parents=True)
     write_stage.remove_stale_temporaries(tmp_path / "site")
     assert snapshot(tmp_path / "site") == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".") and p.name != ".nianbao-cache") == []
