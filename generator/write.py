@@ -447,7 +447,7 @@ def _holds_already(files: dict[str, bytes], root: str, digests: dict[str, str], 
             if name in digests:
                 last = previous.get(name)
                 if last is None or last[0] != digests[name] or \
-                        (status.st_ino, status.st_mtime_ns, status.st_size) != last[1]:
+                        _record(status) != last[1]:
                     return False
             elif status.st_size != len(data) or _read(path) != data:
                 return False
@@ -467,7 +467,11 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _status(path: str) -> tuple[int, int, int]:
-    status = os.stat(path)
+    return _record(os.stat(path))
+
+
+def _record(status: os.stat_result) -> tuple[int, int, int]:
+    """What a build records of a file it wrote, to know it untouched later: inode, time and size."""
     return status.st_ino, status.st_mtime_ns, status.st_size
 
 
@@ -502,7 +506,7 @@ def _link_unchanged(old: str, new: str, last: tuple | None, digest: str | None,
         return None
     try:
         status = os.lstat(old)
-        if (status.st_ino, status.st_mtime_ns, status.st_size) != last[1] or not _as_written(old, status, expected):
+        if _record(status) != last[1] or not _as_written(old, status, expected):
             return None  # changed or replaced since
         os.link(old, new, follow_symlinks=False)
     except OSError:  # gone, or a file system without links (a USB stick): written instead
