@@ -22,11 +22,22 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .model import ModelCache
+
+if TYPE_CHECKING:
+    from .model import ModelCache
 
 CACHE_FOLDER = ".nianbao-cache"
+
+
+def _model_cache() -> ModelCache:
+    # imported when a cache is made, not with this module: the up-to-date check (uptodate.py) and
+    # the project lock need only the cache's folder, and the model's modules take a third of a second
+    from .model import ModelCache
+
+    return ModelCache()
 
 
 @dataclass
@@ -34,7 +45,7 @@ class BuildCache:
     texts: dict = field(default_factory=dict)  # the content files' texts, by path, with their status when read
     templates: dict = field(default_factory=dict)  # the Jinja environment, by the templates' digest
     validated: dict = field(default_factory=dict)  # what each file was found to hold, by path and text
-    model: ModelCache = field(default_factory=ModelCache)  # texts rendered, reports' pages, charts
+    model: ModelCache = field(default_factory=_model_cache)  # texts rendered, reports' pages, charts
     search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes
     pages: dict = field(default_factory=dict)  # pages rendered, by a digest of what they show
     manifest: dict = field(default_factory=dict)  # each file's bytes, digest and manifest line

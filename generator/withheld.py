@@ -32,13 +32,12 @@ from markdown_it import MarkdownIt
 
 from . import markdown
 from .diagnostics import Diagnostics
+from .edition import INTERNAL, PUBLIC
 from .markdown import FIXED_MASK, mask_length
 from .metrics import plain_number, withhold
 from .yamlfile import YamlDocument
 
 T = TypeVar("T")
-PUBLIC, INTERNAL = "public", "internal"
-EDITIONS = (PUBLIC, INTERNAL)
 MASK_RUN = re.compile(r"(?<!\\)\*+")
 
 
