@@ -25,12 +25,12 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from .filesystem import check_writable, missing_folders, mount_points, remove_if_empty
 from .manifest import MANIFEST
 from .signals import held
-from .withheld import INTERNAL, PUBLIC
+from .edition import INTERNAL, PUBLIC
 
 if TYPE_CHECKING:
     from .config import Project
@@ -323,7 +323,6 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
     expected = _expected(parent)
     if _holds_already(files, str(output_dir), digests, previous, expected):
         return None  # the build changed nothing: the site is left as it is, its files' times too
-    now: dict[str, tuple] = {}
     temp = None
     try:
         with held(completed=False):  # made and known at once: a signal in between would leave it behind
@@ -338,13 +337,9 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
                 folders.add(folder)
             new = os.path.join(new_root, name)
             old = os.path.join(old_root, name)
-            status = _link_unchanged(old, new, previous.get(name), digests.get(name), expected)
-            if status is None:
-                if not _link_same_bytes(old, new, files[name], expected):
-                    _write(new, files[name])
-                status = _status(new) if name in digests else None
-            if name in digests:
-                now[name] = (digests[name], status)
+            if not _link_unchanged(old, new, previous.get(name), digests.get(name), expected) \
+                    and not _link_same_bytes(old, new, files[name], expected):
+                _write(new, files[name])
         try:
             os.chmod(temp, 0o755)  # mkdtemp makes a private folder; a site is read by the web server
         except OSError:  # a file system without Unix permissions (a USB stick): its folders are readable
@@ -352,7 +347,11 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
         with held():  # the swap, once begun, completes, the old site removed; a signal waits for it
             left_behind = _swap(temp, output_dir)
             if left_behind is not None:  # its files linked into the new site would be written through it
-                _unshare(str(output_dir), now)
+                _unshare(str(output_dir))
+            # Each file's status as the site now has it, its links made and the old site removed
+            # (either moves a file's change time): what the next build finds if nobody touched it.
+            now = {name: (digest, _status(os.path.join(old_root, name))) for name, digest in digests.items()
+                   if name in files}
             if written is not None:
                 written.clear()
                 written.update(now)
@@ -421,13 +420,31 @@ def _holds_already(files: dict[str, bytes], root: str, digests: dict[str, str], 
                    expected: _Expected | None) -> bool:
     """Whether the site in ``root`` is the one to write: the very files the last build wrote
     with these bytes, untouched since (the same status) and as the build writes them, in the
-    folders the build makes, and nothing else: no other file or folder, whatever its name, and no
-    link. A file with no digest (the manifest, which lists the others') is compared byte for byte."""
-    if not previous or os.path.islink(root) or not os.path.isdir(root):
+    folders the build makes, and nothing else (``holds_only``). A file with no digest (the
+    manifest, which lists the others') is compared byte for byte."""
+    if not previous:
         return False
-    folders = {folder for name in files for folder in _parents(name)}
+
+    def unchanged(name: str, path: str, status: os.stat_result) -> bool:
+        if name in digests:
+            last = previous.get(name)
+            return last is not None and last[0] == digests[name] and _record(status) == last[1]
+        return status.st_size == len(files[name]) and _read(path) == files[name]
+
+    return holds_only(root, files, expected, unchanged)
+
+
+def holds_only(root: str, names: Iterable[str], expected: _Expected | None,
+               unchanged: Callable[[str, str, os.stat_result], bool]) -> bool:
+    """Whether the folder ``root`` holds the files ``names`` (each ``unchanged``: given its name,
+    path and lstat) as the build writes them (``_as_written``), in the folders the build makes,
+    and nothing else: no other file or folder, whatever its name, and no link."""
+    if os.path.islink(root) or not os.path.isdir(root):
+        return False
+    names = list(names)
+    folders = {folder for name in names for folder in _parents(name)}
     count = 0
-    for where, subfolders, names in os.walk(root):  # a link to a folder is among subfolders, not entered
+    for where, subfolders, entries in os.walk(root):  # a link to a folder is among subfolders, not entered
         relative = os.path.relpath(where, root).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
         if not _as_written(where, os.lstat(where), expected, 0o755 if relative == "." else
@@ -435,25 +452,33 @@ def _holds_already(files: dict[str, bytes], root: str, digests: dict[str, str], 
             return False
         if any(prefix + entry not in folders or os.path.islink(os.path.join(where, entry)) for entry in subfolders):
             return False
-        count += len(names)
-    if count != len(files):  # with each file found where it belongs below: the same files, no other
+        count += len(entries)
+    if count != len(names):  # with each file found where it belongs below: the same files, no other
         return False
-    for name, data in files.items():
+    for name in names:
         path = os.path.join(root, name)
         try:
             status = os.lstat(path)
-            if not _as_written(path, status, expected):
-                return False
-            if name in digests:
-                last = previous.get(name)
-                if last is None or last[0] != digests[name] or \
-                        _record(status) != last[1]:
-                    return False
-            elif status.st_size != len(data) or _read(path) != data:
+            if not _as_written(path, status, expected) or not unchanged(name, path, status):
                 return False
         except OSError:
             return False
     return True
+
+
+def site_status(output_dir: Path, names: Iterable[str]) -> dict[str, tuple]:
+    """What the up-to-date check (uptodate.py) records of a site just written: each file's status
+    (``_record``)."""
+    return {name: _status(os.path.join(output_dir, name)) for name in names}
+
+
+def site_unchanged(output_dir: Path, statuses: dict[str, tuple]) -> bool:
+    """Whether the site in ``output_dir`` is the one ``site_status`` recorded, and as this build
+    would write it (``holds_only``: the umask, owner and folders it would give)."""
+    def unchanged(name: str, path: str, status: os.stat_result) -> bool:
+        return _record(status) == statuses[name]
+
+    return holds_only(str(output_dir), statuses, _expected(output_dir.parent), unchanged)
 
 
 def _read(path: str) -> bytes:
@@ -466,18 +491,21 @@ def _write(path: str, data: bytes) -> None:
         out.write(data)
 
 
-def _status(path: str) -> tuple[int, int, int]:
-    return _record(os.stat(path))
+def _status(path: str) -> tuple[int, int, int, int]:
+    return _record(os.lstat(path))
 
 
-def _record(status: os.stat_result) -> tuple[int, int, int]:
-    """What a build records of a file it wrote, to know it untouched later: inode, time and size."""
-    return status.st_ino, status.st_mtime_ns, status.st_size
+def _record(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What a build records of a file it wrote, to know it untouched later: inode, modification
+    time, size and change time. Nothing but the kernel sets a change time, and any write, chmod,
+    chown, link or extended attribute moves it: a file edited and given back its old modification
+    time is not taken as untouched."""
+    return status.st_ino, status.st_mtime_ns, status.st_size, status.st_ctime_ns
 
 
-def _unshare(root: str, now: dict[str, tuple]) -> None:
+def _unshare(root: str) -> None:
     """Give each file of the site in ``root`` that another name shares (the previous site, left
-    behind) a file of its own, the same bytes put in place by a rename; ``now`` gets its status."""
+    behind) a file of its own, the same bytes put in place by a rename."""
     for where, _, names in os.walk(root):
         for entry in names:
             path = os.path.join(where, entry)
@@ -493,25 +521,22 @@ def _unshare(root: str, now: dict[str, tuple]) -> None:
                 with contextlib.suppress(OSError):
                     os.unlink(own)
                 raise
-            name = os.path.relpath(path, root).replace(os.sep, "/")
-            if name in now:
-                now[name] = (now[name][0], _status(path))
 
 
 def _link_unchanged(old: str, new: str, last: tuple | None, digest: str | None,
-                    expected: _Expected | None) -> tuple | None:
+                    expected: _Expected | None) -> bool:
     """Link ``old`` as ``new`` if it is the very file the last build wrote with these bytes, as
-    the build writes it (``_as_written``); its status then, or None if it has to be written."""
+    the build writes it (``_as_written``); False if it has to be written."""
     if last is None or digest is None or last[0] != digest:
-        return None
+        return False
     try:
         status = os.lstat(old)
         if _record(status) != last[1] or not _as_written(old, status, expected):
-            return None  # changed or replaced since
+            return False  # changed or replaced since
         os.link(old, new, follow_symlinks=False)
     except OSError:  # gone, or a file system without links (a USB stick): written instead
-        return None
-    return last[1]
+        return False
+    return True
 
 
 def _link_same_bytes(old: str, new: str, data: bytes, expected: _Expected | None) -> bool:
