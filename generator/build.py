@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import filesystem, maskfill, pdf
-from .config import check_government_site_fields, load_project
+from . import filesystem, maskfill, pdf, uptodate
+from .config import check_government_site_fields, load_project, theme_dir
 from .content import drop_tokens, review_reports, validate_reports
 from .diagnostics import Diagnostics
 from .glossary import check_terms, load_glossary
@@ -37,10 +37,13 @@ class BuildResult:
     diagnostics: Diagnostics
     site: Site | None = None
     files: dict[str, bytes] = field(default_factory=dict)
-    output_dir: Path | None = None
+    output_dir: Path | None = None  # resolved
+    requested_output: Path | None = None  # as given (--out, or the config's), made absolute
     written: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     left_behind: Path | None = None  # the previous site, if it could not be removed once replaced
+    revision: str | None = None  # the git revision the manifest names
+    inputs: tuple | None = None  # what it read, as it began (uptodate.inputs_as_read), if asked
 
     @property
     def page_count(self) -> int:
@@ -61,13 +64,15 @@ def _timed(timings: dict[str, float], stage: str, progress=None) -> Iterator[Non
 def build(config_path: Path, *, output_dir: Path | None = None, write: bool = True,
           strict: bool = False, edition: str = PUBLIC, cache: BuildCache | None = None,
           search: bool = True, review: bool = False, progress=None, pdfs: bool = True,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, record_inputs: bool = False) -> BuildResult:
     """Build the project of ``config_path`` in an edition; with ``write=False`` nothing is written.
     ``review`` adds what ``nianbao check`` reviews besides errors; ``search=False`` leaves out the
     search index (the dev server builds it in the background), ``pdfs=False`` the PDFs. ``jobs``:
     how many forked processes render pages and check files (workers.py); None in a program that runs
-    threads, such as the dev server, which then forks none (the checks start fresh workers)."""
-    config_path = Path(config_path)
+    threads, such as the dev server, which then forks none (the checks start fresh workers).
+    ``record_inputs``: note what the build reads as it begins, for the up-to-date check (uptodate.py)."""
+    # Absolute, so that what the cache keeps is keyed alike from any folder the build starts in.
+    config_path = Path(config_path).absolute()
     cache = cache if cache is not None else BuildCache()
     diagnostics = Diagnostics(config_path.resolve().parent)
     result = BuildResult(diagnostics)
@@ -77,9 +82,14 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     # Markdown token, and recorded for the checks after rendering.
     withholding = Withholding(edition)
     with _timed(timings, "load", progress):
+        config_before = uptodate.config_status(config_path) if record_inputs else None
         project = load_project(config_path, diagnostics, withholding)
         if project is None:
             return result
+        if record_inputs:
+            # the project's templates folder even if missing: made later, it changes the site
+            result.inputs = uptodate.inputs_as_read(config_path, config_before,
+                                                    [project.content_dir, project.templates_dir, theme_dir()])
         if review:  # what a government site must show
             check_government_site_fields(project, diagnostics)
         if review and project.config.pdf:  # check prints no PDF, but says what would keep the build from it
@@ -117,7 +127,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     default_output = project.output_dir if edition == PUBLIC else \
         project.output_dir.with_name(project.output_dir.name + "-internal")
     try:
-        result.output_dir = (output_dir or default_output).resolve()
+        result.requested_output = Path(output_dir or default_output).absolute()
+        result.output_dir = result.requested_output.resolve()
     except (RuntimeError, OSError):  # a loop of symbolic links (RuntimeError before Python 3.13)
         diagnostics.error(output_dir or default_output, "the output folder's path cannot be followed: it is a loop "
                           "of symbolic links: nothing was changed",
@@ -136,7 +147,8 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
                                    pdf_cache=cache.pdfs, timings=timings, jobs=jobs or 1)
         if result.files:
             result.files[MARKER] = marker(edition)  # which edition a folder holds: write_site checks it
-            result.files[MANIFEST] = manifest(result.files, source_revision(project.root), cache.manifest)
+            result.revision = source_revision(project.root)
+            result.files[MANIFEST] = manifest(result.files, result.revision, cache.manifest)
     if "PDFs" in timings:  # printed beside the render stage: what it waited for them, shown on its own
         timings["render"] -= timings["PDFs"]
     if edition == PUBLIC:

@@ -87,7 +87,7 @@ def _jobs(text: str) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from .withheld import EDITIONS, PUBLIC
+    from .edition import EDITIONS, PUBLIC
 
     parser = _Parser(prog="nianbao", description="Build a bilingual annual-report website from Markdown and YAML.")
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
@@ -263,6 +263,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
 
         with translated_output(lang):
             return serve(config, port=args.port, open_browser=args.open, edition=args.edition, lang=lang)
+    from . import uptodate
     from .cache import CACHE_FOLDER, BuildCache, load_cache, save_cache
     from .filesystem import describe
     from .lock import Busy, project_lock
@@ -282,6 +283,11 @@ def run(args: argparse.Namespace, lang: str) -> int:
             if unlocked and not args.quiet:
                 print(translate(f"nianbao: warning: builds of this project cannot be kept apart here "
                                 f"({unlocked}); do not start two at once", lang), file=sys.stderr)
+            # Nothing changed since the last good build: the site is left as it is, and the cache unread.
+            start = time.perf_counter()
+            current = uptodate.up_to_date(root, config, args.edition, args.out) if not args.clean else None
+            if current is not None:
+                return report_up_to_date(current, args, lang, time.perf_counter() - start)
             cache = load_cache(root, args.edition) if not args.clean else BuildCache()
             loaded = cache.fingerprint()
             result = run_build(config, args, cache)
@@ -296,6 +302,13 @@ def run(args: argparse.Namespace, lang: str) -> int:
                     fault = describe(error, root / CACHE_FOLDER, "the build cache", out=False)
                     print(translate(f"nianbao: warning: {fault.path}: {fault.message}; the next build starts "
                                     "without it", lang), file=sys.stderr)
+            # A build that failed changed no file; one that wrote the site leaves a new record, or none.
+            record = uptodate.record_of(result, config, args.edition, args.out)
+            if record is not None:
+                with contextlib.suppress(OSError):  # only the next build's shortcut is lost
+                    uptodate.save(root, args.edition, record, bool(result.site.project.config.pdf))
+            elif result.written:
+                uptodate.forget(root, args.edition)
     except Busy:
         print(translate("nianbao: another build of this project is running: nothing was built", lang) + "\n    "
               + translate("hint: wait for it to end, or leave out --no-wait to wait for it", lang), file=sys.stderr)
@@ -312,7 +325,7 @@ def run_build(config: Path, args: argparse.Namespace, cache: BuildCache) -> Buil
         return build(config, output_dir=getattr(args, "out", None), write=args.command == "build",
                      strict=args.strict, edition=args.edition, review=args.command == "check",
                      progress=progress.stage, cache=cache, pdfs=args.command == "build",
-                     jobs=args.jobs or available_cores())
+                     jobs=args.jobs or available_cores(), record_inputs=args.command == "build")
 
 
 @contextlib.contextmanager
@@ -453,7 +466,6 @@ def use_colour(stream) -> bool:
 
 def report(result: BuildResult, args: argparse.Namespace, lang: str = "en") -> int:
     from .diagnostics import Severity
-    from .withheld import PUBLIC
 
     diagnostics = result.diagnostics
     colour = use_colour(sys.stderr)
@@ -473,9 +485,7 @@ def report(result: BuildResult, args: argparse.Namespace, lang: str = "en") -> i
     stages = ", ".join(f"{translate(name, lang)} {translate(f'{seconds * 1000:.0f} ms', lang)}"
                        for name, seconds in result.timings.items())
     if args.command == "build":
-        where = (os.path.relpath(result.output_dir) if result.output_dir else "?") + "/"
-        if args.edition != PUBLIC:
-            where += " (internal edition: not for publication)"
+        where = _where(result.output_dir, args.edition)
         line = (f"nianbao: built {result.page_count} pages ({len(result.files)} files) into {where} "
                 f"in {total:.2f} s ({stages})" + (f", {warnings} warning(s)" if warnings else ""))
     else:
@@ -491,6 +501,21 @@ def report(result: BuildResult, args: argparse.Namespace, lang: str = "en") -> i
             print(f"  {translate(name, lang):<12} {seconds * 1000:8.1f} {translate('ms', lang)}")
         print("  " + translate("files: " + ", ".join(f"{n} .{kind}" for kind, n in sorted(kinds.items())), lang))
     return EXIT_OK
+
+
+def report_up_to_date(record, args: argparse.Namespace, lang: str, seconds: float) -> int:
+    if not args.quiet:
+        print(translate(f"nianbao: {_where(Path(record.output_dir), args.edition)} is up to date: nothing changed "
+                        f"since the last build ({record.pages} pages, {len(record.site)} files; {seconds:.2f} s)",
+                        lang))
+    return EXIT_OK
+
+
+def _where(output_dir: Path | None, edition: str) -> str:
+    from .edition import PUBLIC
+
+    where = (os.path.relpath(output_dir) if output_dir else "?") + "/"
+    return where if edition == PUBLIC else where + " (internal edition: not for publication)"
 
 
 if __name__ == "__main__":

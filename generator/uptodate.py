@@ -1,0 +1,224 @@
+"""The up-to-date check: a build with nothing to do ends before it loads anything.
+
+A warm build of a large site spent most of its time loading its cache (hundreds of megabytes) and
+going through every stage to find that nothing had changed. So after each good build that said
+nothing (no error, no warning), ``nianbao build`` records beside its cache what the build depended
+on and what it left:
+
+- the status of every file and folder it could read: the site config, the content, the project's
+  templates and the theme, and nianbao's own code and data;
+- what it took from the machine: the Python, the libraries, the git revision the manifest names,
+  the PDF browser;
+- where it wrote, and the status of every file of the site.
+
+A status is the inode, size, and modification and change times. A change time is set by the
+kernel alone, on any write, chmod, chown, link or extended attribute: a file edited and given back
+its old modification time still counts as changed. The next build compares all of it first; only
+if everything is as recorded does it say the site is up to date and stop. Otherwise, and always
+with ``--clean``, it builds as usual. A record is made only when nothing changed while the build
+ran, and never for a build that warned (its warnings are said each time).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from . import __version__
+from .cache import CACHE_FOLDER, cache_folder
+from .manifest import source_revision
+from .write import site_status, site_unchanged
+
+# What a build reads besides its sources, and changes with an upgrade: each one's module file.
+LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "pydantic", "pydantic_core",
+             "babel", "pagefind_bin_extended", "playwright", "pikepdf", "pypdfium2")
+PACKAGE = Path(__file__).resolve().parent  # nianbao's code, its theme (installed) and its data
+
+
+@dataclass
+class Record:
+    """What a good build depended on and left (see the module's text)."""
+
+    key: tuple  # the command's options and the machine: the same for the same build
+    roots: list  # the config file and the folders a build reads (input_roots)
+    inputs: dict  # every file and folder under them, by path: its status (snapshot)
+    requested_output: str  # where the build was asked to write (--out, or the config's)
+    output_dir: str  # where that led (resolved): where the site is
+    site: dict  # each file of the site, by name: its status (write.site_status)
+    pages: int
+
+
+def state_path(root: Path, edition: str) -> Path:
+    return root / CACHE_FOLDER / f"{edition}.uptodate"
+
+
+def config_status(config_path: Path) -> tuple | None:
+    return _status(os.path.abspath(config_path))
+
+
+def input_roots(config_path: Path, folders: list[Path]) -> list[str]:
+    """The config file and the folders a build reads (content, templates, theme), with nianbao's own package."""
+    return sorted({os.path.abspath(config_path), *(os.path.abspath(folder) for folder in folders), str(PACKAGE)})
+
+
+def snapshot(roots: list[str]) -> dict | None:
+    """The status of each root and of everything below it; None where that cannot be told (a
+    folder that cannot be read, a link to a folder: what it leads to is not looked at)."""
+    found: dict[str, tuple | None] = {}
+
+    def unreadable(error: OSError) -> None:
+        raise error
+
+    try:
+        for root in roots:
+            found[root] = _status(root)
+            if not os.path.isdir(root):  # a root that is a link to a folder is looked into
+                continue
+            for where, folders, names in os.walk(root, onerror=unreadable):
+                folders[:] = [name for name in folders if name != "__pycache__"]  # Python's, written on import
+                for name in folders + names:
+                    path = os.path.join(where, name)
+                    found[path] = _status(path)
+                    if stat.S_ISLNK(found[path][0][0]) and found[path][1] is not None \
+                            and stat.S_ISDIR(found[path][1][0]):
+                        return None
+    except OSError:
+        return None
+    return found
+
+
+def _status(path: str) -> tuple | None:
+    """A path's lstat and, for a link, the status of what it leads to; None if it does not exist."""
+    try:
+        own = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    target = None
+    if stat.S_ISLNK(own.st_mode):
+        try:
+            target = _fields(os.stat(path))
+        except OSError:  # a dangling link
+            target = None
+    return _fields(own), target
+
+
+def _fields(status: os.stat_result) -> tuple:
+    return (status.st_mode, status.st_ino, status.st_dev, status.st_size, status.st_mtime_ns, status.st_ctime_ns,
+            status.st_uid, status.st_gid)
+
+
+def machine(revision: str | None, pdf: bool) -> tuple:
+    """What a build takes from the machine: the Python, each library's files, the git revision
+    the manifest names, and the PDF browser (if the site has PDFs)."""
+    libraries = []
+    for name in LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        libraries.append((name, origin, _status(origin) if origin else None))
+    browser = None
+    if pdf:
+        from . import pdf as printing  # only for sites with PDFs
+
+        try:
+            found = printing.locate_browser()
+            browser = (found, _status(found))
+        except printing.Unavailable as unavailable:
+            browser = ("unavailable", unavailable.problem.message)
+    return __version__, sys.version, tuple(libraries), revision, browser
+
+
+def key(config_path: Path, edition: str, out: Path | None, revision: str | None, pdf: bool) -> tuple:
+    return (os.path.abspath(config_path), edition, os.path.abspath(out) if out else None, machine(revision, pdf))
+
+
+def load(root: Path, edition: str) -> tuple[Record, bool] | None:
+    """The record the last good build of ``edition`` left, and whether its site had PDFs."""
+    try:
+        with state_path(root, edition).open("rb") as file:
+            record, pdf = pickle.load(file)
+    except Exception:  # none, or damaged: the build goes on as usual
+        return None
+    # one an earlier nianbao wrote (its code then differed, which the record's inputs tell too)
+    if not isinstance(record, Record) or vars(record).keys() != {field.name for field in fields(Record)}:
+        return None
+    return record, pdf
+
+
+def up_to_date(root: Path, config_path: Path, edition: str, out: Path | None) -> Record | None:
+    """The record, if the site it describes is up to date: nothing it depended on has changed."""
+    loaded = load(root, edition)
+    if loaded is None:
+        return None
+    record, pdf = loaded
+    if record.key != key(config_path, edition, out, source_revision(root), pdf):
+        return None
+    if os.path.realpath(record.requested_output) != record.output_dir:
+        return None  # the output folder's path leads elsewhere now (a link changed)
+    if snapshot(record.roots) != record.inputs:
+        return None
+    output_dir = Path(record.output_dir)
+    return record if not _leftovers(output_dir) and site_unchanged(output_dir, record.site) else None
+
+
+def _leftovers(output_dir: Path) -> bool:
+    """Whether a killed build left a folder beside the site (a normal build removes it)."""
+    from .write import OLD_PREFIX, TEMP_PREFIX
+
+    try:
+        return any(entry.startswith((OLD_PREFIX, TEMP_PREFIX)) for entry in os.listdir(output_dir.parent))
+    except OSError:
+        return True
+
+
+def save(root: Path, edition: str, record: Record, pdf: bool) -> None:
+    """Written whole or not at all. Raises OSError."""
+    path = state_path(root, edition)
+    cache_folder(root)
+    handle, temporary = tempfile.mkstemp(prefix=f".tmp-{edition}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump((record, pdf), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def forget(root: Path, edition: str) -> None:
+    try:
+        state_path(root, edition).unlink()
+    except OSError:
+        pass
+
+
+def inputs_as_read(config_path: Path, config_status: tuple | None, folders: list[Path]) -> tuple[list, dict] | None:
+    """What a build that has just read its config (``config_status``: the file's status before)
+    is about to read: the roots and their snapshot, taken before it reads them. None if the config
+    changed meanwhile."""
+    roots = input_roots(config_path, folders)
+    found = snapshot(roots)
+    if found is None or found.get(os.path.abspath(config_path)) != config_status:
+        return None
+    return roots, found
+
+
+def record_of(result, config_path: Path, edition: str, out: Path | None) -> Record | None:
+    """The record of a build just written (``result``), if it may be trusted: no diagnostic, and
+    nothing it read changed while it ran (its inputs' snapshot, taken as it began, equals one now)."""
+    if not result.written or result.diagnostics.items or result.site is None or result.inputs is None:
+        return None
+    roots, before = result.inputs
+    if snapshot(roots) != before:
+        return None
+    pdf = bool(result.site.project.config.pdf)
+    return Record(key(config_path, edition, out, result.revision, pdf), roots, before, str(result.requested_output),
+                  str(result.output_dir), site_status(result.output_dir, result.files), result.page_count)
