@@ -139,10 +139,12 @@ def _start_in(pages: dict[str, bytes], parent: str | None, executable) -> tuple[
             target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        # The folder is the working directory too, so no pagefind.yml of the user's is read.
+        # The folder is the working directory too, so no pagefind.yml of the user's is read, and no
+        # PAGEFIND_ variable of theirs is passed on: the index is the same on every machine.
         process = subprocess.Popen(
             [str(executable), "--site", ".", "--output-subdir", SEARCH_FOLDER, "--keep-index-url", "--silent"],
-            cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env={name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")})
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
