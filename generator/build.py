@@ -44,6 +44,7 @@ class BuildResult:
     left_behind: Path | None = None  # the previous site, if it could not be removed once replaced
     revision: str | None = None  # the git revision the manifest names
     inputs: tuple | None = None  # what it read, as it began (uptodate.inputs_as_read), if asked
+    site_statuses: dict | None = None  # each file's status once the site was in place (write_site)
 
     @property
     def page_count(self) -> int:
@@ -164,9 +165,11 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         return result
     with _timed(timings, "write", progress):
         try:  # checked again, as the folder may have changed while rendering; adds the site's marker
+            statuses: dict = {}
             result.left_behind = write_site(result.files, result.output_dir,
                                             {name: entry[1] for name, entry in cache.manifest.items()},
-                                            cache.written, edition=edition, protected=protected)
+                                            cache.written, edition=edition, protected=protected, statuses=statuses)
+            result.site_statuses = statuses
         except OutputFolderRefused as refused:
             for refusal in refused.refusals:
                 diagnostics.error(refusal.path, refusal.message, hint=refusal.hint)

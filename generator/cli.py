@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command of ``argv`` (of the process when None); its exit code. As the program
     (``argv`` None), a signal that comes once the command is done, as Python exits, is ignored:
     the command's result stands."""
+    started_ns = time.time_ns()  # before any of the build's code is read (uptodate.record_of)
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else argv
     signals = StopOnSignals()
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         _set_language(parser, lang)
         args = parser.parse_args(argv)
         lang = getattr(args, "lang", None) or parser.lang
-        code = run(args, lang)
+        code = run(args, lang, started_ns)
         if signals.signum is None:
             return code
         # The stop was raised where Python could not pass it on (in a finalizer): the command ran to its end.
@@ -232,7 +233,7 @@ def stopped_message(args: argparse.Namespace, signum: int, completed: bool = Fal
     return f"nianbao: {how}"
 
 
-def run(args: argparse.Namespace, lang: str) -> int:
+def run(args: argparse.Namespace, lang: str, started_ns: int) -> int:
     if args.command == "new" and args.what == "site":
         from .newsite import new_site
 
@@ -303,7 +304,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
                     print(translate(f"nianbao: warning: {fault.path}: {fault.message}; the next build starts "
                                     "without it", lang), file=sys.stderr)
             # A build that failed changed no file; one that wrote the site leaves a new record, or none.
-            record = uptodate.record_of(result, config, args.edition, args.out)
+            record = uptodate.record_of(result, config, args.edition, args.out, started_ns)
             if record is not None:
                 with contextlib.suppress(OSError):  # only the next build's shortcut is lost
                     uptodate.save(root, args.edition, record, bool(result.site.project.config.pdf))

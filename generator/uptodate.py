@@ -33,7 +33,7 @@ from pathlib import Path
 from . import __version__
 from .cache import CACHE_FOLDER, cache_folder
 from .manifest import source_revision
-from .write import site_status, site_unchanged
+from .write import site_unchanged
 
 # What a build reads besides its sources, and changes with an upgrade: each one's module file.
 LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "pydantic", "pydantic_core",
@@ -50,8 +50,9 @@ class Record:
     inputs: dict  # every file and folder under them, by path: its status (snapshot)
     requested_output: str  # where the build was asked to write (--out, or the config's)
     output_dir: str  # where that led (resolved): where the site is
-    site: dict  # each file of the site, by name: its status (write.site_status)
+    site: dict  # each file of the site, by name: its status once in place (write_site's statuses)
     pages: int
+    modules: tuple  # the Python files the build ran (loaded_modules)
 
 
 def state_path(root: Path, edition: str) -> Path:
@@ -81,7 +82,8 @@ def snapshot(roots: list[str]) -> dict | None:
             if not os.path.isdir(root):  # a root that is a link to a folder is looked into
                 continue
             for where, folders, names in os.walk(root, onerror=unreadable):
-                folders[:] = [name for name in folders if name != "__pycache__"]  # Python's, written on import
+                if root == str(PACKAGE):  # Python's own, written on import; elsewhere a folder like any
+                    folders[:] = [name for name in folders if name != "__pycache__"]
                 for name in folders + names:
                     path = os.path.join(where, name)
                     found[path] = _status(path)
@@ -113,9 +115,17 @@ def _fields(status: os.stat_result) -> tuple:
             status.st_uid, status.st_gid)
 
 
+# Environment variables that reach what a build runs: nianbao's own, Python's, and those of
+# Playwright and of the fonts Chromium prints with. (Pagefind is given none of its own: search.py.)
+ENVIRONMENT = ("NIANBAO_", "PYTHON", "PLAYWRIGHT_", "FONTCONFIG_")
+# Where the fonts a PDF is printed with are installed (fontconfig's usual places).
+FONT_FOLDERS = ("/etc/fonts", "/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+
+
 def machine(revision: str | None, pdf: bool) -> tuple:
-    """What a build takes from the machine: the Python, each library's files, the git revision
-    the manifest names, and the PDF browser (if the site has PDFs)."""
+    """What a build takes from the machine: the Python, each library's files, the variables of
+    ENVIRONMENT, the git revision the manifest names, and the PDF browser and fonts (if the site has
+    PDFs)."""
     libraries = []
     for name in LIBRARIES:
         try:
@@ -124,16 +134,28 @@ def machine(revision: str | None, pdf: bool) -> tuple:
             spec = None
         origin = spec.origin if spec is not None else None
         libraries.append((name, origin, _status(origin) if origin else None))
-    browser = None
+    environment = sorted((name, value) for name, value in os.environ.items() if name.startswith(ENVIRONMENT))
+    printing = None
     if pdf:
-        from . import pdf as printing  # only for sites with PDFs
+        from . import pdf as printer  # only for sites with PDFs
 
         try:
-            found = printing.locate_browser()
+            found = printer.locate_browser()
             browser = (found, _status(found))
-        except printing.Unavailable as unavailable:
+        except printer.Unavailable as unavailable:
             browser = ("unavailable", unavailable.problem.message)
-    return __version__, sys.version, tuple(libraries), revision, browser
+        # the folders' statuses: installing or removing a font changes the folder that holds it
+        fonts = [(where, _status(where)) for folder in FONT_FOLDERS
+                 for where, _, _ in os.walk(os.path.expanduser(folder))]
+        printing = browser, fonts
+    return __version__, sys.version, tuple(libraries), tuple(environment), revision, printing
+
+
+def loaded_modules() -> tuple:
+    """Each Python file this process has loaded, nianbao's and every library's: their statuses."""
+    files = {module.__file__ for module in list(sys.modules.values())
+             if isinstance(getattr(module, "__file__", None), str)}
+    return tuple((path, _status(path)) for path in sorted(files))
 
 
 def key(config_path: Path, edition: str, out: Path | None, revision: str | None, pdf: bool) -> tuple:
@@ -164,6 +186,8 @@ def up_to_date(root: Path, config_path: Path, edition: str, out: Path | None) ->
     if os.path.realpath(record.requested_output) != record.output_dir:
         return None  # the output folder's path leads elsewhere now (a link changed)
     if snapshot(record.roots) != record.inputs:
+        return None
+    if any(_status(path) != status for path, status in record.modules):
         return None
     output_dir = Path(record.output_dir)
     return record if not _leftovers(output_dir) and site_unchanged(output_dir, record.site) else None
@@ -211,14 +235,28 @@ def inputs_as_read(config_path: Path, config_status: tuple | None, folders: list
     return roots, found
 
 
-def record_of(result, config_path: Path, edition: str, out: Path | None) -> Record | None:
-    """The record of a build just written (``result``), if it may be trusted: no diagnostic, and
-    nothing it read changed while it ran (its inputs' snapshot, taken as it began, equals one now)."""
-    if not result.written or result.diagnostics.items or result.site is None or result.inputs is None:
+def record_of(result, config_path: Path, edition: str, out: Path | None, started_ns: int) -> Record | None:
+    """The record of a build just written (``result``), if it may be trusted: no diagnostic;
+    nothing it read changed while it ran (its inputs' snapshot, taken as it began, equals one now);
+    no code it ran, nianbao's or a library's, changed since the process began (``started_ns``, in
+    the clock of file times: the code was read after), and the site's files as the write stage
+    found them once the site was in place, under its lock."""
+    if not result.written or result.diagnostics.items or result.site is None or result.inputs is None \
+            or result.site_statuses is None or result.site_statuses.keys() != result.files.keys():
         return None
     roots, before = result.inputs
     if snapshot(roots) != before:
         return None
+    modules = loaded_modules()
+    package = str(PACKAGE) + os.sep
+    code = [status for path, status in before.items() if path.startswith(package)] + [status for _, status in modules]
+    if any(status is None or status[0][5] >= started_ns - CLOCK_MARGIN_NS for status in code):
+        return None
     pdf = bool(result.site.project.config.pdf)
     return Record(key(config_path, edition, out, result.revision, pdf), roots, before, str(result.requested_output),
-                  str(result.output_dir), site_status(result.output_dir, result.files), result.page_count)
+                  str(result.output_dir), result.site_statuses, result.page_count, modules)
+
+
+# File times come from a coarser clock than the process's: a file changed just after a build began
+# may carry a time a little before it.
+CLOCK_MARGIN_NS = 2_000_000_000

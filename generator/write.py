@@ -286,13 +286,14 @@ def _same(a: Path, b: Path) -> bool:
 
 def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None = None,
                written: dict | None = None, *, edition: str = PUBLIC,
-               protected: Iterable[Protected] = ()) -> Path | None:
+               protected: Iterable[Protected] = (), statuses: dict | None = None) -> Path | None:
     """Returns the previous site's folder if it could not be removed once replaced (None as a rule).
 
     ``digests``: each file's SHA-256; ``written``: what the last write left, by name: its
     digest and its status then. A file whose bytes are the same as the one the last build wrote,
     and which nobody changed since (same status), is linked into the new site instead of written
-    again. ``written`` is replaced by this write's.
+    again. ``written`` is replaced by this write's. ``statuses`` is given each file's status as the
+    site has it once in place, taken under the lock (for the up-to-date check).
 
     ``files`` hold the site's marker (the build adds it before the manifest lists the files; it is
     added here for a caller that did not). Raises OutputFolderRefused, with nothing changed, if
@@ -308,20 +309,22 @@ def write_site(files: dict[str, bytes], output_dir: Path, digests: dict[str, str
             refusals = check_output_folder(output_dir, protected, edition)
             if refusals:
                 raise OutputFolderRefused(refusals)
-            return _replace(files, output_dir, digests, written)
+            return _replace(files, output_dir, digests, written, statuses)
     except BaseException:
         remove_if_empty(made)
         raise
 
 
 def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] | None,
-             written: dict | None) -> Path | None:
+             written: dict | None, statuses: dict | None) -> Path | None:
     parent = output_dir.parent
     remove_stale_temporaries(output_dir)
     previous = dict(written or {})
     digests = digests or {}
     expected = _expected(parent)
     if _holds_already(files, str(output_dir), digests, previous, expected):
+        if statuses is not None:
+            statuses.update(_statuses(str(output_dir), files))
         return None  # the build changed nothing: the site is left as it is, its files' times too
     temp = None
     try:
@@ -350,8 +353,10 @@ def _replace(files: dict[str, bytes], output_dir: Path, digests: dict[str, str] 
                 _unshare(str(output_dir))
             # Each file's status as the site now has it, its links made and the old site removed
             # (either moves a file's change time): what the next build finds if nobody touched it.
-            now = {name: (digest, _status(os.path.join(old_root, name))) for name, digest in digests.items()
-                   if name in files}
+            site = _statuses(old_root, files)
+            now = {name: (digest, site[name]) for name, digest in digests.items() if name in site}
+            if statuses is not None:
+                statuses.update(site)
             if written is not None:
                 written.clear()
                 written.update(now)
@@ -466,14 +471,17 @@ def holds_only(root: str, names: Iterable[str], expected: _Expected | None,
     return True
 
 
-def site_status(output_dir: Path, names: Iterable[str]) -> dict[str, tuple]:
-    """What the up-to-date check (uptodate.py) records of a site just written: each file's status
-    (``_record``)."""
-    return {name: _status(os.path.join(output_dir, name)) for name in names}
+def _statuses(root: str, names: Iterable[str]) -> dict[str, tuple]:
+    """Each file's status (``_record``); one that is gone (taken away that instant) left out."""
+    found = {}
+    for name in names:
+        with contextlib.suppress(OSError):
+            found[name] = _status(os.path.join(root, name))
+    return found
 
 
 def site_unchanged(output_dir: Path, statuses: dict[str, tuple]) -> bool:
-    """Whether the site in ``output_dir`` is the one ``site_status`` recorded, and as this build
+    """Whether the site in ``output_dir`` is the one ``write_site`` gave the statuses of, and as this build
     would write it (``holds_only``: the umask, owner and folders it would give)."""
     def unchanged(name: str, path: str, status: os.stat_result) -> bool:
         return _record(status) == statuses[name]

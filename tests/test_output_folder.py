@@ -327,7 +327,9 @@ def test_check_and_a_refused_build_write_no_cache_into_the_output(tmp_path):
     assert run_cli("check", "--config", str(config))[0] == 0
     assert tree(tmp_path) == before
     assert run_cli("build", "--config", str(config))[0] == 1
-    assert sorted(p.name for p in (root / ".nianbao-cache").iterdir()) == [".gitignore", "build.lock", "public.pickle"]
+    # (what the first build left: its cache, and its record for the up-to-date check)
+    assert sorted(p.name for p in (root / ".nianbao-cache").iterdir()) == [".gitignore", "build.lock", "public.pickle",
+                                                                          "public.uptodate"]
 
 
 @pytest.mark.parametrize("edition, folder", [("public", "site"), ("internal", "site-internal")])

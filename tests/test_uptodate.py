@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -189,6 +191,7 @@ def test_what_a_killed_build_left_beside_the_site_is_cleared_by_a_build(project)
 def test_a_change_to_nianbaos_own_code_makes_it_build_again(project, tmp_path, monkeypatch):
     from generator import uptodate
 
+    monkeypatch.setattr(uptodate, "CLOCK_MARGIN_NS", 0)  # the code below is new: not a second old
     package = tmp_path / "package"
     package.mkdir()
     (package / "render.py").write_text("# version one\n", encoding="utf-8")
@@ -223,6 +226,17 @@ def test_the_machine_is_part_of_the_record(tmp_path, monkeypatch):
     true = uptodate.machine("abc", pdf=True)
     monkeypatch.setenv("NIANBAO_CHROMIUM", "/bin/false")
     assert uptodate.machine("abc", pdf=True) != true
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    monkeypatch.setattr(uptodate, "FONT_FOLDERS", (str(fonts),))
+    before = uptodate.machine("abc", pdf=True)
+    (fonts / "added.ttf").write_bytes(b"a font")
+    assert uptodate.machine("abc", pdf=True) != before  # a font installed
+    assert uptodate.machine("abc", pdf=False) == uptodate.machine("abc", pdf=False)
+    for variable in ("NIANBAO_ANY", "PYTHONPATH", "PLAYWRIGHT_BROWSERS_PATH", "FONTCONFIG_FILE"):
+        before = uptodate.machine("abc", pdf=False)
+        monkeypatch.setenv(variable, "/somewhere")
+        assert uptodate.machine("abc", pdf=False) != before, variable
     assert uptodate.machine("abc", pdf=False) == uptodate.machine("abc", pdf=False)
     assert uptodate.machine("abc", pdf=False) != uptodate.machine("abd", pdf=False)
     library = tmp_path / "library_of_test"
@@ -239,11 +253,85 @@ def test_nothing_is_recorded_when_a_source_changed_while_the_build_ran(project):
     from generator import uptodate
     from generator.build import build as run
 
+    later = time.time_ns() + 10 ** 10  # as if the process began after every file of the code was last changed
     result = run(project, record_inputs=True, jobs=1, pdfs=False)
-    assert uptodate.record_of(result, project, "public", None) is not None
+    assert uptodate.record_of(result, project, "public", None, later) is not None
     result = run(project, record_inputs=True, jobs=1, pdfs=False)
     edit_in_place(project.parent / "content/2022/01-visits.zh.md", "。", "！")  # read, then changed
-    assert uptodate.record_of(result, project, "public", None) is None
+    assert uptodate.record_of(result, project, "public", None, later) is None
+
+
+def test_nothing_is_recorded_when_code_changed_after_the_process_began(project, tmp_path, monkeypatch):
+    """Its modules may have been read before the change (a git pull of nianbao during a build)."""
+    from generator import uptodate
+    from generator.build import build as run
+
+    package = tmp_path / "package"
+    package.mkdir()
+    monkeypatch.setattr(uptodate, "PACKAGE", package)
+    began = time.time_ns() - 10 ** 10
+    (package / "write.py").write_text("# changed since\n", encoding="utf-8")
+    result = run(project, record_inputs=True, jobs=1, pdfs=False)
+    assert uptodate.record_of(result, project, "public", None, began) is None
+    assert uptodate.record_of(result, project, "public", None, time.time_ns() + 10 ** 10) is not None
+    # a library's module, loaded by the build, changed since the process began: no record either
+    library = tmp_path / "library_changed.py"
+    library.write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "library_changed", loaded(library))
+    assert uptodate.record_of(result, project, "public", None, time.time_ns() - 10 ** 10) is None
+
+
+def test_a_site_changed_once_written_is_not_recorded_as_the_builds(project):
+    """The record holds the site's files as the write stage found them under its lock, not as they
+    are after (another build's site swapped in meanwhile, a page edited)."""
+    from generator import uptodate
+    from generator.build import build as run
+
+    result = run(project, record_inputs=True, jobs=1, pdfs=False)
+    page = result.output_dir / "en/2022/visits/index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- another's -->", encoding="utf-8")
+    record = uptodate.record_of(result, project, "public", None, time.time_ns() + 10 ** 10)
+    uptodate.save(project.parent, "public", record, False)
+    assert uptodate.up_to_date(project.parent, project, "public", None) is None
+
+
+def test_a_folder_named_pycache_among_the_templates_is_looked_at(project):
+    folder = project.parent / "templates/assets/__pycache__"
+    folder.mkdir(parents=True)
+    (folder / "x.css").write_text("body{color:red}\n", encoding="utf-8")
+    build(project)
+    edit_in_place(folder / "x.css", "red", "tan")
+    assert UP_TO_DATE not in build(project)[1]
+
+
+def loaded(path: Path):
+    """The module of ``path``, run, as an import would (the test puts it in sys.modules itself)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_python_file_the_build_ran_changed_since_means_a_build(project, tmp_path, monkeypatch):
+    from generator import uptodate
+
+    monkeypatch.setattr(uptodate, "CLOCK_MARGIN_NS", 0)
+    (tmp_path / "library_of_build.py").write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "library_of_build", loaded(tmp_path / "library_of_build.py"))
+    build(project)
+    assert UP_TO_DATE in build(project)[1]
+    edit_in_place(tmp_path / "library_of_build.py", "1", "2")
+    assert UP_TO_DATE not in build(project)[1]
+
+
+def test_pagefinds_own_environment_variables_do_not_change_the_index(project, tmp_path, monkeypatch):
+    build(project, "--out", str(tmp_path / "plain"))
+    monkeypatch.setenv("PAGEFIND_EXCLUDE_SELECTORS", "p")
+    build(project, "--clean", "--out", str(tmp_path / "with-variable"))
+    plain, variable = described(tmp_path / "plain/pagefind"), described(tmp_path / "with-variable/pagefind")
+    assert plain and plain == variable
 
 
 # Any sequence of edits, with times set back or not, of the sources and of the site, and builds
