@@ -7,16 +7,17 @@ on and what it left:
 
 - the status of every file and folder it could read: the site config, the content, the project's
   templates and the theme, and nianbao's own code and data;
-- what it took from the machine: the Python, the libraries, the git revision the manifest names,
-  the PDF browser;
-- where it wrote, and the status of every file of the site.
+- what it took from the machine: every Python file it ran, the libraries, the environment variables
+  that reach what it runs, the git revision the manifest names, the PDF browser and fonts;
+- where it wrote, and the status of every file of the site as the write stage found it in place.
 
-A status is the inode, size, and modification and change times. A change time is set by the
-kernel alone, on any write, chmod, chown, link or extended attribute: a file edited and given back
-its old modification time still counts as changed. The next build compares all of it first; only
-if everything is as recorded does it say the site is up to date and stop. Otherwise, and always
-with ``--clean``, it builds as usual. A record is made only when nothing changed while the build
-ran, and never for a build that warned (its warnings are said each time).
+A status is the inode, size, mode, owner, and modification and change times. A change time is set
+by the kernel alone, on any write, chmod, chown, link or extended attribute: a file edited and given
+back its old modification time still counts as changed. The next build compares all of it first;
+only if everything is as recorded does it say the site is up to date and stop. Otherwise, and
+always with ``--clean``, it builds as usual. A record is made only when none of the sources changed
+while the build ran and none of its code since the process began, and never for a build that warned
+(its warnings are said each time).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from .cache import CACHE_FOLDER, cache_folder
 from .manifest import source_revision
 from .write import site_unchanged
 
-# What a build reads besides its sources, and changes with an upgrade: each one's module file.
+# The libraries a build runs, also in processes of its own (the checks'): each one's module file,
+# which an upgrade changes.
 LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "pydantic", "pydantic_core",
              "babel", "pagefind_bin_extended", "playwright", "pikepdf", "pypdfium2")
 PACKAGE = Path(__file__).resolve().parent  # nianbao's code, its theme (installed) and its data
