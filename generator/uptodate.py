@@ -192,7 +192,11 @@ def up_to_date(root: Path, config_path: Path, edition: str, out: Path | None) ->
     if any(_status(path) != status for path, status in record.modules):
         return None
     output_dir = Path(record.output_dir)
-    return record if not _leftovers(output_dir) and site_unchanged(output_dir, record.site) else None
+    try:
+        unchanged = not _leftovers(output_dir) and site_unchanged(output_dir, record.site)
+    except OSError:  # the site changing while it is looked at (a folder gone): the build finds out what
+        return None
+    return record if unchanged else None
 
 
 def _leftovers(output_dir: Path) -> bool:

@@ -179,6 +179,19 @@ def test_an_output_folder_given_by_a_link_that_now_leads_elsewhere_is_built(proj
     assert (tmp_path / "second/manifest.json").is_file()
 
 
+def test_a_site_that_changes_while_it_is_compared_means_a_build(project, monkeypatch):
+    from generator import uptodate
+
+    build(project)
+
+    def gone(*args):
+        raise FileNotFoundError(2, "No such file or directory", "site/en")
+
+    monkeypatch.setattr(uptodate, "site_unchanged", gone)
+    _, out, err = build(project)
+    assert UP_TO_DATE not in out and "built" in out and "internal error" not in err
+
+
 def test_what_a_killed_build_left_beside_the_site_is_cleared_by_a_build(project):
     root = project.parent
     build(project)
