@@ -206,12 +206,16 @@ def main(argv: list[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write, also at exit
         return 128 + signal.SIGPIPE
     except Exception as exc:  # a bug in nianbao, not in the content: say so without a traceback
-        print(translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", lang) + "\n  "
-              + translate("the output folder was left as it was. Please report this with the command you ran "
-                          "(set NIANBAO_DEBUG=1 for details).", lang), file=sys.stderr)
-        if os.environ.get("NIANBAO_DEBUG"):
-            raise
-        return EXIT_INTERNAL
+        if signals.signum is None:
+            print(translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", lang) + "\n  "
+                  + translate("the output folder was left as it was. Please report this with the command you ran "
+                              "(set NIANBAO_DEBUG=1 for details).", lang), file=sys.stderr)
+            if os.environ.get("NIANBAO_DEBUG"):
+                raise
+            return EXIT_INTERNAL
+        # The stop itself, made another error by a library it passed through (pydantic-core makes
+        # it a SchemaError while it builds a schema): what was begun was undone on the way here too.
+        stopped = Stopped(signals.signum)
     finally:
         signals.restore(ignore=as_program)
     print(translate(stopped_message(args, stopped.signum, stopped.completed or signals.completed), lang),

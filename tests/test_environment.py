@@ -869,3 +869,23 @@ def test_translated_replaces_the_file_whole_or_not_at_all(tmp_path, monkeypatch)
         ["01-first.en.md", "01-first.zh.md", "02-second.en.md", "02-second.zh.md", "report.yml"]
     assert run_cli("translated", str(translation), "--config", str(config))[0] == 0
     assert b"translated_from:" in translation.read_bytes()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_that_a_library_turns_into_another_error_is_still_a_stop(tmp_path, monkeypatch, signum):
+    """pydantic-core, building a schema when Ctrl-C came, raised a SchemaError that held the stop
+    (a CI run of the test above): the command is stopped, not broken."""
+    from generator import cli
+
+    def wrapping(args, lang, started_ns):
+        try:
+            os.kill(os.getpid(), signum)  # the handler raises Stopped here
+            time.sleep(5)
+        except BaseException as stop:  # as a library written in Rust does with an exception in a callback
+            raise ValueError(f"Error building validator: {stop!r}") from None
+        return 0
+
+    monkeypatch.setattr(cli, "run", wrapping)
+    code, _, err = run_cli("build", "--config", str(write_project(tmp_path / "project", dict(MINIMAL))))
+    assert code == 128 + signum, err
+    assert "internal error" not in err and ("interrupted" in err or "SIGTERM" in err), err
