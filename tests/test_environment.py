@@ -886,6 +886,11 @@ def test_a_stop_that_a_library_turns_into_another_error_is_still_a_stop(tmp_path
         return 0
 
     monkeypatch.setattr(cli, "run", wrapping)
-    code, _, err = run_cli("build", "--config", str(write_project(tmp_path / "project", dict(MINIMAL))))
+    # as from a terminal: a run in the background (CI) ignores SIGINT, and nianbao then leaves it so
+    previous = signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+    try:
+        code, _, err = run_cli("build", "--config", str(write_project(tmp_path / "project", dict(MINIMAL))))
+    finally:
+        signal.signal(signum, previous)
     assert code == 128 + signum, err
     assert "internal error" not in err and ("interrupted" in err or "SIGTERM" in err), err
