@@ -311,7 +311,7 @@ def run(args: argparse.Namespace, lang: str, started_ns: int) -> int:
             record = uptodate.record_of(result, config, args.edition, args.out, started_ns)
             if record is not None:
                 with contextlib.suppress(OSError):  # only the next build's shortcut is lost
-                    uptodate.save(root, args.edition, record, bool(result.site.project.config.pdf))
+                    uptodate.save(root, args.edition, record)
             elif result.written:
                 uptodate.forget(root, args.edition)
     except Busy:

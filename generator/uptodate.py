@@ -55,6 +55,7 @@ class Record:
     site: dict  # each file of the site, by name: its status once in place (write_site's statuses)
     pages: int
     modules: tuple  # the Python files the build ran (loaded_modules)
+    pdf: bool  # whether the site has PDFs (its browser and fonts are then part of the key)
 
 
 def state_path(root: Path, edition: str) -> Path:
@@ -164,26 +165,23 @@ def key(config_path: Path, edition: str, out: Path | None, revision: str | None,
     return (os.path.abspath(config_path), edition, os.path.abspath(out) if out else None, machine(revision, pdf))
 
 
-def load(root: Path, edition: str) -> tuple[Record, bool] | None:
-    """The record the last good build of ``edition`` left, and whether its site had PDFs."""
+def load(root: Path, edition: str) -> Record | None:
+    """The record the last good build of ``edition`` left."""
     try:
         with state_path(root, edition).open("rb") as file:
-            record, pdf = pickle.load(file)
+            record = pickle.load(file)
     except Exception:  # none, or damaged: the build goes on as usual
         return None
     # one an earlier nianbao wrote (its code then differed, which the record's inputs tell too)
     if not isinstance(record, Record) or vars(record).keys() != {field.name for field in fields(Record)}:
         return None
-    return record, pdf
+    return record
 
 
 def up_to_date(root: Path, config_path: Path, edition: str, out: Path | None) -> Record | None:
     """The record, if the site it describes is up to date: nothing it depended on has changed."""
-    loaded = load(root, edition)
-    if loaded is None:
-        return None
-    record, pdf = loaded
-    if record.key != key(config_path, edition, out, source_revision(root), pdf):
+    record = load(root, edition)
+    if record is None or record.key != key(config_path, edition, out, source_revision(root), record.pdf):
         return None
     if os.path.realpath(record.requested_output) != record.output_dir:
         return None  # the output folder's path leads elsewhere now (a link changed)
@@ -209,14 +207,14 @@ def _leftovers(output_dir: Path) -> bool:
         return True
 
 
-def save(root: Path, edition: str, record: Record, pdf: bool) -> None:
+def save(root: Path, edition: str, record: Record) -> None:
     """Written whole or not at all. Raises OSError."""
     path = state_path(root, edition)
     cache_folder(root)
     handle, temporary = tempfile.mkstemp(prefix=f".tmp-{edition}-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump((record, pdf), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(record, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -260,7 +258,7 @@ def record_of(result, config_path: Path, edition: str, out: Path | None, started
         return None
     pdf = bool(result.site.project.config.pdf)
     return Record(key(config_path, edition, out, result.revision, pdf), roots, before, str(result.requested_output),
-                  str(result.output_dir), result.site_statuses, result.page_count, modules)
+                  str(result.output_dir), result.site_statuses, result.page_count, modules, pdf)
 
 
 # File times come from a coarser clock than the process's: a file changed just after a build began
