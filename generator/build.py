@@ -118,7 +118,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
             return result
         maskfill.check_reports(sources, translations, md, maskfill.site_texts(project.config, project.config_path),
                                diagnostics, public=edition == PUBLIC, cache=cache.checked.setdefault("mask fill", {}),
-                               jobs=jobs or 1)
+                               jobs=jobs or 1, memo=cache.mask_fill)
         site = build_site(project, sources, translations, md, diagnostics, edition, cache.model)
         drop_tokens(sources)
         result.site = site

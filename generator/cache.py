@@ -52,10 +52,12 @@ class BuildCache:
     written: dict = field(default_factory=dict)  # each file written: its digest, and its status then
     checked: dict = field(default_factory=dict)  # each check's result per file, by its name and bytes (scan.py)
     pdfs: dict = field(default_factory=dict)  # each PDF printed, by a digest of its HTML and the browser
+    mask_fill: dict = field(default_factory=dict)  # what the mask-fill check found in each report's parts
 
-    # Not kept on disk: the sources' own texts (they hold what an edition withholds) and the
-    # compiled templates (not picklable, and quick to compile).
-    MEMORY_ONLY = ("texts", "templates")
+    # Not kept on disk: the sources' own texts (they hold what an edition withholds), the compiled
+    # templates (not picklable, and quick to compile), and the mask-fill check's parts (as large
+    # as the texts, and worth it only to the dev server's next save).
+    MEMORY_ONLY = ("texts", "templates", "mask_fill")
 
     def fingerprint(self) -> int:
         """Equal for two caches that hold the same entries (every entry is keyed by its content):

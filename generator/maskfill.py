@@ -103,18 +103,30 @@ PARALLEL_SECTIONS = 100
 
 def check_reports(reports: list[ReportSource], translations: Translations, md: MarkdownIt,
                   site_texts: list[EditorialText], diagnostics: Diagnostics, public: bool,
-                  cache: dict | None = None, jobs: int = 1) -> None:
+                  cache: dict | None = None, jobs: int = 1, memo: dict | None = None) -> None:
     """Each report's editorial text, and the site's (``site_texts``), against the masks of the
     report's text. ``cache``: what the last build found in each report, by what it was found in;
-    replaced by this build's. ``jobs``: how many processes may check reports (workers.py)."""
+    replaced by this build's. ``jobs``: how many processes may check reports (workers.py).
+    ``memo``: what the last check of each report found in its parts (see Memo), kept in memory by
+    the dev server: a save then reads again only the texts it changed."""
     keys = [_key(report, translations, site_texts, public) for report in reports]
     to_check = [(report, key) for report, key in zip(reports, keys) if cache is None or key not in cache]
+    # A memo is for one report read by one parser: the edition's (public, and masks: fixed or not).
+    mode = (public, translations.fixed_masks)
+    if memo is not None:
+        for gone in set(memo) - {(report.id, *mode) for report in reports}:
+            del memo[gone]
 
     def check(part: list[tuple[ReportSource, tuple]]) -> list[list]:
         found = []
         for report, _ in part:
             reported = Diagnostics(diagnostics.root)
-            _check_report(report, translations, md, site_texts, reported, public)
+            # (in a forked worker the memo's new entries stay there: it only spares work)
+            last = memo.get((report.id, *mode)) if memo is not None else None
+            now = Memo()
+            _check_report(report, translations, md, site_texts, reported, public, last, now)
+            if memo is not None:
+                memo[(report.id, *mode)] = now
             found.append(reported.items)
         return found
 
@@ -149,13 +161,27 @@ def _key(report: ReportSource, translations: Translations, site_texts: list[Edit
             repr(report.metrics), sections, tuple(report.order), tuple(stamps), tuple(site_texts))
 
 
+@dataclass
+class Memo:
+    """What a check of a report found in its parts, by what it was found in: each block's
+    passages, each editorial text as read, and, while the passages are the same, the fills each
+    editorial text makes. A check given the last one's reads again only what changed."""
+
+    passages: dict = dataclasses.field(default_factory=dict)  # (block, fixed) → its passages by their shape
+    read: dict = dataclasses.field(default_factory=dict)  # an editorial text → as a reader sees it, normalised
+    shapes: tuple = ()  # every passage's shape, in the order of the passages checked
+    fills: dict = dataclasses.field(default_factory=dict)  # (lang, text as read) → its fills, while shapes hold
+
+
 def _check_report(report: ReportSource, translations: Translations, md: MarkdownIt,
-                  site_texts: list[EditorialText], diagnostics: Diagnostics, public: bool) -> None:
+                  site_texts: list[EditorialText], diagnostics: Diagnostics, public: bool,
+                  last: Memo | None = None, now: Memo | None = None) -> None:
     texts = [text for slug in report.order for text in section_texts(report, slug, translations)]
     # What the text states in clear is its own words: not a figure's words, which editors write.
     clear = [text for slug in report.order for text in section_texts(report, slug, None)]
     editorial = [*editorial_texts(report, translations), *site_texts]
-    check_mask_fills(passages_of(texts, translations.fixed_masks), editorial, clear, diagnostics, public, md)
+    check_mask_fills(passages_of(texts, translations.fixed_masks, last, now), editorial, clear, diagnostics, public,
+                     md, last, now)
 
 
 def section_texts(report: ReportSource, slug: str, translations: Translations | None) -> list[Text]:
@@ -223,22 +249,38 @@ def site_texts(config, path: Path) -> list[EditorialText]:
 
 
 def check_mask_fills(passages: list[Passage], editorial: list[EditorialText], clear: list[Text],
-                     diagnostics: Diagnostics, public: bool, md: MarkdownIt | None = None) -> None:
+                     diagnostics: Diagnostics, public: bool, md: MarkdownIt | None = None,
+                     last: Memo | None = None, now: Memo | None = None) -> None:
     """An error for each editorial text that fills in one of the masked ``passages`` (see
     ``passages_of``), unless the fill and what is next to it stand in ``clear`` as they are (the
     official text states them elsewhere); a warning in the internal edition, which is reviewed,
-    not published. ``md``: the parser that reads editorial text as its pages show it."""
+    not published. ``md``: the parser that reads editorial text as its pages show it. ``last``:
+    what the last check of these texts found in their parts; ``now`` is given this one's."""
     report = diagnostics.error if public else diagnostics.warning
+    last, now = last or Memo(), now or Memo()
     index = _PassageIndex(passages)
+    now.shapes = tuple((_shape(passage), passage.lengths) for passage in passages)
+    # The fills of a text depend on nothing else than the passages' shapes; kept fills name their
+    # passages by place, as the same shapes are in the same places.
+    known = last.fills if now.shapes == last.shapes else {}
     stated: dict[str, str] = {}
     seen: set[tuple] = set()
     for item in editorial:
         if not item.text.strip():
             continue
-        text = normalise(_as_read(item.text, md))
+        text = last.read.get(item.text)
+        if text is None:
+            text = normalise(_as_read(item.text, md))
+        now.read[item.text] = text
         # Every language's masks: Chinese quoted in an English note fills a Chinese mask as well.
         for lang in sorted(index.langs, key=lambda code: code != item.lang):
-            for fill in index.fills(lang, text):
+            places = known.get((lang, text))
+            if places is None:
+                places = [(index.place[id(fill.passage)], fill.at, fill.found, fill.written, fill.exempt)
+                          for fill in index.fills(lang, text)]
+            now.fills[(lang, text)] = places
+            for place, *rest in places:
+                fill = _Fill(passages[place], *rest)
                 found, written = fill.found, fill.written
                 if (item.what, item.path, fill.at) in seen:  # one mistake, one message
                     continue
@@ -298,25 +340,45 @@ def _as_plain(char: str) -> str:
     return str(unicodedata.decimal(char)) if char.isdecimal() and not char.isascii() else char
 
 
-def passages_of(texts: list[Text], fixed: bool = False) -> list[Passage]:
+def passages_of(texts: list[Text], fixed: bool = False, last: Memo | None = None,
+                now: Memo | None = None) -> list[Passage]:
     """Each mask of ``texts`` with what surrounds it, once per language and surroundings.
     ``fixed``: every mask is written alike (``masks: fixed``), so it may hide any length, and
-    another mask tells nothing of what stands in its place."""
+    another mask tells nothing of what stands in its place. ``last``: the passages each block
+    had in the last check; ``now`` is given this one's."""
     found: dict[tuple, Passage] = {}
     for block in texts:
         if "*" not in block.text:
             continue
-        text = normalise(block.text)
-        masks = list(MASK.finditer(text))
-        for number, mask in enumerate(masks):
-            before = _side(text, masks, number, -1, fixed)
-            after = _side(text, masks, number, +1, fixed)
-            if fixed and (_anchor(before) is None or _anchor(after) is None):
-                continue  # a fill of any length up to punctuation is any word there: 2023年外事工作
-            if sum(kind == LITERAL for kind, _ in (*before, *after)) >= MIN_CONTEXT:
-                found.setdefault((block.lang, before, mask[0], after),
-                                 Passage(before, mask[0], after, block, ANY_LENGTH if fixed else (len(mask[0]),)))
+        made = last.passages.get((block, fixed)) if last is not None else None
+        if made is None:
+            made = _block_passages(block, fixed)
+        if now is not None:
+            now.passages[(block, fixed)] = made
+        for shape, passage in made:
+            found.setdefault(shape, passage)
     return list(found.values())
+
+
+def _shape(passage: Passage) -> tuple:
+    """What a passage is, wherever it is written: its language, mask and surroundings."""
+    return passage.source.lang, passage.before, passage.mask, passage.after
+
+
+def _block_passages(block: Text, fixed: bool) -> tuple[tuple[tuple, Passage], ...]:
+    """The passages of one block, each with its shape, in the block's order."""
+    found: dict[tuple, Passage] = {}
+    text = normalise(block.text)
+    masks = list(MASK.finditer(text))
+    for number, mask in enumerate(masks):
+        before = _side(text, masks, number, -1, fixed)
+        after = _side(text, masks, number, +1, fixed)
+        if fixed and (_anchor(before) is None or _anchor(after) is None):
+            continue  # a fill of any length up to punctuation is any word there: 2023年外事工作
+        if sum(kind == LITERAL for kind, _ in (*before, *after)) >= MIN_CONTEXT:
+            found.setdefault((block.lang, before, mask[0], after),  # _shape
+                             Passage(before, mask[0], after, block, ANY_LENGTH if fixed else (len(mask[0]),)))
+    return tuple(found.items())
 
 
 def _side(text: str, masks: list[re.Match], number: int, step: int, fixed: bool) -> tuple[tuple[str, str], ...]:
@@ -356,6 +418,7 @@ class _PassageIndex:
     def __init__(self, passages: list[Passage]):
         self.by_key: dict[tuple, list[Passage]] = defaultdict(list)
         self.lengths: dict[str, set[int]] = defaultdict(set)
+        self.place = {id(passage): number for number, passage in enumerate(passages)}  # its place in the list
         for passage in passages:
             lang = passage.source.lang
             left, right = _anchor(passage.before), _anchor(passage.after)

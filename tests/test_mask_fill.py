@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from conftest import MINIMAL, REPO, run_cli
 
@@ -291,3 +291,48 @@ def test_english_digits_between_spaces_are_no_words_the_text_states():
                                                                        "Behind You”", Path("b.yml"), 1)],
                      clear, diagnostics, public=True)
     assert len(diagnostics.errors) == 1
+
+
+# What an editor may save, one file at a time, while the dev server keeps what the check found in
+# each text: a label that fills a mask or not, a text whose mask moved, grew or went, lines shifted,
+# and `masks: fixed` set or not.
+LABELS = ["国家", "来华签证邀请函", "来中国签证邀请函", "组织12个国家的外籍人士", "办理来华签证"]
+BODIES = [TEXT, "\n\n" + TEXT, TEXT.replace("来*签证", "来**签证"), TEXT.replace("来*签证", "来华签证"),
+          TEXT.replace("{{ countries }}个", "**个"), TEXT + "\n\n又办理去*签证邀请函。"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["label", "body", "summary", "fixed"]), st.integers(0, 5)),
+                min_size=1, max_size=6))
+@example([("label", 2), ("body", 2), ("body", 0)])  # a two-character fill: of no mask, then of one, then of none
+def test_a_cache_kept_over_saves_finds_what_a_fresh_check_finds(tmp_path_factory, saves):
+    """The dev server's cache (what the check found in each text and passage, kept in memory) over a
+    sequence of saves: after each, the same problems as a build without any cache."""
+    from generator.build import build
+    from generator.cache import BuildCache
+
+    root = tmp_path_factory.mktemp("saves")
+    config = project_with(root)
+    kept = BuildCache()
+    fixed = False
+    for what, choice in [("label", 0), *saves]:
+        if what == "label":
+            metrics = root / "content/2021/metrics.yml"
+            metrics.write_text("metrics:\n" + METRIC.format(zh=LABELS[choice % len(LABELS)], extra=""),
+                               encoding="utf-8")
+        elif what == "body":
+            section = root / "content/2021/01-first.zh.md"
+            section.write_text(f"---\ntitle: 第一部分\n---\n\n{BODIES[choice]}\n", encoding="utf-8")
+        elif what == "summary":
+            section = root / "content/2021/01-first.zh.md"
+            body = section.read_text(encoding="utf-8").partition("---\n\n")[2]
+            summary = f"summary: {LABELS[choice % len(LABELS)]}。\n" if choice else ""
+            section.write_text(f"---\ntitle: 第一部分\n{summary}---\n\n{body}", encoding="utf-8")
+        else:
+            fixed = not fixed
+            text = config.read_text(encoding="utf-8").replace("masks: fixed\n", "")
+            config.write_text(text + ("masks: fixed\n" if fixed else ""), encoding="utf-8")
+        served = build(config, write=False, cache=kept, search=False, pdfs=False)
+        fresh = build(config, write=False, search=False, pdfs=False)
+        assert [item.format("en") for item in served.diagnostics.sorted()] == \
+               [item.format("en") for item in fresh.diagnostics.sorted()], (what, choice)
