@@ -49,24 +49,31 @@ def check_files(files: dict[str, bytes], check: Check, args: tuple = (), kept: d
     results: dict[str, list] = {}
     to_read: dict[str, bytes] = {}
     now: dict[str, tuple] = {}
+    last_of = kept.get if kept is not None else {}.get
     for name, data in files.items():
-        last = kept.get(name) if kept is not None else None
+        last = last_of(name)
+        if last is not None and last[1] is data and last[0] == key:  # kept from the last build, as it was
+            now[name] = last
+            if last[3]:
+                results[name] = last[3]
+            continue
         if last is not None and last[0] != key:
             last = None  # read for another key: what the check depends on besides the file changed
-        if last is not None and last[1] is data:
-            digest = last[2]
-        else:
-            digest = hashlib.blake2b(data, digest_size=16, key=key[:64]).digest()
-        now[name] = (key, data, digest)
+        digest = hashlib.blake2b(data, digest_size=16, key=key[:64]).digest()
         if last is not None and last[2] == digest:
-            results[name] = last[3]
+            now[name] = (key, data, digest, last[3])
+            if last[3]:
+                results[name] = last[3]
         else:
+            now[name] = (key, data, digest, [])
             to_read[name] = data
     for found in _run(check, to_read, args, jobs):
         results.setdefault(found.file, []).append(found)
     if kept is not None:
+        for name in to_read:
+            now[name] = (*now[name][:3], results.get(name, []))
         kept.clear()
-        kept.update({name: (*now[name], results.get(name, [])) for name in files})
+        kept.update(now)
     return [found for name in sorted(results) for found in results[name]]
 
 
