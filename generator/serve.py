@@ -86,6 +86,7 @@ class Server:
         self.cache = BuildCache()
         self.search_thread: threading.Thread | None = None
         self.indexing: subprocess.Popen | None = None  # the search index's child process, while it runs
+        self.saves = 0  # counts the saves seen: an index begun before the last one is stopped
         self.stopping = threading.Event()
         self.served_manifest: dict = {}  # the served manifest's lines, kept as the build's are
         self.built: dict[str, bytes] = {}  # the last good build's files
@@ -136,16 +137,21 @@ class Server:
         if result.site is None or not result.site.project.config.search:
             return
 
-        def index(files=result.files, site=result.site, epoch=self.site.epoch):
-            # Indexing takes seconds on a big site: it waits for a pause in the saves, and a newer
-            # build's index replaces this one.
+        def index(files=result.files, site=result.site, epoch=self.site.epoch, saves=self.saves):
+            # Indexing takes seconds on a big site: it waits for a pause in the saves, and a save
+            # made meanwhile stops it (see _supersede_index).
             if self.stopping.wait(SEARCH_DELAY) or self.site.epoch != epoch:
                 return
+
+            def started(child: subprocess.Popen) -> None:
+                self.indexing = child
+                if self.saves != saves:  # saved while the pages were being handed over
+                    child.terminate()
+
             try:
-                bundle = build_index_apart(searchable_pages(site, files), self.cache.search,
-                                           started=lambda child: setattr(self, "indexing", child))
+                bundle = build_index_apart(searchable_pages(site, files), self.cache.search, started=started)
             except SearchError as error:
-                if not self.stopping.is_set():  # stopped by stop(): nothing to say
+                if not self.stopping.is_set() and self.saves == saves:  # stopped by stop() or a save: nothing to say
                     self._print(translate(f"the search index could not be made: {error}", self.lang))
                 return
             finally:
@@ -161,6 +167,15 @@ class Server:
 
         self.search_thread = threading.Thread(target=index, daemon=True)
         self.search_thread.start()
+
+    def _supersede_index(self) -> None:
+        """A save: the index being made is of pages about to be replaced, and no one would see it.
+        It is stopped, so that the rebuild has the machine to itself; the next pause in the saves
+        indexes the new pages."""
+        self.saves += 1
+        child = self.indexing
+        if child is not None and child.poll() is None:
+            child.terminate()  # it ends cleanly: its Pagefind stopped, its folder removed
 
     def stop(self) -> None:
         """No index begun from now on, and the one being made stopped: its child ends cleanly on
@@ -204,6 +219,7 @@ class Server:
                     if ready is not None:
                         ready.set()
                 continue
+            self._supersede_index()
             for _, path in changes:  # read these again, whatever their status says
                 self.cache.texts.pop(os.fspath(Path(path)), None)
             names = sorted({Path(path).name for _, path in changes})

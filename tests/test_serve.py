@@ -163,3 +163,32 @@ def test_after_a_failed_save_the_log_shows_what_changed(project):
 def test_a_port_that_is_no_port_is_a_usage_error(project, port):
     code, _, err = run_cli("serve", "--config", str(project / "site_config.yml"), "--port", port, "--lang", "zh")
     assert code == 2 and "不是端口" in err and "内部错误" not in err
+
+
+def test_a_save_stops_the_index_of_the_pages_it_replaces_and_the_next_pause_indexes_the_new(project, tmp_path):
+    """The index being made when a save comes is of pages no one will see: its child process is
+    stopped (not left to compete with the rebuild), quietly; once the saves pause, the index served
+    is the one a build makes of the new pages."""
+    section = project / "content/2022/01-visits.zh.md"
+    log = io.StringIO()
+    with running(project / "site_config.yml", 0, out=log) as (url, server):
+        stopped = []
+        for attempt in range(5):  # the index of a small site takes about a second: caught while it runs
+            wait_for(lambda: server.indexing is not None and server.indexing.poll() is None)
+            child = server.indexing
+            section.write_text(section.read_text(encoding="utf-8").replace("展览吸引", f"第{attempt}次展览吸引", 1),
+                               encoding="utf-8")
+            child.wait(timeout=20)
+            stopped.append(child.returncode)
+            if child.returncode != 0:
+                break
+        assert stopped[-1] != 0, f"each index ended on its own before the save could stop it: {stopped}"
+        wait_for(lambda: f"第{attempt}次展览吸引".encode() in get(url + "zh/2022/visits/index.html")[1])
+        time.sleep(0.5)
+        server.search_thread.join(timeout=60)
+        served = {name: data for name, data in server.site.files.items() if name.startswith("pagefind/")}
+    assert "search index" not in log.getvalue(), log.getvalue()
+    out = tmp_path / "built"
+    assert run_cli("build", "--config", str(project / "site_config.yml"), "--out", str(out))[0] == 0
+    built = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert served == built
