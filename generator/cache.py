@@ -52,11 +52,13 @@ class BuildCache:
     written: dict = field(default_factory=dict)  # each file written: its digest, and its status then
     checked: dict = field(default_factory=dict)  # each check's result per file, by its name and bytes (scan.py)
     pdfs: dict = field(default_factory=dict)  # each PDF printed, by a digest of its HTML and the browser
-    mask_fill: dict = field(default_factory=dict)  # what the mask-fill check found in each report's parts
+    # What the mask-fill check found in each report's parts (maskfill.Memo), for a next build in
+    # this process: the dev server's cache keeps it ({}). As large as the texts again, it is not
+    # kept otherwise (None): a build of ``nianbao build`` would only hold it until its process ends.
+    mask_fill: dict | None = None
 
     # Not kept on disk: the sources' own texts (they hold what an edition withholds), the compiled
-    # templates (not picklable, and quick to compile), and the mask-fill check's parts (as large
-    # as the texts, and worth it only to the dev server's next save).
+    # templates (not picklable, and quick to compile), and the mask-fill check's parts.
     MEMORY_ONLY = ("texts", "templates", "mask_fill")
 
     def fingerprint(self) -> int:

@@ -83,7 +83,7 @@ class Server:
     def __init__(self, config: Path, port: int, edition: str, out=sys.stdout, lang: str = "en"):
         self.config, self.port, self.edition, self.out, self.lang = config, port, edition, out, lang
         self.site = ServedSite()
-        self.cache = BuildCache()
+        self.cache = BuildCache(mask_fill={})  # all of it kept in memory for the next save
         self.search_thread: threading.Thread | None = None
         self.indexing: subprocess.Popen | None = None  # the search index's child process, while it runs
         self.saves = 0  # counts the saves seen: an index begun before the last one is stopped
@@ -101,7 +101,7 @@ class Server:
             result = build(self.config, write=False, edition=self.edition, cache=self.cache, search=False,
                            pdfs=False)
         except Exception as exc:  # a bug in nianbao: say so, and keep serving and watching
-            self.cache = BuildCache()  # the next build starts clean
+            self.cache = BuildCache(mask_fill={})  # the next build starts clean
             self.site.publish(None, [translate(f"nianbao: internal error: {type(exc).__name__}: {exc}", self.lang)])
             self._print(reason + translate(f"internal error: {type(exc).__name__}: {exc} (set NIANBAO_DEBUG=1 for details)",
                                            self.lang))
