@@ -42,7 +42,9 @@ def _model_cache() -> ModelCache:
 
 @dataclass
 class BuildCache:
-    texts: dict = field(default_factory=dict)  # the content files' texts, by path, with their status when read
+    # the content files' texts, by path, with their status when read; and the report folders found
+    # from them (sources.discover_reports)
+    texts: dict = field(default_factory=dict)
     templates: dict = field(default_factory=dict)  # the Jinja environment, by the templates' digest
     validated: dict = field(default_factory=dict)  # what each file was found to hold, by path and text
     model: ModelCache = field(default_factory=_model_cache)  # texts rendered, reports' pages, charts
