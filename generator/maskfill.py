@@ -146,15 +146,17 @@ def check_reports(reports: list[ReportSource], translations: Translations, md: M
 
 def _key(report: ReportSource, translations: Translations, site_texts: list[EditorialText], public: bool) -> tuple:
     """What a report's result depends on: its texts, figures and metadata, the strings figures
-    are written with, the site's texts, and the lines of its YAML files (where a fill is reported)."""
-    files = [report.folder / "report.yml", *{metric.source for metric in report.metrics}]
+    are written with, the site's texts, and the lines of its YAML files and of the site config
+    (where a fill is reported: any change to one of them moves its status)."""
+    files = [report.folder / "report.yml", *dict.fromkeys(metric.source for metric in report.metrics),
+             *dict.fromkeys(item.path for item in site_texts)]
     stamps = []
     for path in files:
         try:
             status = path.stat()
-            stamps.append((str(path), status.st_mtime_ns, status.st_size))
+            stamps.append((str(path), status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino))
         except OSError:
-            stamps.append((str(path), None, None))
+            stamps.append((str(path), None))
     sections = tuple((str(text.path), text.file.source.text) for versions in report.sections.values()
                      for text in versions.values())
     return (public, translations.digest, translations.fixed_masks, report.id, repr(report.meta),

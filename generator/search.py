@@ -169,7 +169,10 @@ def build_index_apart(pages: dict[str, dict[str, bytes]], cache: dict,
     taking the interpreter's lock back for each, held up the server's rebuild of a save made
     meanwhile by a tenth of a second and more (measured at 1,000 sections)."""
     size = sum(len(data) for lang_pages in pages.values() for data in lang_pages.values())
-    folder = tempfile.mkdtemp(prefix="nianbao-index-", dir=_scratch_parent(3 * size))
+    try:
+        folder = tempfile.mkdtemp(prefix="nianbao-index-", dir=_scratch_parent(3 * size))
+    except OSError as error:  # no room, or no temporary folder that may be written
+        raise SearchError(str(error)) from error
     try:
         given, made = os.path.join(folder, "pages.pickle"), os.path.join(folder, "index.pickle")
         _write_whole(given, pickle.dumps((pages, cache), pickle.HIGHEST_PROTOCOL))
@@ -199,8 +202,13 @@ def _write_whole(path: str, data: bytes) -> None:
 if __name__ == "__main__":  # the child of build_index_apart: its pages' file, and where its index goes
     import signal
 
-    # Stopped by the server: on the way out, Pagefind is stopped and its folder removed.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    def _stopped(signum, frame):
+        # Stopped by the server: on the way out, Pagefind is stopped and its folder removed. A second
+        # SIGTERM (a save and the server's stop may both send one) must not cut that short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _stopped)
     with open(sys.argv[1], "rb") as _given:
         _pages, _cache = pickle.loads(_given.read())
     _write_whole(sys.argv[2], pickle.dumps((build_index(_pages, _cache), _cache), pickle.HIGHEST_PROTOCOL))

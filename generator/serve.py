@@ -145,7 +145,7 @@ class Server:
 
             def started(child: subprocess.Popen) -> None:
                 self.indexing = child
-                if self.saves != saves:  # saved while the pages were being handed over
+                if self.saves != saves or self.stopping.is_set():  # saved or stopped during the handover
                     child.terminate()
 
             try:

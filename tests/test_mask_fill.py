@@ -4,6 +4,7 @@ the text with the mask filled in is an error of the public build and of `nianbao
 Through the front door (the CLI on small projects) for every kind of editorial text, with
 positives and near misses; a property test against a second, brute-force matcher written here."""
 
+import os
 import re
 import unicodedata
 import shutil
@@ -337,3 +338,33 @@ def test_a_cache_kept_over_saves_finds_what_a_fresh_check_finds(tmp_path_factory
         assert [item.format("en") for item in served.diagnostics.sorted()] == \
                [item.format("en") for item in fresh.diagnostics.sorted()], (what, choice)
     assert kept.mask_fill  # the check's parts were kept, and taken by each build after the first
+
+
+def test_a_fill_is_reported_at_its_line_after_lines_were_added_above_it(tmp_path):
+    """The check's result for a report is kept while what it depends on is the same: the lines of
+    the site config and of report.yml, where fills are reported, are part of that."""
+    from generator.build import build
+    from generator.cache import BuildCache
+
+    config = project_with(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8") + "footer: {zh: 办理来华签证邀请函, en: Footer}\n",
+                      encoding="utf-8")
+    report = tmp_path / "content/2021/report.yml"
+    report.write_text(report.read_text(encoding="utf-8").replace("一年的工作。", "办理来华签证邀请函。"),
+                      encoding="utf-8")
+    kept = BuildCache(mask_fill={})
+
+    def reported(cache) -> list[str]:
+        result = build(config, write=False, cache=cache, search=False, pdfs=False)
+        return [item.format("en").splitlines()[0] for item in result.diagnostics.sorted()]
+
+    first = reported(kept)
+    assert any("site_config.yml" in line for line in first) and any("report.yml" in line for line in first), first
+    config.write_text("base_url: https://example.org/reports/\n" + config.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    # report.yml a line longer and a newline shorter: the same size, and its time set back
+    text, status = report.read_text(encoding="utf-8"), report.stat()
+    report.write_text("\n" + text.rstrip("\n"), encoding="utf-8")
+    os.utime(report, ns=(status.st_atime_ns, status.st_mtime_ns))
+    kept.texts.clear()  # as the dev server forgets the saved files
+    assert reported(kept) == reported(None) != first

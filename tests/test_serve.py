@@ -1,7 +1,9 @@
 """nianbao serve: the built site in memory, rebuilt on save, reloaded in the browser,
 with errors shown over the last good pages until they are fixed."""
 
+import contextlib
 import io
+import os
 import shutil
 import time
 import urllib.request
@@ -192,3 +194,91 @@ def test_a_save_stops_the_index_of_the_pages_it_replaces_and_the_next_pause_inde
     assert run_cli("build", "--config", str(project / "site_config.yml"), "--out", str(out))[0] == 0
     built = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
     assert served == built
+
+
+def _left_in_scratch(marker: str) -> list[str]:
+    """The index's private folders (in the memory folder or the system's) that still hold pages marked ``marker``."""
+    import tempfile
+
+    left = []
+    for parent in (Path("/dev/shm"), Path(tempfile.gettempdir())):
+        for folder in parent.glob("nianbao-*"):
+            try:
+                if any(marker.encode() in path.read_bytes() for path in folder.rglob("*") if path.is_file()):
+                    left.append(str(folder))
+            except OSError:
+                continue
+    return left
+
+
+def test_the_index_child_stopped_twice_still_cleans_up(project):
+    """A save and the server's stop may each send the index's child a SIGTERM: the second must not
+    cut its cleanup short (Pagefind left running, its folder of pages left behind)."""
+    import threading
+    import uuid
+
+    from generator.build import build
+    from generator.render import searchable_pages
+    from generator.search import SearchError, build_index_apart
+
+    marker = uuid.uuid4().hex
+    section = project / "content/2022/01-visits.zh.md"
+    section.write_text(section.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+    result = build(project / "site_config.yml", write=False, search=False, pdfs=False)
+    pages = searchable_pages(result.site, result.files)
+    for gap in (0.001, 0.002, 0.003, 0.005, 0.001, 0.002, 0.003, 0.005):
+        children = []
+
+        def index():
+            with contextlib.suppress(SearchError):
+                build_index_apart(pages, {}, started=children.append)
+
+        thread = threading.Thread(target=index)
+        thread.start()
+        wait_for(lambda: children)
+        child = children[0]
+        # once Pagefind runs (the child has a child of its own)
+        wait_for(lambda: child.poll() is not None or Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text()
+                 .strip(), 30)
+        child.terminate()
+        time.sleep(gap)
+        if child.poll() is None:
+            child.terminate()
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+    time.sleep(0.5)
+    assert _left_in_scratch(marker) == []
+    assert not [line for line in os.popen("ps -eo args").read().splitlines() if "pagefind" in line and marker in line]
+
+
+def test_the_server_stopped_while_it_hands_its_pages_over_starts_no_index(project, monkeypatch):
+    """Stopped while the pages go to the index's child (seconds on a big site): the child, started
+    after, is stopped at once, and nothing is left behind."""
+    import threading
+    import uuid
+
+    import generator.search as search
+    import generator.serve as serve
+
+    marker = uuid.uuid4().hex
+    section = project / "content/2022/01-visits.zh.md"
+    section.write_text(section.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+    handing_over = threading.Event()
+    write_whole = search._write_whole
+
+    def slow_write(path, data):  # a big site's handover, drawn out
+        if path.endswith("pages.pickle"):
+            handing_over.set()
+            time.sleep(2)
+        write_whole(path, data)
+
+    monkeypatch.setattr(search, "_write_whole", slow_write)
+    children = []
+    apart = serve.build_index_apart
+    monkeypatch.setattr(serve, "build_index_apart",
+                        lambda pages, cache, started: apart(pages, cache, lambda child: (children.append(child),
+                                                                                         started(child))))
+    with running(project / "site_config.yml", 0, out=io.StringIO()):
+        assert handing_over.wait(30)
+    assert children and all(child.wait(timeout=30) != 0 for child in children)  # stopped, not run to its end
+    assert _left_in_scratch(marker) == []
