@@ -41,6 +41,7 @@ from .content import ReportSource
 from .diagnostics import Diagnostics
 from .i18n import Translations
 from .metrics import display
+from .sources import file_stamp
 
 FIGURE_SLOT = re.compile(r"\{\{\s*([a-z0-9][a-z0-9-]*)\s*\}\}")  # a {{ id }} of a highlight
 
@@ -150,13 +151,7 @@ def _key(report: ReportSource, translations: Translations, site_texts: list[Edit
     (where a fill is reported: any change to one of them moves its status)."""
     files = [report.folder / "report.yml", *dict.fromkeys(metric.source for metric in report.metrics),
              *dict.fromkeys(item.path for item in site_texts)]
-    stamps = []
-    for path in files:
-        try:
-            status = path.stat()
-            stamps.append((str(path), status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino))
-        except OSError:
-            stamps.append((str(path), None))
+    stamps = [(str(path), file_stamp(str(path))) for path in files]
     sections = tuple((str(text.path), text.file.source.text) for versions in report.sections.values()
                      for text in versions.values())
     return (public, translations.digest, translations.fixed_masks, report.id, repr(report.meta),
@@ -378,8 +373,8 @@ def _block_passages(block: Text, fixed: bool) -> tuple[tuple[tuple, Passage], ..
         if fixed and (_anchor(before) is None or _anchor(after) is None):
             continue  # a fill of any length up to punctuation is any word there: 2023年外事工作
         if sum(kind == LITERAL for kind, _ in (*before, *after)) >= MIN_CONTEXT:
-            found.setdefault((block.lang, before, mask[0], after),  # _shape
-                             Passage(before, mask[0], after, block, ANY_LENGTH if fixed else (len(mask[0]),)))
+            passage = Passage(before, mask[0], after, block, ANY_LENGTH if fixed else (len(mask[0]),))
+            found.setdefault(_shape(passage), passage)
     return tuple(found.items())
 
 

@@ -73,7 +73,7 @@ def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None,
     whose status is the same (time, size, inode) is not read again."""
     if known is not None:
         key = os.fspath(path)  # a string: hashing a new Path object again and again is slow
-        stamp = _stamp(key)
+        stamp = file_stamp(key)
         if stamp is not None and key in known and known[key][0] == stamp:
             return known[key][1]
         text = read_text(path, diagnostics, root)
@@ -110,7 +110,7 @@ def read_text(path: Path, diagnostics: Diagnostics, root: Path | None = None,
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _stamp(path: str) -> tuple | None:
+def file_stamp(path: str) -> tuple | None:
     """A file's status as far as it tells a change (time, size, inode); None if it cannot be read."""
     try:
         status = os.stat(path)
@@ -154,7 +154,7 @@ def _discover_report(folder: Path, languages: list[str], diagnostics: Diagnostic
     memo_key = ("report folder", os.fspath(folder))
     read_as = (os.fspath(content_dir), tuple(languages), tuple(visible))
     last = known.get(memo_key) if known is not None else None
-    if last is not None and last[0] == read_as and all(path in known and known[path][0] == _stamp(path)
+    if last is not None and last[0] == read_as and all(path in known and known[path][0] == file_stamp(path)
                                                        for path in last[1]):
         return replace(last[2])  # a copy: an edition replaces its texts (replace_texts)
     problems = len(diagnostics.items)
