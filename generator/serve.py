@@ -91,6 +91,9 @@ class Server:
         self.served_manifest: dict = {}  # the served manifest's lines, kept as the build's are
         self.built: dict[str, bytes] = {}  # the last good build's files
         self.reported: list[str] = []  # the problems the terminal shows now (the last failed build's)
+        # The last good build while its search index is not yet served: a failed save that stopped
+        # that index (see _supersede_index) has it made again, as the pages served are still these.
+        self.unindexed: BuildResult | None = None
 
     # --- building -----------------------------------------------------------
 
@@ -107,6 +110,7 @@ class Server:
                                            self.lang))
             if os.environ.get("NIANBAO_DEBUG"):
                 traceback.print_exc()
+            self._index_later(self.unindexed)
             return None
         if quiet and not result.diagnostics.errors and result.files == self.built:
             return result
@@ -121,6 +125,7 @@ class Server:
             self._print(reason + translate("build failed; still serving the last good pages", self.lang) + "\n"
                         + "\n".join([self._changes(problems), *counted]))
             self.reported = problems
+            self._index_later(self.unindexed)
         else:
             if self.reported:
                 self._print(translate(f"{len(self.reported)} problem(s) fixed", self.lang))
@@ -128,13 +133,14 @@ class Server:
             files = dict(result.files)
             files.update({k: v for k, v in self.site.files.items() if k.startswith(SEARCH_FOLDER + "/")})
             self.site.publish(files, [])
+            self.unindexed = result  # after publishing: an index of older pages can no longer clear it
             self._print(reason + translate(f"rebuilt {result.page_count} pages in {elapsed:.0f} ms", self.lang))
             self._index_later(result)
         return result
 
-    def _index_later(self, result: BuildResult) -> None:
+    def _index_later(self, result: BuildResult | None) -> None:
         """Build the search index off the hot path, then serve it with the pages it indexes."""
-        if result.site is None or not result.site.project.config.search:
+        if result is None or result.site is None or not result.site.project.config.search:
             return
 
         def index(files=result.files, site=result.site, epoch=self.site.epoch, saves=self.saves):
@@ -164,6 +170,8 @@ class Server:
                     revision = json.loads(files[MANIFEST])["source_revision"] if MANIFEST in files else None
                     served[MANIFEST] = manifest(served, revision, self.served_manifest)
                     self.site.files = served
+                    if self.unindexed is result:
+                        self.unindexed = None
 
         self.search_thread = threading.Thread(target=index, daemon=True)
         self.search_thread.start()

@@ -196,6 +196,34 @@ def test_a_save_stops_the_index_of_the_pages_it_replaces_and_the_next_pause_inde
     assert served == built
 
 
+def test_a_failed_save_that_stopped_the_index_has_the_pages_still_served_indexed(project, tmp_path):
+    """A save that fails while the last good pages are being indexed stops that index: the pages
+    stay served, so their index is made again, and search finds what they say."""
+    section = project / "content/2022/01-visits.zh.md"
+    good = section.read_text(encoding="utf-8").replace("展览吸引", "索引标记展览吸引", 1)
+    with running(project / "site_config.yml", 0, out=io.StringIO()) as (url, server):
+        for attempt in range(5):  # caught while the good pages' index runs
+            section.write_text(good.replace("索引标记", f"索引标记{attempt}"), encoding="utf-8")
+            wait_for(lambda: server.indexing is not None and server.indexing.poll() is None
+                     and f"索引标记{attempt}".encode() in get(url + "zh/2022/visits/index.html")[1])
+            child = server.indexing
+            section.write_text("没有前言区\n", encoding="utf-8")
+            child.wait(timeout=20)
+            wait_for(lambda: server.site.problems)
+            if child.returncode != 0:
+                break
+        assert child.returncode != 0, "each index ended on its own before the failed save could stop it"
+        shutil.copytree(project, tmp_path / "last-good")
+        (tmp_path / "last-good/content/2022/01-visits.zh.md").write_text(
+            good.replace("索引标记", f"索引标记{attempt}"), encoding="utf-8")
+        wait_for(lambda: server.unindexed is None, seconds=60)  # made again after the pause, and served
+        served = {name: data for name, data in server.site.files.items() if name.startswith("pagefind/")}
+    out = tmp_path / "built"
+    assert run_cli("build", "--config", str(tmp_path / "last-good/site_config.yml"), "--out", str(out))[0] == 0
+    built = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert served == built
+
+
 def _left_in_scratch(marker: str) -> list[str]:
     """The index's private folders (in the memory folder or the system's) that still hold pages marked ``marker``."""
     import tempfile
