@@ -94,6 +94,8 @@ class Server:
         # The last good build while its search index is not yet served: a failed save that stopped
         # that index (see _supersede_index) has it made again, as the pages served are still these.
         self.unindexed: BuildResult | None = None
+        root = config.resolve().parent
+        self.folders = [root / "content", root / "templates"]  # the project's, as the last build read the config
 
     # --- building -----------------------------------------------------------
 
@@ -112,6 +114,8 @@ class Server:
                 traceback.print_exc()
             self._index_later(self.unindexed)
             return None
+        if result.site is not None:  # a failed build may not have read the config: its folders stay
+            self.folders = [result.site.project.content_dir, result.site.project.templates_dir]
         if quiet and not result.diagnostics.errors and result.files == self.built:
             return result
         self.built = result.files
@@ -199,39 +203,45 @@ class Server:
         if self.search_thread is not None:
             self.search_thread.join(timeout=15)
 
-    def watch_paths(self, result: BuildResult | None) -> list[Path]:
-        project = result.site.project if result is not None and result.site else None
-        paths = [self.config.resolve().parent / "content", self.config.resolve().parent / "templates"]
-        if project is not None:
-            paths = [project.content_dir, project.templates_dir]
-        return [p for p in [*paths, theme_dir(), self.config.resolve()] if p.exists()]
+    def watch_paths(self) -> list[Path]:
+        """The content and templates folders, the theme and the config: those that exist now."""
+        return [p for p in [*self.folders, theme_dir(), self.config.resolve()] if p.exists()]
 
     def watch(self, stop: threading.Event, ready: threading.Event | None = None) -> None:
         from watchfiles import watch
 
-        result = self.rebuild()
+        self.rebuild()
         # The first build made most of what the server keeps (its caches): the garbage collector
         # need not go through it again, which would pause a later rebuild for a good part of a second.
         gc.collect()
         gc.freeze()
-        # The watcher yields nothing after each quiet timeout: the first such yield tells that it is
-        # watching, so no save made from then on can be missed. A save made before (while the first
-        # build ran) is caught by building once more then: quick, as nothing else changed.
-        watching = False
-        for changes in watch(*self.watch_paths(result), watch_filter=editor_filter(), stop_event=stop, debounce=10,
-                             step=5, rust_timeout=100, yield_on_timeout=True):
-            if not changes:
-                if not watching:
-                    watching = True
-                    self.rebuild(quiet=True)
-                    if ready is not None:
-                        ready.set()
-                continue
-            self._supersede_index()
-            for _, path in changes:  # read these again, whatever their status says
-                self.cache.texts.pop(os.fspath(Path(path)), None)
-            names = sorted({Path(path).name for _, path in changes})
-            self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
+        paths = self.watch_paths()
+        while not stop.is_set():
+            # The watcher yields nothing after each quiet timeout: the first such yield tells that it
+            # is watching, so no save made from then on can be missed. A save made before (while the
+            # first build ran, or while the watcher was started again) is caught by building once more
+            # then: quick, as nothing else changed.
+            watching = False
+            for changes in watch(*paths, watch_filter=editor_filter(), stop_event=stop, debounce=10,
+                                 step=5, rust_timeout=100, yield_on_timeout=True):
+                if not changes:
+                    if not watching:
+                        watching = True
+                        self.rebuild(quiet=True)
+                        if ready is not None:
+                            ready.set()
+                if changes:
+                    self._supersede_index()
+                    for _, path in changes:  # read these again, whatever their status says
+                        self.cache.texts.pop(os.fspath(Path(path)), None)
+                    names = sorted({Path(path).name for _, path in changes})
+                    self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
+                # A folder made or removed since (templates/ to override the theme), or the config
+                # naming others: the watcher starts again on what there is to watch now.
+                now = self.watch_paths()
+                if now != paths:
+                    paths = now
+                    break
 
     def _changes(self, problems: list[str]) -> str:
         """What the terminal is told after a failed build: every problem the first time; after

@@ -224,6 +224,27 @@ def test_a_failed_save_that_stopped_the_index_has_the_pages_still_served_indexed
     assert served == built
 
 
+def test_a_templates_folder_made_while_serving_and_a_content_folder_the_config_moves_to_are_watched(project):
+    """The folders watched are those there are now: a templates/ folder made to override the theme
+    after the server started, and the content folder the config is changed to name."""
+    page = "zh/2022/visits/index.html"
+    with running(project / "site_config.yml", 0, out=io.StringIO()) as (url, server):
+        footer = project / "templates/partials/footer.html"
+        footer.parent.mkdir(parents=True)
+        footer.write_text('<footer class="site-footer"><p>本办自定义页脚</p></footer>\n', encoding="utf-8")
+        wait_for(lambda: "本办自定义页脚".encode() in get(url + page)[1])
+        footer.write_text('<footer class="site-footer"><p>页脚改了第二次</p></footer>\n', encoding="utf-8")
+        wait_for(lambda: "页脚改了第二次".encode() in get(url + page)[1])
+
+        shutil.copytree(project / "content", project / "reports")
+        config = project / "site_config.yml"
+        config.write_text(config.read_text(encoding="utf-8") + "content: reports\n", encoding="utf-8")
+        moved = project / "reports/2022/01-visits.zh.md"
+        wait_for(lambda: server.watch_paths()[0] == moved.parents[1] and server.site.epoch > 0)
+        moved.write_text(moved.read_text(encoding="utf-8").replace("展览吸引", "新文件夹里的展览吸引", 1), encoding="utf-8")
+        wait_for(lambda: "新文件夹里的展览吸引".encode() in get(url + page)[1])
+
+
 def _left_in_scratch(marker: str) -> list[str]:
     """The index's private folders (in the memory folder or the system's) that still hold pages marked ``marker``."""
     import tempfile
