@@ -294,26 +294,33 @@ def run(args: argparse.Namespace, lang: str, started_ns: int) -> int:
             if current is not None:
                 return report_up_to_date(current, args, lang, time.perf_counter() - start)
             cache = load_cache(root, args.edition) if not args.clean else BuildCache()
-            loaded = cache.fingerprint()
-            result = run_build(config, args, cache)
-            if result.left_behind is not None:  # the site is written: not an error, but the disk holds it twice
-                print(translate(f"nianbao: warning: the previous site could not be removed after the new one "
-                                f"replaced it: {result.left_behind}; delete it yourself (the next build tries "
-                                "again)", lang), file=sys.stderr)
-            if result.written and cache.fingerprint() != loaded:
-                try:
-                    save_cache(cache, root, args.edition)
-                except OSError as error:  # the site is written; only the next build's head start is lost
-                    fault = describe(error, root / CACHE_FOLDER, "the build cache", out=False)
-                    print(translate(f"nianbao: warning: {fault.path}: {fault.message}; the next build starts "
-                                    "without it", lang), file=sys.stderr)
-            # A build that failed changed no file; one that wrote the site leaves a new record, or none.
-            record = uptodate.record_of(result, config, args.edition, args.out, started_ns)
-            if record is not None:
-                with contextlib.suppress(OSError):  # only the next build's shortcut is lost
-                    uptodate.save(root, args.edition, record)
-            elif result.written:
-                uptodate.forget(root, args.edition)
+            # What was loaded lives to the end of the build: the garbage collector need not go through
+            # it again and again meanwhile (a second at 1,000 sections). Let go of after, for a caller
+            # that runs more than one build (the tests).
+            gc.freeze()
+            try:
+                loaded = cache.fingerprint()
+                result = run_build(config, args, cache)
+                if result.left_behind is not None:  # the site is written: not an error, but the disk holds it twice
+                    print(translate(f"nianbao: warning: the previous site could not be removed after the new one "
+                                    f"replaced it: {result.left_behind}; delete it yourself (the next build tries "
+                                    "again)", lang), file=sys.stderr)
+                if result.written and cache.fingerprint() != loaded:
+                    try:
+                        save_cache(cache, root, args.edition)
+                    except OSError as error:  # the site is written; only the next build's head start is lost
+                        fault = describe(error, root / CACHE_FOLDER, "the build cache", out=False)
+                        print(translate(f"nianbao: warning: {fault.path}: {fault.message}; the next build starts "
+                                        "without it", lang), file=sys.stderr)
+                # A build that failed changed no file; one that wrote the site leaves a new record, or none.
+                record = uptodate.record_of(result, config, args.edition, args.out, started_ns)
+                if record is not None:
+                    with contextlib.suppress(OSError):  # only the next build's shortcut is lost
+                        uptodate.save(root, args.edition, record)
+                elif result.written:
+                    uptodate.forget(root, args.edition)
+            finally:
+                gc.unfreeze()
     except Busy:
         print(translate("nianbao: another build of this project is running: nothing was built", lang) + "\n    "
               + translate("hint: wait for it to end, or leave out --no-wait to wait for it", lang), file=sys.stderr)
