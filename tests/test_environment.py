@@ -499,6 +499,21 @@ def test_an_output_folder_that_is_a_mount_point_is_refused_and_a_folder_inside_i
         assert code == 0, err
 
 
+
+def test_a_disk_mounted_inside_the_site_is_refused_and_neither_entered_nor_removed(tmp_path):
+    """A folder of the site that is another disk's mount point holds files nianbao never wrote: the
+    build names the folder (not what lies on that disk) and leaves it all as it was."""
+    config = write_project(tmp_path / "project", dict(MINIMAL))
+    site = tmp_path / "project" / "site"
+    assert run_cli("build", "--config", str(config))[0] == 0
+    with tmpfs(site / "zh" / "photos", "size=1m") as photos:
+        (photos / "visit.jpg").write_bytes(b"a photo on another disk")
+        before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+        code, _, err = run_cli("build", "--config", str(config), "--clean")
+        assert code == 1 and "holds 1 file(s) that nianbao did not write (zh/photos/)" in err, err
+        assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+        assert (photos / "visit.jpg").read_bytes() == b"a photo on another disk"
+
 # --- signals to stop ------------------------------------------------------------------------------
 
 STOPPED = {
