@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Iterator
 
 from . import filesystem, maskfill, pdf, uptodate
-from .config import check_government_site_fields, load_project, theme_dir
-from .content import drop_tokens, review_reports, validate_reports
+from .config import Project, check_government_site_fields, load_project, theme_dir
+from .content import drop_tokens, replayed, review_reports, validate_reports
 from .diagnostics import Diagnostics
 from .glossary import check_terms, load_glossary
-from .i18n import load_translations
+from .i18n import Translations, load_translations, translation_files
 from .manifest import MANIFEST, manifest, source_revision
 from .cache import BuildCache
 from .model import Site, build_site
 from .render import render_site, template_folders
-from .sources import discover_reports
+from .sources import discover_reports, read_text
 from .leaks import describe, find_leaks
 from .published import find_marked, sources_of_pages
 from .withheld import PUBLIC, Secrets, Withholding, prepare_edition, withhold_figures
@@ -112,8 +112,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         return result
     with _timed(timings, "model", progress):
         # The theme's strings first, the project's own overriding them.
-        translations = load_translations(list(reversed(template_folders(project))), project.languages,
-                                         diagnostics, withholding.fixed_masks, withholding.values)
+        translations = _interface_strings(project, diagnostics, withholding, cache)
         if diagnostics.errors:
             return result
         maskfill.check_reports(sources, translations, md, maskfill.site_texts(project.config, project.config_path),
@@ -181,6 +180,28 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
         result.written = True
     return result
 
+
+
+def _interface_strings(project: Project, diagnostics: Diagnostics, withholding: Withholding,
+                       cache: BuildCache) -> Translations:
+    """The theme's interface strings, the project's own overriding them. Kept while their files'
+    texts are the same, with what they reported and withheld replayed: a save in the dev server
+    does not parse them again."""
+    folders = list(reversed(template_folders(project)))
+
+    def load(found: Diagnostics) -> Translations:
+        return load_translations(folders, project.languages, found, withholding.fixed_masks, withholding.values,
+                                 cache.texts)
+
+    texts = tuple(read_text(path, Diagnostics(diagnostics.root), known=cache.texts)
+                  for path in translation_files(folders))
+    if None in texts:  # a file that cannot be read: reported as every build reports it
+        return load(diagnostics)
+    key = ("interface strings", withholding.key, tuple(project.languages), tuple(map(str, folders)), texts)
+    kept: dict = {}
+    translations = replayed(key, cache.strings, kept, diagnostics, withholding, load)
+    cache.strings = kept
+    return translations
 
 
 def check_published(files: dict[str, bytes], site: Site, output_dir: Path, diagnostics: Diagnostics,

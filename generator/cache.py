@@ -48,6 +48,7 @@ class BuildCache:
     texts: dict = field(default_factory=dict)
     templates: dict = field(default_factory=dict)  # the Jinja environment, by the templates' digest
     validated: dict = field(default_factory=dict)  # what each file was found to hold, by path and text
+    strings: dict = field(default_factory=dict)  # the interface strings, by their files' texts (build.py)
     model: ModelCache = field(default_factory=_model_cache)  # texts rendered, reports' pages, charts
     search: dict = field(default_factory=dict)  # each language's search index, by the pages it indexes
     pages: dict = field(default_factory=dict)  # pages rendered, by a digest of what they show
@@ -67,7 +68,7 @@ class BuildCache:
     def fingerprint(self) -> int:
         """Equal for two caches that hold the same entries (every entry is keyed by its content):
         a build that changed nothing need not write the cache again."""
-        return hash((frozenset(self.validated), frozenset(self.model.texts), frozenset(self.model.reports),
+        return hash((frozenset(self.validated), frozenset(self.strings), frozenset(self.model.texts), frozenset(self.model.reports),
                      frozenset(self.model.charts), frozenset(self.pages),
                      frozenset((lang, entry[0]) for lang, entry in self.search.items()),
                      frozenset((name, entry[1]) for name, entry in self.manifest.items()),

@@ -87,7 +87,7 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
                tuple(project.languages), tuple(report.order),
                tuple((t.path, t.file.source.text) for v in report.sections.values() for t in v.values()),
                metrics_texts[report.id], _unloaded(report.metrics))
-        _replayed(key, cache or {}, valid, diagnostics, withholding,
+        replayed(key, cache or {}, valid, diagnostics, withholding,
                   lambda found, report=report: _check_figures(report, every_id, project.languages, found,
                                                               withholding, md))
     if cache is not None:
@@ -131,14 +131,14 @@ def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, dia
     if folder.metrics is not None:
         key = ("metrics", withholding.key, folder.metrics.path, folder.metrics.text, folder.id, meta.year, tuple(project.languages),
                tuple(sorted(set(folder.section_paths) | folder.misnamed)))
-        metrics = _replayed(key, cache, valid, diagnostics, withholding,
+        metrics = replayed(key, cache, valid, diagnostics, withholding,
                             lambda found: load_metrics(folder.metrics, folder.id, meta.year, project.languages,
                                                        set(folder.section_paths) | folder.misnamed, found,
                                                        withholding.values))
     return ReportSource(folder.id, folder.folder, meta, order, sections, metrics, meta_lines)
 
 
-def _replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, withholding: Withholding,
+def replayed(key: tuple, cache: dict, valid: dict, diagnostics: Diagnostics, withholding: Withholding,
               make) -> object:
     """What ``make(diagnostics)`` gives, what it reports and what it finds withheld, kept in
     ``valid`` by ``key``: taken from the previous build's ``cache`` while ``key`` is the same,

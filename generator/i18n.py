@@ -55,14 +55,21 @@ class Translations:
         return self.get(key, lang, n=length)
 
 
-def load_translations(folders: list[Path], languages: list[str], diagnostics: Diagnostics,
-                      fixed_masks: bool = False, values: ValuesHook | None = None) -> Translations:
-    """Merge the files of ``folders`` (later ones win key by key) and check every language is there.
-    ``values``: see ``schema.parse_and_validate``."""
-    strings: dict[str, dict[str, str]] = {}
+def translation_files(folders: list[Path]) -> list[Path]:
+    """The interface strings' files of ``folders``, in their order, each once."""
     files = [folder / TRANSLATIONS_FILE for folder in folders if (folder / TRANSLATIONS_FILE).is_file()]
-    for path in dict.fromkeys(p.resolve() for p in files):
-        text = read_text(path, diagnostics)
+    return list(dict.fromkeys(p.resolve() for p in files))
+
+
+def load_translations(folders: list[Path], languages: list[str], diagnostics: Diagnostics,
+                      fixed_masks: bool = False, values: ValuesHook | None = None,
+                      known: dict | None = None) -> Translations:
+    """Merge the files of ``folders`` (later ones win key by key) and check every language is there.
+    ``values``: see ``schema.parse_and_validate``; ``known``: see ``sources.read_text``."""
+    strings: dict[str, dict[str, str]] = {}
+    files = translation_files(folders)
+    for path in files:
+        text = read_text(path, diagnostics, known=known)
         if text is None:
             continue
         try:
