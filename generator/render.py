@@ -40,7 +40,7 @@ from .i18n import Translations
 from .metrics import Metric, display, range_text
 from .model import (BILINGUAL, CHART_PLACEHOLDER, FIGURES_SLUG, FULL_REPORT, SEARCH_SLUG, WITHHELD_NOTE_SLUG, Page,
                     Report, Site, figure_href, page_key, relative_url)
-from .search import SEARCH_FOLDER, SearchError, SearchIndexing
+from .search import SEARCH_FOLDER, SearchError, SearchIndexing, indexed_part
 
 ASSETS = "assets"
 PLOTLY_ASSET = "plotly.min.js"
@@ -439,8 +439,12 @@ def _template_error(exc: jinja2.TemplateError, name: str, diagnostics: Diagnosti
 
 
 def searchable_pages(site: Site, files: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
-    """The pages the search index covers, by language: the sections, each in its own language."""
-    return {lang: {p.output: files[p.output] for p in site.pages.values()
+    """The pages the search index covers, by language: the sections, each in its own language;
+    cut to what Pagefind reads of them when they are the built-in theme's (search.indexed_part)."""
+    templates = site.project.templates_dir
+    own = templates.is_dir() and any(path.suffix == ".html" for path in templates.rglob("*"))
+    cut = (lambda page: page) if own else indexed_part
+    return {lang: {p.output: cut(files[p.output]) for p in site.pages.values()
                    if p.kind == "section" and p.lang == lang and not p.pending_from}
             for lang in site.languages}
 

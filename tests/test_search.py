@@ -134,3 +134,70 @@ def test_the_index_made_in_memory_equals_the_one_made_on_disk(shipped_site, monk
     assert list(tmp_path.iterdir()) == []  # nothing left behind
     monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path)
     assert search._scratch_parent(1000) == str(tmp_path) and search._scratch_parent(1 << 62) is None  # no room: on disk
+
+
+def test_pages_cut_to_what_pagefind_reads_give_the_same_index(shipped_site):
+    # The build gives Pagefind each section page of the built-in theme without the navigation,
+    # header and footer around its data-pagefind-body element: the index must be the one the whole
+    # pages give (in the same order: Pagefind's files depend on the order it finds the pages in).
+    from generator.search import build_index, indexed_part
+
+    pages = {lang: {p.relative_to(shipped_site).as_posix(): p.read_bytes()
+                    for p in sorted((shipped_site / lang / "2022").glob("*/index.html")) if p.parent.name != "figures"}
+             for lang in ("zh", "en")}
+    cut = {lang: {path: indexed_part(page) for path, page in lang_pages.items()} for lang, lang_pages in pages.items()}
+    assert all(len(cut[lang][path]) < len(page) for lang, lang_pages in pages.items()
+               for path, page in lang_pages.items())  # each cut: the theme's pages are understood
+    whole = build_index(pages)
+    assert len(whole) > 20 and build_index(cut) == whole
+
+
+PAGE = ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{before}'
+        '<article class="section" data-pagefind-body><h1>Title</h1><p>Text.</p>{inside}</article>{after}</body></html>')
+
+
+@pytest.mark.parametrize("before, inside, after", [
+    ('<header data-pagefind-meta="author">A</header>', "", ""),  # metadata outside the body element
+    ("", "", '<footer data-pagefind-filter="year">2022</footer>'),
+    ('<h1>The site</h1>', "", ""),  # a result's default title: the page's first <h1>
+    ("", "", '<img src="logo.png" alt="">'),  # its default image: the first <img>
+    ("", "<!-- </article> -->", ""),  # a tag in a comment
+    ("", '<script type="application/json">"</article>"</script>', ""),  # a tag in a script's text
+    ("", "", '<article data-pagefind-body>Another</article>'),  # two body elements
+    ("", '<p title="<article>">x</p>', ""),
+])
+def test_a_page_whose_cut_could_change_the_index_is_given_whole(before, inside, after):
+    from generator.search import indexed_part
+
+    page = PAGE.format(before=before, inside=inside, after=after).encode()
+    assert indexed_part(page) == page
+
+
+def test_a_page_of_the_theme_is_cut_to_its_head_and_body_element():
+    from generator.search import indexed_part
+
+    page = PAGE.format(before='<nav><a href="../">Home</a></nav>', after="<footer>Office</footer>",
+                       inside='<script type="application/json">{"x": 1}</script><article>nested</article>').encode()
+    assert indexed_part(page) == ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
+                                  '<article class="section" data-pagefind-body><h1>Title</h1><p>Text.</p>'
+                                  '<script type="application/json">{"x": 1}</script><article>nested</article>'
+                                  '</article></body></html>\n').encode()
+
+
+def test_a_project_with_its_own_page_templates_gives_pagefind_whole_pages(tmp_path):
+    from conftest import REPO as repo
+    from generator.build import build
+    from generator.render import searchable_pages
+
+    project = tmp_path / "project"
+    shutil.copytree(repo / "tests/fixtures/three-years", project)
+    theme = build(project / "site_config.yml", write=False, search=False, pdfs=False)
+    cut = searchable_pages(theme.site, theme.files)
+    footer = project / "templates/partials/footer.html"
+    footer.parent.mkdir(parents=True)
+    footer.write_text((repo / "templates/partials/footer.html").read_text(encoding="utf-8"), encoding="utf-8")
+    own = build(project / "site_config.yml", write=False, search=False, pdfs=False)
+    assert own.files == theme.files
+    whole = searchable_pages(own.site, own.files)
+    assert whole == {lang: {path: own.files[path] for path in pages} for lang, pages in whole.items()}
+    assert all(len(cut[lang][path]) < len(page) for lang, pages in whole.items() for path, page in pages.items())
