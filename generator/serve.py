@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import BuildCache, BuildResult, build
-from .diagnostics import Severity
-from .config import theme_dir
+from .config import load_project, theme_dir
+from .diagnostics import Diagnostics, Severity
 from .manifest import MANIFEST, manifest
 from .messages import translate
 from .render import searchable_pages
@@ -88,6 +88,7 @@ class Server:
         self.indexing: subprocess.Popen | None = None  # the search index's child process, while it runs
         self.saves = 0  # counts the saves seen: an index begun before the last one is stopped
         self.stopping = threading.Event()
+        self.one_index = threading.Lock()
         self.served_manifest: dict = {}  # the served manifest's lines, kept as the build's are
         self.built: dict[str, bytes] = {}  # the last good build's files
         self.reported: list[str] = []  # the problems the terminal shows now (the last failed build's)
@@ -112,16 +113,17 @@ class Server:
                                            self.lang))
             if os.environ.get("NIANBAO_DEBUG"):
                 traceback.print_exc()
-            self._index_later(self.unindexed)
+            self._index_again()
             return None
-        if result.site is not None:  # a failed build may not have read the config: its folders stay
-            self.folders = [result.site.project.content_dir, result.site.project.templates_dir]
+        self._note_folders(result)
         if quiet and not result.diagnostics.errors and result.files == self.built:
             return result
-        self.built = result.files
-        elapsed = (time.perf_counter() - start) * 1000
         # Errors stop a build; warnings are for nianbao check, and here only counted.
         problems = [item.format(self.lang) for item in result.diagnostics.sorted() if item.severity is Severity.ERROR]
+        if quiet and result.diagnostics.errors and problems == self.reported:
+            return result  # the same failure as the terminal and the page show already
+        self.built = result.files
+        elapsed = (time.perf_counter() - start) * 1000
         warnings = len(result.diagnostics.items) - len(result.diagnostics.errors)
         counted = [translate(f"and {warnings} warning(s): nianbao check lists them", self.lang)] if warnings else []
         if result.diagnostics.errors or not result.files:
@@ -129,7 +131,7 @@ class Server:
             self._print(reason + translate("build failed; still serving the last good pages", self.lang) + "\n"
                         + "\n".join([self._changes(problems), *counted]))
             self.reported = problems
-            self._index_later(self.unindexed)
+            self._index_again()
         else:
             if self.reported:
                 self._print(translate(f"{len(self.reported)} problem(s) fixed", self.lang))
@@ -142,6 +144,23 @@ class Server:
             self._index_later(result)
         return result
 
+    def _note_folders(self, result: BuildResult) -> None:
+        """The content and templates folders the config names, for the watcher: a build that failed
+        before reading the content has them from the config alone (the folder it names may be made
+        next, or its broken section mended)."""
+        project = result.site.project if result.site is not None else \
+            load_project(self.config, Diagnostics(self.config.resolve().parent))
+        if project is not None:
+            self.folders = [project.content_dir, project.templates_dir]
+
+    def _index_again(self) -> None:
+        """After a failed build: the pages served are still the last good ones, and the index being
+        made of them, if any, will not be served (its build is no longer the last one): it is
+        stopped, and their index made again after the next pause."""
+        if self.unindexed is not None:
+            self._supersede_index()
+            self._index_later(self.unindexed)
+
     def _index_later(self, result: BuildResult | None) -> None:
         """Build the search index off the hot path, then serve it with the pages it indexes."""
         if result is None or result.site is None or not result.site.project.config.search:
@@ -153,19 +172,27 @@ class Server:
             if self.stopping.wait(SEARCH_DELAY) or self.site.epoch != epoch:
                 return
 
+            mine: list[subprocess.Popen] = []
+
             def started(child: subprocess.Popen) -> None:
+                mine.append(child)
                 self.indexing = child
                 if self.saves != saves or self.stopping.is_set():  # saved or stopped during the handover
                     child.terminate()
 
-            try:
-                bundle = build_index_apart(searchable_pages(site, files), self.cache.search, started=started)
-            except SearchError as error:
-                if not self.stopping.is_set() and self.saves == saves:  # stopped by stop() or a save: nothing to say
-                    self._print(translate(f"the search index could not be made: {error}", self.lang))
-                return
-            finally:
-                self.indexing = None
+            # One index at a time (they share the index cache): one stopped by a save ends first.
+            with self.one_index:
+                if self.saves != saves or self.stopping.is_set():
+                    return
+                try:
+                    bundle = build_index_apart(searchable_pages(site, files), self.cache.search, started=started)
+                except SearchError as error:
+                    if not self.stopping.is_set() and self.saves == saves:  # stopped by stop() or a save: nothing to say
+                        self._print(translate(f"the search index could not be made: {error}", self.lang))
+                    return
+                finally:
+                    if mine and self.indexing is mine[0]:
+                        self.indexing = None
             with self.site.changed:
                 if self.site.epoch == epoch:  # no newer build meanwhile
                     served = {k: v for k, v in self.site.files.items()
@@ -205,43 +232,62 @@ class Server:
 
     def watch_paths(self) -> list[Path]:
         """The content and templates folders, the theme and the config: those that exist now."""
-        return [p for p in [*self.folders, theme_dir(), self.config.resolve()] if p.exists()]
+        return [path for path, _ in self._watched()]
+
+    def _watched(self) -> list[tuple[Path, tuple]]:
+        """What ``watch_paths`` lists, each with the identity of what is there: a folder or file
+        replaced by another of the same name (an editor's save of the config by renaming a new file
+        over it) is watched anew, as the old watch stays on what was replaced."""
+        found = []
+        for path in [*self.folders, theme_dir(), self.config.resolve()]:
+            try:
+                status = path.stat()
+            except (OSError, ValueError):  # missing, or a folder above it that may not be searched
+                continue
+            found.append((path, (status.st_dev, status.st_ino)))
+        return found
 
     def watch(self, stop: threading.Event, ready: threading.Event | None = None) -> None:
-        from watchfiles import watch
-
         self.rebuild()
         # The first build made most of what the server keeps (its caches): the garbage collector
         # need not go through it again, which would pause a later rebuild for a good part of a second.
         gc.collect()
         gc.freeze()
-        paths = self.watch_paths()
+        watched = self._watched()
         while not stop.is_set():
             # The watcher yields nothing after each quiet timeout: the first such yield tells that it
             # is watching, so no save made from then on can be missed. A save made before (while the
             # first build ran, or while the watcher was started again) is caught by building once more
             # then: quick, as nothing else changed.
             watching = False
-            for changes in watch(*paths, watch_filter=editor_filter(), stop_event=stop, debounce=10,
-                                 step=5, rust_timeout=100, yield_on_timeout=True):
-                if not changes:
-                    if not watching:
-                        watching = True
-                        self.rebuild(quiet=True)
-                        if ready is not None:
-                            ready.set()
-                if changes:
-                    self._supersede_index()
-                    for _, path in changes:  # read these again, whatever their status says
-                        self.cache.texts.pop(os.fspath(Path(path)), None)
-                    names = sorted({Path(path).name for _, path in changes})
-                    self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
-                # A folder made or removed since (templates/ to override the theme), or the config
-                # naming others: the watcher starts again on what there is to watch now.
-                now = self.watch_paths()
-                if now != paths:
-                    paths = now
-                    break
+            try:
+                for changes in self._changes_in([path for path, _ in watched], stop):
+                    if not changes:
+                        if not watching:
+                            watching = True
+                            self.rebuild(quiet=True)
+                            if ready is not None:
+                                ready.set()
+                    if changes:
+                        self._supersede_index()
+                        for _, path in changes:  # read these again, whatever their status says
+                            self.cache.texts.pop(os.fspath(Path(path)), None)
+                        names = sorted({Path(path).name for _, path in changes})
+                        self.rebuild(f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}: ")
+                    # A folder made, removed or replaced since (templates/ to override the theme), or
+                    # the config naming others: the watcher starts again on what there is to watch now.
+                    if self._watched() != watched:
+                        break
+            except OSError:  # a path gone between its listing and the watcher's start: listed again
+                stop.wait(0.05)
+            watched = self._watched()
+
+    @staticmethod
+    def _changes_in(paths: list[Path], stop: threading.Event):
+        from watchfiles import watch
+
+        return watch(*paths, watch_filter=editor_filter(), stop_event=stop, debounce=10, step=5, rust_timeout=100,
+                     yield_on_timeout=True)
 
     def _changes(self, problems: list[str]) -> str:
         """What the terminal is told after a failed build: every problem the first time; after

@@ -4,6 +4,7 @@ with errors shown over the last good pages until they are fixed."""
 import contextlib
 import io
 import os
+import re
 import shutil
 import time
 import urllib.request
@@ -243,6 +244,75 @@ def test_a_templates_folder_made_while_serving_and_a_content_folder_the_config_m
         wait_for(lambda: server.watch_paths()[0] == moved.parents[1] and server.site.epoch > 0)
         moved.write_text(moved.read_text(encoding="utf-8").replace("展览吸引", "新文件夹里的展览吸引", 1), encoding="utf-8")
         wait_for(lambda: "新文件夹里的展览吸引".encode() in get(url + page)[1])
+
+
+def test_a_config_saved_by_renaming_a_new_file_over_it_is_seen_save_after_save(project):
+    """Many editors save by writing a new file and renaming it over the old: the watch on the old
+    file would see nothing more. Each such save of the config is seen."""
+    config = project / "site_config.yml"
+    page = "zh/index.html"
+    with running(config, 0, out=io.StringIO()) as (url, server):
+        for save in range(3):
+            text = config.read_text(encoding="utf-8")
+            text = re.sub(r"^footer:.*\n", "", text, flags=re.M) + f"footer: {{zh: 第{save}次页脚, en: Footer {save}}}\n"
+            new = config.with_name(".site_config.yml.new")
+            new.write_text(text, encoding="utf-8")
+            os.replace(new, config)
+            wait_for(lambda: f"第{save}次页脚".encode() in get(url + page)[1])
+
+
+def test_a_content_folder_the_config_names_is_watched_once_made_though_the_build_fails_meanwhile(project):
+    config = project / "site_config.yml"
+    page = "zh/2022/visits/index.html"
+    with running(config, 0, out=io.StringIO()) as (url, server):
+        config.write_text(config.read_text(encoding="utf-8") + "content: reports\n", encoding="utf-8")
+        wait_for(lambda: any("the content folder does not exist" in p for p in server.site.problems))
+        shutil.copytree(project / "content", project / "reports")  # as the error's hint says
+        wait_for(lambda: not server.site.problems)
+        moved = project / "reports/2022/01-visits.zh.md"
+        moved.write_text(moved.read_text(encoding="utf-8").replace("展览吸引", "新建文件夹后的展览吸引", 1), encoding="utf-8")
+        wait_for(lambda: "新建文件夹后的展览吸引".encode() in get(url + page)[1])
+
+
+def test_the_watcher_goes_on_when_a_folder_vanishes_as_it_starts(project, monkeypatch):
+    """watchfiles refuses a path that is gone: the folder listed a moment before (a templates/
+    folder made and removed at once) must not end the watching."""
+    from generator import serve
+
+    real = serve.Server._changes_in
+    failures = []
+
+    def vanishing(paths, stop):
+        if len(failures) < 2:
+            failures.append(paths)
+            raise FileNotFoundError(2, "No path was found.")
+        return real(paths, stop)
+
+    monkeypatch.setattr(serve.Server, "_changes_in", staticmethod(vanishing))
+    section = project / "content/2022/01-visits.zh.md"
+    with running(project / "site_config.yml", 0, out=io.StringIO()) as (url, server):
+        section.write_text(section.read_text(encoding="utf-8").replace("展览吸引", "重启后的展览吸引", 1), encoding="utf-8")
+        wait_for(lambda: "重启后的展览吸引".encode() in get(url + "zh/2022/visits/index.html")[1])
+    assert len(failures) == 2
+
+
+def test_a_watcher_started_again_during_a_failure_says_it_once_and_reloads_no_page(project, monkeypatch):
+    from generator import serve
+
+    real = serve.Server._changes_in
+    starts = []
+    monkeypatch.setattr(serve.Server, "_changes_in", staticmethod(lambda paths, stop: starts.append(paths) or
+                                                                  real(paths, stop)))
+    section = project / "content/2022/01-visits.zh.md"
+    log = io.StringIO()
+    with running(project / "site_config.yml", 0, out=log) as (url, server):
+        section.write_text("没有前言区\n", encoding="utf-8")
+        wait_for(lambda: server.site.problems)
+        epoch = server.site.epoch
+        (project / "templates").mkdir()  # the watcher starts again, and builds once more
+        wait_for(lambda: len(starts) == 2)
+        time.sleep(0.5)
+        assert server.site.epoch == epoch and log.getvalue().count("build failed") == 1, log.getvalue()
 
 
 def _left_in_scratch(marker: str) -> list[str]:
