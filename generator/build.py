@@ -35,6 +35,7 @@ from .write import MARKER, marker, write_site
 @dataclass
 class BuildResult:
     diagnostics: Diagnostics
+    project: Project | None = None  # once the site config is read, even if the build fails after
     site: Site | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     output_dir: Path | None = None  # resolved
@@ -84,7 +85,7 @@ def build(config_path: Path, *, output_dir: Path | None = None, write: bool = Tr
     withholding = Withholding(edition)
     with _timed(timings, "load", progress):
         config_before = uptodate.config_status(config_path) if record_inputs else None
-        project = load_project(config_path, diagnostics, withholding)
+        project = result.project = load_project(config_path, diagnostics, withholding)
         if project is None:
             return result
         if record_inputs:

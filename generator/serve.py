@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import BuildCache, BuildResult, build
-from .config import load_project, theme_dir
-from .diagnostics import Diagnostics, Severity
+from .config import theme_dir
+from .diagnostics import Severity
 from .manifest import MANIFEST, manifest
 from .messages import translate
 from .render import searchable_pages
@@ -145,13 +145,11 @@ class Server:
         return result
 
     def _note_folders(self, result: BuildResult) -> None:
-        """The content and templates folders the config names, for the watcher: a build that failed
-        before reading the content has them from the config alone (the folder it names may be made
-        next, or its broken section mended)."""
-        project = result.site.project if result.site is not None else \
-            load_project(self.config, Diagnostics(self.config.resolve().parent))
-        if project is not None:
-            self.folders = [project.content_dir, project.templates_dir]
+        """The content and templates folders the config names, for the watcher: also from a build
+        that failed before reading the content (the folder it names may be made next, or its broken
+        section mended)."""
+        if result.project is not None:
+            self.folders = [result.project.content_dir, result.project.templates_dir]
 
     def _index_again(self) -> None:
         """After a failed build: the pages served are still the last good ones, and the index being
@@ -161,9 +159,9 @@ class Server:
             self._supersede_index()
             self._index_later(self.unindexed)
 
-    def _index_later(self, result: BuildResult | None) -> None:
+    def _index_later(self, result: BuildResult) -> None:
         """Build the search index off the hot path, then serve it with the pages it indexes."""
-        if result is None or result.site is None or not result.site.project.config.search:
+        if result.site is None or not result.site.project.config.search:
             return
 
         def index(files=result.files, site=result.site, epoch=self.site.epoch, saves=self.saves):
