@@ -9,7 +9,9 @@ gets a "translation pending" page.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -75,9 +77,19 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
     reports = []
     valid: dict[tuple, object] = {}
     for folder in folders:
-        report = _validate_report(project, folder, md, diagnostics, withholding, cache or {}, valid)
+        # A report whose files are all as the last build read them is that build's report, its
+        # findings replayed: a save in the dev server validates only the report it changed.
+        def validate_report(found: Diagnostics, folder=folder) -> tuple:
+            mark = len(valid)
+            report = _validate_report(project, folder, md, found, withholding, cache or {}, valid)
+            return report, list(itertools.islice(valid.items(), mark, None))  # its files' entries, kept with it
+
+        key = ("report", withholding.key, tuple(project.languages), _read_as(folder))
+        report, entries = replayed(key, cache or {}, valid, diagnostics, withholding, validate_report)
+        valid.update(entries)
         if report is not None:
-            reports.append(report)
+            # A copy: later stages replace its figures (withheld.withhold_figures), not the kept report's.
+            reports.append(dataclasses.replace(report))
     every_id = frozenset(m.id for r in reports for m in r.metrics)
     metrics_texts = {folder.id: folder.metrics.text if folder.metrics else None for folder in folders}
     for report in reports:
@@ -94,6 +106,13 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
         cache.clear()
         cache.update(valid)
     return reports
+
+
+def _read_as(folder: ReportFolder) -> tuple:
+    """All a report's validation depends on of its folder: its files as read, and what it holds."""
+    return (folder.id, folder.folder, folder.meta, folder.metrics, tuple(folder.sections),
+            tuple((slug, tuple(paths.items())) for slug, paths in folder.section_paths.items()),
+            tuple(sorted(folder.misnamed)), folder.metrics is None and (folder.folder / METRICS_FILE).is_file())
 
 
 def _validate_report(project: Project, folder: ReportFolder, md: MarkdownIt, diagnostics: Diagnostics,

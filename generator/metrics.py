@@ -72,6 +72,16 @@ class Metric:
     def mask_scale(self) -> str:
         return (self.mask or "")[len(self.mask_digits):]
 
+    def __repr__(self) -> str:
+        # What the caches' keys are made of, build after build, for the same loaded figures: made once.
+        # (Frozen, and no stage changes a figure's dictionaries in place: a new figure is a copy.)
+        try:
+            return self.__dict__["_repr"]
+        except KeyError:
+            text = f"Metric({', '.join(f'{f.name}={getattr(self, f.name)!r}' for f in dataclasses.fields(self))})"
+            object.__setattr__(self, "_repr", text)
+            return text
+
     def magnitude(self) -> tuple[int, int] | None:
         """The range a mask implies: one * per digit, so ``**`` is 10–99 and ``**万`` 100,000–990,000."""
         if self.mask is None or not self.ranged:

@@ -330,7 +330,8 @@ def _bypass_masking(monkeypatch) -> None:
 def test_a_build_whose_masking_is_bypassed_fails_closed(tmp_path, monkeypatch):
     _bypass_masking(monkeypatch)
     out = tmp_path / "site"
-    code, _, err = run_cli("build", "--config", str(WITHHELD / "site_config.yml"), "--out", str(out))
+    # --clean: the code patched is other code, whose builds share no cache (cache._stamp)
+    code, _, err = run_cli("build", "--clean", "--config", str(WITHHELD / "site_config.yml"), "--out", str(out))
     assert code == 1 and not out.exists()
     marked = re.findall(r"^\S+?/site/(\S+?):\d+:\d+: error: the public edition would publish something marked "
                         r"withheld: '(.*)'$", err, re.M)
@@ -345,7 +346,8 @@ def test_with_both_lines_bypassed_the_leak_check_still_refuses(tmp_path, monkeyp
     _bypass_masking(monkeypatch)
     monkeypatch.setattr("generator.build.find_marked", lambda files, kept=None, jobs=None: [])
     out = tmp_path / "site"
-    code, _, err = run_cli("build", "--config", str(WITHHELD / "site_config.yml"), "--out", str(out))
+    # --clean: the code patched is other code, whose builds share no cache (cache._stamp)
+    code, _, err = run_cli("build", "--clean", "--config", str(WITHHELD / "site_config.yml"), "--out", str(out))
     assert code == 1 and not out.exists()
     assert "would publish withheld content" in err and "锦江" in err
 
@@ -460,6 +462,24 @@ def test_a_name_withheld_in_the_interface_strings_is_still_known_when_they_are_k
         assert any("content/2023/01-exchanges.en.md" in item.format() and "would publish" in item.format()
                    for item in result.diagnostics.errors), (save, result.diagnostics.errors)
         section.write_text(section.read_text(encoding="utf-8") + f"\n第{save}次保存。\n", encoding="utf-8")
+
+def test_a_withheld_figure_is_still_known_when_its_report_is_kept(tmp_path):
+    """The dev server keeps each report whose files did not change: its withheld figures are still
+    known to the leak check, which refuses their values written in clear elsewhere, save after save."""
+    from generator.build import build
+    from generator.cache import BuildCache
+
+    shutil.copytree(WITHHELD, tmp_path / "project", ignore=shutil.ignore_patterns(".nianbao-cache"))
+    config = tmp_path / "project/site_config.yml"
+    cache = BuildCache(mask_fill={})
+    assert not build(config, write=False, cache=cache, search=False, pdfs=False).diagnostics.errors
+    site_config = config.read_text(encoding="utf-8")
+    for save in range(2):  # the report's files unchanged: kept, build after build
+        config.write_text(site_config + f"footer: {{zh: 第{save}版，编号4729, en: Footer}}\n", encoding="utf-8")
+        errors = [item.format() for item in build(config, write=False, cache=cache, search=False,
+                                                  pdfs=False).diagnostics.errors]
+        assert any("4729" in error and "fills in a mask" not in error for error in errors), (save, errors)
+
 
 # The withheld check tries its regular expression only where a quick look says it could match
 # (most "withheld" on a page are a mask's label): that look must never skip a real match.
