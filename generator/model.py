@@ -178,6 +178,10 @@ class ModelCache:
     texts: dict = field(default_factory=dict)  # (path, text, context) → RenderedText
     reports: dict = field(default_factory=dict)  # a report's digest → _ReportPages
     charts: dict = field(default_factory=dict)  # (context, metric id, lang) → its across-year Chart
+    text_digests: dict = field(default_factory=dict)  # (path, text) → its digest: a text not hashed again
+    # A changed report's section pages and side-by-side views, by all they are made from: those of
+    # its sections that did not change are the previous build's (their rendering's digest kept).
+    pages: dict = field(default_factory=dict)
 
 
 def build_site(project: Project, sources: list[ReportSource], translations: Translations,
@@ -201,17 +205,21 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     context = hashlib.sha256(repr((edition, languages, translations.digest, [source.metrics for source in sources],
                                    sorted(by_source.items()))).encode()).hexdigest()
     previous = cache.reports
-    digests = [_report_digest(source, context) for source in sources]
+    text_digests: dict = {}
+    digests = [_report_digest(source, context, cache.text_digests, text_digests) for source in sources]
+    cache.text_digests = text_digests
     kept = {source.id: previous[digest] for source, digest in zip(sources, digests) if digest in previous}
     pages = _skeleton(project, reports, translations, kept)
 
-    across_years = {key: chart for key, chart in cache.charts.items() if key[0] == context}
-    figures_of = {s.id: _Figures({m.id: m for m in s.metrics}, history, translations, md, context, across_years)
+    charts = {key: chart for key, chart in cache.charts.items() if key[0] == context}
+    figures_of = {s.id: _Figures(s.id, {m.id: m for m in s.metrics}, history, translations, md, context, charts)
                   for s in sources}
     for report in reports:
         _add_highlights(report, figures_of[report.id], languages)
-    bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics, cache.texts, context)
-    bodies.keep_texts(set(kept))
+    bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics, cache.texts, context,
+                           cache.pages)
+    bodies.keep_texts({text.path for source in sources if source.id in kept
+                       for versions in source.sections.values() for text in versions.values()})
     made: dict[str, _ReportPages] = {}  # by report id: the reports whose pages this build made
     for source in sources:
         if source.id in kept:
@@ -220,7 +228,8 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         errors, anchors = len(diagnostics.errors), len(bodies.anchors)
         for slug, versions in source.sections.items():
             for lang, text in versions.items():
-                bodies.section_page(pages[page_key(lang, source.id, slug)], text, source.id)
+                key = page_key(lang, source.id, slug)
+                pages[key] = bodies.section_page(pages[key], text, source.id)
         if len(diagnostics.errors) == errors:  # a report with an error is not kept: it fails the build
             made[source.id] = _ReportPages(bodies.anchors[anchors:])
     bodies.check_anchors()
@@ -263,9 +272,12 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     cache.texts = bodies.rendered
     cache.reports = {digest: kept.get(source.id) or made[source.id].collect(report_of[source.id], pages)
                      for source, digest in zip(sources, digests) if source.id in kept or source.id in made}
-    cache.charts = across_years
+    cache.charts = charts
+    # (and the kept reports' pages, for a later build that changes one of them)
+    cache.pages = {recipe: page for recipe, page in cache.pages.items()
+                   if recipe[1] == context and page.report_id in kept} | bodies.made_pages
     outlines = [(source.id, source.meta, source.order,  # another page shows a section's title and summary
-                 [(text.path, text.front.title, text.front.summary)
+                 [(os.fspath(text.path), text.front.title, text.front.summary)
                   for versions in source.sections.values() for text in versions.values()])
                 for source in sources]
     # (the report pages' key-figure cards lead to where the texts state their figures)
@@ -331,12 +343,15 @@ class _ReportPages:
         return self
 
 
-def _report_digest(source: ReportSource, context: str) -> str:
-    """A digest of a report's sources and of ``context``, what else its pages depend on."""
+def _report_digest(source: ReportSource, context: str, last: dict, now: dict) -> str:
+    """A digest of a report's sources and of ``context``, what else its pages depend on. ``last``:
+    the digest of each text by its path and text, from the previous build; ``now``, this build's."""
     digest = hashlib.sha256(f"{context}\0{source.id}\0{source.meta!r}\0{source.order!r}\0".encode())
     for slug, versions in sorted(source.sections.items()):
         for lang, text in sorted(versions.items()):
-            digest.update(f"{text.path}\0{text.file.source.text}\0".encode())
+            key = (os.fspath(text.path), text.file.source.text)
+            now[key] = last.get(key) or hashlib.sha256(f"{key[0]}\0{key[1]}".encode()).digest()
+            digest.update(now[key])
     return digest.hexdigest()
 
 
@@ -393,12 +408,15 @@ def _section_page(lang: str, report: Report, section: Section, languages: list[s
 class _Figures:
     """What a body needs to render its figures and charts."""
 
+    report_id: str
     metrics: dict[str, Metric]  # the report's, by id
     history: dict[str, list[Metric]]  # every report's, by id
     translations: Translations
     md: MarkdownIt
     context: str  # what the figures depend on (see build_site)
-    across_years: dict[tuple[str, str, str], Chart]  # (context, metric id, lang) → its chart, the same in every report
+    # (context, metric id, lang) → an across-year chart, the same in every report; (context, report id,
+    # spec, lang) → one of the report's charts (the previous build's, while the context is the same)
+    charts: dict[tuple, Chart]
 
     def figure_text(self, metric_id: str, lang: str) -> str:
         """A figure as plain text (in a page's contents); "" for one the report does not define."""
@@ -421,12 +439,12 @@ class _Figures:
 
     def chart(self, spec: ChartSpec, lang: str) -> Chart:
         if spec.across_years and spec == ChartSpec(type="line", across_years=spec.across_years):
-            key = (self.context, spec.across_years, lang)
-            if key not in self.across_years:
-                self.across_years[key] = build_chart(spec, "chart", lang, self.metrics, self.history,
-                                                     self.translations)
-            return self.across_years[key]
-        return build_chart(spec, "chart", lang, self.metrics, self.history, self.translations)
+            key: tuple = (self.context, spec.across_years, lang)
+        else:
+            key = (self.context, self.report_id, repr(spec), lang)
+        if key not in self.charts:
+            self.charts[key] = build_chart(spec, "chart", lang, self.metrics, self.history, self.translations)
+        return self.charts[key]
 
 
 def add_chart(page: Page, chart: Chart) -> str:
@@ -464,7 +482,9 @@ class _BodyRenderer:
     diagnostics: Diagnostics
     cache: dict  # (path, text, context) → RenderedText, the previous build's
     context: str  # digest of what else a rendering depends on: figures, link targets, strings
+    last_pages: dict = field(default_factory=dict)  # (what a page is made from) → it, the previous build's
     rendered: dict = field(default_factory=dict)  # this build's, the next one's cache
+    made_pages: dict = field(default_factory=dict)  # this build's, the next one's ``last_pages``
     anchors: list[tuple[Path, int | None, str, str]] = field(default_factory=list)  # links with a #fragment
 
     def check_anchors(self) -> None:
@@ -479,7 +499,9 @@ class _BodyRenderer:
                                        line=line, hint=f"did you mean '#{close[0]}'?" if close else
                                        "anchors are heading ids (shown in the page's contents) or p1, p2 …")
 
-    def section_page(self, page: Page, text: SectionSource, report: str) -> None:
+    def section_page(self, page: Page, text: SectionSource, report: str) -> Page:
+        """The section's page, ``page`` filled with its text; the previous build's if it was made from
+        the same (its links are checked all the same)."""
         for href, line in text.parsed.links:
             target = _link_target(href, text.path, self.by_source)
             if target is None:
@@ -489,6 +511,12 @@ class _BodyRenderer:
             elif "#" in href and (target or href.startswith("#")):
                 # markdown-it percent-encodes a link: #%E6%88%90%E6%95%88 is the heading id 成效
                 self.anchors.append((text.path, line, target or page.key, unquote(href.partition("#")[2])))
+        recipe = ("section", self.context, repr(page), text.path, text.file.source.text)
+        kept = self.kept_page(recipe)
+        if kept is not None:
+            self.text(text, report)  # its rendering, kept for the next build
+            return kept
+        self.made_pages[recipe] = page
         links: list[tuple[str, str]] = []
         title = markdown.render_inline(self.md, text.front.title, self._env(text, report, links, []))
         page.title_html = self._fill(title, RenderedText([], links, []), page, [])
@@ -496,6 +524,14 @@ class _BodyRenderer:
         figures, lang = self.figures_of[report], text.file.lang
         page.headings = [dataclasses.replace(heading, text=markdown.FIGURE_IN_TEXT.sub(
             lambda match: figures.figure_text(match.group(1), lang), heading.text)) for heading in text.parsed.headings]
+        return page
+
+    def kept_page(self, recipe: tuple) -> Page | None:
+        """The previous build's page made from ``recipe``, kept for the next build; None if there is none."""
+        page = self.last_pages.get(recipe)
+        if page is not None:
+            self.made_pages[recipe] = page
+        return page
 
     def place(self, host: Page, text: SectionSource, report: str, prefix: str = "") -> list[str]:
         """The text's blocks on ``host``: links relative to it, charts numbered on it, and ids made
@@ -505,10 +541,11 @@ class _BodyRenderer:
         blocks = [self._fill(block, rendered, host, chart_ids) for block in rendered.blocks]
         return [prefix_ids(block, prefix) for block in blocks] if prefix else blocks
 
-    def keep_texts(self, reports: set[str]) -> None:
-        """Keep the previous build's renderings of the reports whose pages are reused whole."""
+    def keep_texts(self, paths: set[Path]) -> None:
+        """Keep the previous build's renderings of the texts at ``paths``, those of the reports whose
+        pages are reused whole."""
         for key, rendered in self.cache.items():
-            if key[2] == self.context and key[0].parent.name in reports:
+            if key[2] == self.context and key[0] in paths:
                 self.rendered[key] = rendered
 
     def text(self, text: SectionSource, report: str) -> RenderedText:
@@ -648,7 +685,15 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
                 continue  # no side by side without a translation
             key = page_key(lang, report.id, section.slug, BILINGUAL)
             section_key = page_key(lang, report.id, section.slug)
-            view = pages[key] = Page(
+            shown = pages[section_key]
+            recipe = ("bilingual", bodies.context, key, tuple(languages), shown.title, shown.description,
+                      shown.title_html, tuple((versions[other].path, versions[other].file.source.text)
+                                              for other in languages))
+            kept = bodies.kept_page(recipe)
+            if kept is not None:  # (its texts' renderings are kept by the full report's page)
+                pages[key] = kept
+                continue
+            view = pages[key] = bodies.made_pages[recipe] = Page(
                 key, "bilingual", lang, f"{lang}/{report.id}/{section.slug}/{BILINGUAL}.html",
                 translations.get("bilingual_title", lang, title=pages[section_key].title),
                 pages[section_key].description,

@@ -483,3 +483,29 @@ def test_a_label_that_looks_like_a_formula_is_text_in_the_csv(project, tmp_path)
 def test_a_small_figure_is_written_in_digits_in_the_csv():
     from generator.metrics import plain_number
     assert [plain_number(v) for v in (0.0000001, 2.5, 4729, 1e-12)] == ["0.0000001", "2.5", "4729", "0.000000000001"]
+
+
+def test_the_same_chart_in_two_reports_shows_each_reports_figures(tmp_path):
+    """A chart is made once per report, spec and language: the same spec in another report's text
+    is a chart of that report's figures, not the first one's."""
+    import shutil
+
+    from generator.build import build
+
+    project = tmp_path / "project"
+    shutil.copytree(THREE_YEARS, project, ignore=shutil.ignore_patterns(".nianbao-cache"))
+    block = "\n```chart\ntype: bar\nmetrics: [delegations]\n```\n"
+    for year in ("2021", "2022"):
+        for lang in ("zh", "en"):
+            section = project / f"content/{year}/01-visits.{lang}.md"
+            section.write_text(section.read_text(encoding="utf-8") + block, encoding="utf-8")
+    result = build(project / "site_config.yml", write=False, search=False, pdfs=False)
+    assert not result.diagnostics.errors, result.diagnostics.errors
+    cells = {}
+    for year in ("2021", "2022"):  # the table beside the section's page of its last chart, the one added
+        last = max((name for name in result.files if re.fullmatch(f"zh/{year}/visits/chart-[0-9]+\\.csv", name)),
+                   key=lambda name: int(re.findall("[0-9]+", name)[-1]))
+        table = result.files[last].decode("utf-8-sig")
+        cells[year] = {cell for row in csv.reader(io.StringIO(table)) for cell in row}
+    assert "126" in cells["2021"] and "150" not in cells["2021"], cells
+    assert "150" in cells["2022"] and "126" not in cells["2022"], cells

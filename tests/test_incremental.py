@@ -269,3 +269,18 @@ def test_a_cache_from_other_code_is_not_used(three_years, monkeypatch):
     assert cache_module.load_cache(root, PUBLIC).pages
     monkeypatch.setattr(cache_module, "_stamp", lambda: ("another version of the code",))
     assert not cache_module.load_cache(root, PUBLIC).pages
+
+
+def test_the_pages_kept_for_the_next_build_are_this_builds_and_no_older_ones(three_years):
+    """The model keeps each section's page and side-by-side views for the next build, which takes
+    those of the sections a save did not change: the pages of the last build, not every version
+    a save ever made."""
+    root = three_years.parent
+    cache = BuildCache()
+    for name in ("nothing", "a paragraph", "a section title", "a mask", "a paragraph", "a figure"):
+        EDITS[name](root)
+        result = build(three_years, write=False, cache=cache, search=False, pdfs=False)
+        assert not result.diagnostics.errors, result.diagnostics.errors
+        made = {id(page) for page in result.site.pages.values()
+                if page.kind == "bilingual" or (page.kind == "section" and not page.pending_from)}
+        assert {id(page) for page in cache.model.pages.values()} == made, name
