@@ -168,14 +168,28 @@ class Memo:
     read: dict = dataclasses.field(default_factory=dict)  # an editorial text → as a reader sees it, normalised
     shapes: tuple = ()  # every passage's shape, in the order of the passages checked
     fills: dict = dataclasses.field(default_factory=dict)  # (lang, text as read) → its fills, while shapes hold
+    blocks: dict = dataclasses.field(default_factory=dict)  # (a section's texts, figures as stated) → section_texts
 
 
 def _check_report(report: ReportSource, translations: Translations, md: MarkdownIt,
                   site_texts: list[EditorialText], diagnostics: Diagnostics, public: bool,
                   last: Memo | None = None, now: Memo | None = None) -> None:
-    texts = [text for slug in report.order for text in section_texts(report, slug, translations)]
+    # A save changes one section: the others' blocks are the last check's (their figures stated alike).
+    figures = (translations.digest, repr(report.metrics))
+
+    def blocks_of(slug: str, stated: Translations | None) -> list[Text]:
+        key = (tuple((source.path, source.file.source.text) for source in report.sections[slug].values()),
+               figures if stated else None)
+        made = last.blocks.get(key) if last is not None else None
+        if made is None:
+            made = section_texts(report, slug, stated)
+        if now is not None:
+            now.blocks[key] = made
+        return made
+
+    texts = [text for slug in report.order for text in blocks_of(slug, translations)]
     # What the text states in clear is its own words: not a figure's words, which editors write.
-    clear = [text for slug in report.order for text in section_texts(report, slug, None)]
+    clear = [text for slug in report.order for text in blocks_of(slug, None)]
     editorial = [*editorial_texts(report, translations), *site_texts]
     check_mask_fills(passages_of(texts, translations.fixed_masks, last, now), editorial, clear, diagnostics, public,
                      md, last, now)

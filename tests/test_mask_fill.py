@@ -295,17 +295,18 @@ def test_english_digits_between_spaces_are_no_words_the_text_states():
 
 
 # What an editor may save, one file at a time, while the dev server keeps what the check found in
-# each text: a label that fills a mask or not, a text whose mask moved, grew or went, lines shifted,
-# and `masks: fixed` set or not.
+# each text: a label that fills a mask or not, a figure masked or stated, a text whose mask moved,
+# grew or went, lines shifted, and `masks: fixed` set or not.
 LABELS = ["国家", "来华签证邀请函", "来中国签证邀请函", "组织12个国家的外籍人士", "办理来华签证"]
 BODIES = [TEXT, "\n\n" + TEXT, TEXT.replace("来*签证", "来**签证"), TEXT.replace("来*签证", "来华签证"),
           TEXT.replace("{{ countries }}个", "**个"), TEXT + "\n\n又办理去*签证邀请函。"]
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["label", "body", "summary", "fixed"]), st.integers(0, 5)),
+@given(st.lists(st.tuples(st.sampled_from(["label", "figure", "body", "summary", "fixed"]), st.integers(0, 5)),
                 min_size=1, max_size=6))
 @example([("label", 2), ("body", 2), ("body", 0)])  # a two-character fill: of no mask, then of one, then of none
+@example([("label", 3), ("figure", 0), ("figure", 0)])  # the label states the figure: masked, then stated, then masked
 def test_a_cache_kept_over_saves_finds_what_a_fresh_check_finds(tmp_path_factory, saves):
     """The dev server's cache (what the check found in each text and passage, kept in memory) over a
     sequence of saves: after each, the same problems as a build without any cache."""
@@ -315,12 +316,13 @@ def test_a_cache_kept_over_saves_finds_what_a_fresh_check_finds(tmp_path_factory
     root = tmp_path_factory.mktemp("saves")
     config = project_with(root)
     kept = BuildCache(mask_fill={})  # as the dev server keeps it
-    fixed = False
+    fixed, label, masked = False, 0, True
     for what, choice in [("label", 0), *saves]:
-        if what == "label":
-            metrics = root / "content/2021/metrics.yml"
-            metrics.write_text("metrics:\n" + METRIC.format(zh=LABELS[choice % len(LABELS)], extra=""),
-                               encoding="utf-8")
+        if what in ("label", "figure"):
+            label, masked = (choice, masked) if what == "label" else (label, not masked)
+            metric = METRIC.format(zh=LABELS[label % len(LABELS)], extra="")
+            (root / "content/2021/metrics.yml").write_text(
+                "metrics:\n" + (metric if masked else metric.replace('mask: "**"', "value: 12")), encoding="utf-8")
         elif what == "body":
             section = root / "content/2021/01-first.zh.md"
             section.write_text(f"---\ntitle: 第一部分\n---\n\n{BODIES[choice]}\n", encoding="utf-8")
