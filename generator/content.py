@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -28,6 +29,7 @@ from .sources import ReportFolder, SectionFile
 from .withheld import MASK_RUN, Secret, Withholding
 from .yamlfile import YamlError, parse_yaml
 
+T = TypeVar("T")
 RESERVED_SLUG = "figures"  # the figures page of each report
 MAX_CHARTS = 20  # per section: each draws in the reader's browser
 
@@ -65,6 +67,21 @@ class ReportSource:
     metrics: list[Metric] = field(default_factory=list)
     # report.yml's line of each highlight's language and of each key figure, for the checks that need the figures
     meta_lines: dict[tuple, int | None] = field(default_factory=dict)
+    # What later stages make of the report's texts alone, kept with the report as validated (and so
+    # with its copies, which share it): a report kept from build to build is not gone through again.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derive(self, name: str, make: Callable[[], T]) -> T:
+        """``make()``, made once for the report's texts: what a stage makes of them and of nothing else."""
+        if name not in self.derived:
+            self.derived[name] = make()
+        return self.derived[name]
+
+    def texts(self) -> tuple[tuple[Path, str], ...]:
+        """Each section text's path and text, in slug and language order (for the caches' keys)."""
+        return self.derive("texts", lambda: tuple((text.path, text.file.source.text)
+                                                  for _, versions in sorted(self.sections.items())
+                                                  for _, text in sorted(versions.items())))
 
 
 def validate_reports(project: Project, folders: list[ReportFolder], md: MarkdownIt, diagnostics: Diagnostics,
@@ -97,8 +114,7 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
         # every report's figure ids (across-year charts): replayed while they are the same.
         key = ("figures", withholding.key, report.id, repr(report.meta), tuple(report.meta_lines.items()), every_id,
                tuple(project.languages), tuple(report.order),
-               tuple((t.path, t.file.source.text) for v in report.sections.values() for t in v.values()),
-               metrics_texts[report.id], _unloaded(report.metrics))
+               report.texts(), metrics_texts[report.id], _unloaded(report.metrics))
         replayed(key, cache or {}, valid, diagnostics, withholding,
                   lambda found, report=report: _check_figures(report, every_id, project.languages, found,
                                                               withholding, md))
@@ -110,7 +126,11 @@ def validate_reports(project: Project, folders: list[ReportFolder], md: Markdown
 
 def _read_as(folder: ReportFolder) -> tuple:
     """All a report's validation depends on of its folder: its files as read, and what it holds."""
-    return (folder.id, folder.folder, folder.meta, folder.metrics, tuple(folder.sections),
+    files = [(file.path, file.text, file.written) if file else None for file in (folder.meta, folder.metrics)]
+    # (tuples of strings and paths, whose hashes Python keeps: hashing the files' dataclasses is slow)
+    return (folder.id, folder.folder, *files, tuple((section.source.path, section.source.text, section.source.written,
+                                                     section.number, section.slug, section.lang)
+                                                    for section in folder.sections),
             tuple((slug, tuple(paths.items())) for slug, paths in folder.section_paths.items()),
             tuple(sorted(folder.misnamed)), folder.metrics is None and (folder.folder / METRICS_FILE).is_file())
 

@@ -152,10 +152,8 @@ def _key(report: ReportSource, translations: Translations, site_texts: list[Edit
     files = [report.folder / "report.yml", *dict.fromkeys(metric.source for metric in report.metrics),
              *dict.fromkeys(item.path for item in site_texts)]
     stamps = [(str(path), file_stamp(str(path))) for path in files]
-    sections = tuple((str(text.path), text.file.source.text) for versions in report.sections.values()
-                     for text in versions.values())
     return (public, translations.digest, translations.fixed_masks, report.id, repr(report.meta),
-            repr(report.metrics), sections, tuple(report.order), tuple(stamps), tuple(site_texts))
+            repr(report.metrics), report.texts(), tuple(report.order), tuple(stamps), tuple(site_texts))
 
 
 @dataclass

@@ -178,7 +178,6 @@ class ModelCache:
     texts: dict = field(default_factory=dict)  # (path, text, context) → RenderedText
     reports: dict = field(default_factory=dict)  # a report's digest → _ReportPages
     charts: dict = field(default_factory=dict)  # (context, metric id, lang) → its across-year Chart
-    text_digests: dict = field(default_factory=dict)  # (path, text) → its digest: a text not hashed again
     # A changed report's section pages and side-by-side views, by all they are made from: those of
     # its sections that did not change are the previous build's (their rendering's digest kept).
     pages: dict = field(default_factory=dict)
@@ -197,17 +196,14 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     for report in reports:
         for metric in report.metrics:
             history.setdefault(metric.id, []).append(metric)
-    by_source = {os.path.normpath(text.source): page_key(lang, report.id, section.slug)
-                 for report in reports for section in report.sections
-                 for lang, text in section.texts.items()}
+    by_source = {path: page_key(lang, source.id, slug) for source in sources
+                 for path, lang, slug in source.derive("files", lambda source=source: _files(source))}
     # A text's rendering depends on it, on the figures, on which file is which page and on the strings;
     # a report's pages on its texts and on the same.
     context = hashlib.sha256(repr((edition, languages, translations.digest, [source.metrics for source in sources],
                                    sorted(by_source.items()))).encode()).hexdigest()
     previous = cache.reports
-    text_digests: dict = {}
-    digests = [_report_digest(source, context, cache.text_digests, text_digests) for source in sources]
-    cache.text_digests = text_digests
+    digests = [_report_digest(source, context) for source in sources]
     kept = {source.id: previous[digest] for source, digest in zip(sources, digests) if digest in previous}
     pages = _skeleton(project, reports, translations, kept)
 
@@ -218,8 +214,7 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
         _add_highlights(report, figures_of[report.id], languages)
     bodies = _BodyRenderer(pages, by_source, figures_of, translations, md, diagnostics, cache.texts, context,
                            cache.pages)
-    bodies.keep_texts({text.path for source in sources if source.id in kept
-                       for versions in source.sections.values() for text in versions.values()})
+    bodies.keep_texts({path for source in sources if source.id in kept for path, _ in source.texts()})
     made: dict[str, _ReportPages] = {}  # by report id: the reports whose pages this build made
     for source in sources:
         if source.id in kept:
@@ -276,14 +271,15 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
     # (and the kept reports' pages, for a later build that changes one of them)
     cache.pages = {recipe: page for recipe, page in cache.pages.items()
                    if recipe[1] == context and page.report_id in kept} | bodies.made_pages
-    outlines = [(source.id, source.meta, source.order,  # another page shows a section's title and summary
-                 [(os.fspath(text.path), text.front.title, text.front.summary)
-                  for versions in source.sections.values() for text in versions.values()])
-                for source in sources]
     # (the report pages' key-figure cards lead to where the texts state their figures)
     places = [report.figure_places for report in reports]
-    site_digest = hashlib.sha256(repr((context, outlines, config, places)).encode()).hexdigest()
-    return Site(project, translations, reports, pages, edition, site_digest)
+    site_digest = hashlib.sha256(repr((context, config, places)).encode())
+    for source in sources:  # another page shows a section's title and summary
+        site_digest.update(source.derive("outline", lambda source=source: repr(
+            (source.id, source.meta, source.order, [(os.fspath(text.path), text.front.title, text.front.summary)
+                                                    for versions in source.sections.values()
+                                                    for text in versions.values()])).encode()))
+    return Site(project, translations, reports, pages, edition, site_digest.hexdigest())
 
 
 def _skeleton(project: Project, reports: list[Report], translations: Translations,
@@ -343,16 +339,23 @@ class _ReportPages:
         return self
 
 
-def _report_digest(source: ReportSource, context: str, last: dict, now: dict) -> str:
-    """A digest of a report's sources and of ``context``, what else its pages depend on. ``last``:
-    the digest of each text by its path and text, from the previous build; ``now``, this build's."""
+def _report_digest(source: ReportSource, context: str) -> str:
+    """A digest of a report's sources and of ``context``, what else its pages depend on."""
+    def texts() -> bytes:
+        digest = hashlib.sha256()
+        for path, text in source.texts():
+            digest.update(f"{path}\0{text}\0".encode())
+        return digest.digest()
+
     digest = hashlib.sha256(f"{context}\0{source.id}\0{source.meta!r}\0{source.order!r}\0".encode())
-    for slug, versions in sorted(source.sections.items()):
-        for lang, text in sorted(versions.items()):
-            key = (os.fspath(text.path), text.file.source.text)
-            now[key] = last.get(key) or hashlib.sha256(f"{key[0]}\0{key[1]}".encode()).digest()
-            digest.update(now[key])
+    digest.update(source.derive("texts digest", texts))
     return digest.hexdigest()
+
+
+def _files(source: ReportSource) -> list[tuple[str, str, str]]:
+    """Each section file of a report: its path, normalised (as links name it), language and slug."""
+    return [(os.path.normpath(text.path), lang, slug) for slug, versions in source.sections.items()
+            for lang, text in versions.items()]
 
 
 def _site_pages(kind: str, slug: str, title: str, description: str, languages: list[str],
@@ -377,15 +380,19 @@ def _add_highlights(report: Report, figures: "_Figures", languages: list[str]) -
 
 
 def _report(source: ReportSource, md: MarkdownIt) -> Report:
-    sections = []
-    for slug in source.order:
-        versions = source.sections[slug]
-        number = min(v.file.number for v in versions.values())
-        texts = {lang: SectionText(lang, v.title_text, v.front.summary, v.path)
-                 for lang, v in versions.items()}
-        sections.append(Section(source.id, number, slug, texts))
-    return Report(source.id, source.meta, sections, source.metrics,
-                  title={lang: markdown.plain_text(md, title) for lang, title in source.meta.title.items()})
+    def outline() -> tuple[list[Section], dict[str, str]]:
+        sections = []
+        for slug in source.order:
+            versions = source.sections[slug]
+            number = min(v.file.number for v in versions.values())
+            texts = {lang: SectionText(lang, v.title_text, v.front.summary, v.path)
+                     for lang, v in versions.items()}
+            sections.append(Section(source.id, number, slug, texts))
+        return sections, {lang: markdown.plain_text(md, title) for lang, title in source.meta.title.items()}
+
+    # (its sections and title are the report's texts' alone: the figures are this build's)
+    sections, title = source.derive("sections", outline)
+    return Report(source.id, source.meta, list(sections), source.metrics, title=dict(title))
 
 
 def _section_page(lang: str, report: Report, section: Section, languages: list[str],
