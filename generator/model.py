@@ -178,8 +178,8 @@ class ModelCache:
     texts: dict = field(default_factory=dict)  # (path, text, context) → RenderedText
     reports: dict = field(default_factory=dict)  # a report's digest → _ReportPages
     charts: dict = field(default_factory=dict)  # (context, metric id, lang) → its across-year Chart
-    # A changed report's section pages and side-by-side views, by all they are made from: those of
-    # its sections that did not change are the previous build's (their rendering's digest kept).
+    # By report id, its section pages and side-by-side views by all they are made from: where a report
+    # changed, those of its sections that did not are the previous build's (their rendering's digest kept).
     pages: dict = field(default_factory=dict)
 
 
@@ -269,16 +269,12 @@ def build_site(project: Project, sources: list[ReportSource], translations: Tran
                      for source, digest in zip(sources, digests) if source.id in kept or source.id in made}
     cache.charts = charts
     # (and the kept reports' pages, for a later build that changes one of them)
-    cache.pages = {recipe: page for recipe, page in cache.pages.items()
-                   if recipe[1] == context and page.report_id in kept} | bodies.made_pages
+    cache.pages = {report_id: made for report_id, made in cache.pages.items() if report_id in kept} | bodies.made_pages
     # (the report pages' key-figure cards lead to where the texts state their figures)
     places = [report.figure_places for report in reports]
     site_digest = hashlib.sha256(repr((context, config, places)).encode())
     for source in sources:  # another page shows a section's title and summary
-        site_digest.update(source.derive("outline", lambda source=source: repr(
-            (source.id, source.meta, source.order, [(os.fspath(text.path), text.front.title, text.front.summary)
-                                                    for versions in source.sections.values()
-                                                    for text in versions.values()])).encode()))
+        site_digest.update(source.derive("outline", lambda source=source: _outline(source)))
     return Site(project, translations, reports, pages, edition, site_digest.hexdigest())
 
 
@@ -356,6 +352,13 @@ def _files(source: ReportSource) -> list[tuple[str, str, str]]:
     """Each section file of a report: its path, normalised (as links name it), language and slug."""
     return [(os.path.normpath(text.path), lang, slug) for slug, versions in source.sections.items()
             for lang, text in versions.items()]
+
+
+def _outline(source: ReportSource) -> bytes:
+    """What other pages show of a report's: its metadata, its sections' order, titles and summaries."""
+    return repr((source.id, source.meta, source.order, [(os.fspath(text.path), text.front.title, text.front.summary)
+                                                        for versions in source.sections.values()
+                                                        for text in versions.values()])).encode()
 
 
 def _site_pages(kind: str, slug: str, title: str, description: str, languages: list[str],
@@ -489,7 +492,7 @@ class _BodyRenderer:
     diagnostics: Diagnostics
     cache: dict  # (path, text, context) → RenderedText, the previous build's
     context: str  # digest of what else a rendering depends on: figures, link targets, strings
-    last_pages: dict = field(default_factory=dict)  # (what a page is made from) → it, the previous build's
+    last_pages: dict = field(default_factory=dict)  # report id → (what a page is made from) → it, the last build's
     rendered: dict = field(default_factory=dict)  # this build's, the next one's cache
     made_pages: dict = field(default_factory=dict)  # this build's, the next one's ``last_pages``
     anchors: list[tuple[Path, int | None, str, str]] = field(default_factory=list)  # links with a #fragment
@@ -519,11 +522,11 @@ class _BodyRenderer:
                 # markdown-it percent-encodes a link: #%E6%88%90%E6%95%88 is the heading id 成效
                 self.anchors.append((text.path, line, target or page.key, unquote(href.partition("#")[2])))
         recipe = ("section", self.context, repr(page), text.path, text.file.source.text)
-        kept = self.kept_page(recipe)
+        kept = self.kept_page(report, recipe)
         if kept is not None:
             self.text(text, report)  # its rendering, kept for the next build
             return kept
-        self.made_pages[recipe] = page
+        self.made_pages.setdefault(report, {})[recipe] = page
         links: list[tuple[str, str]] = []
         title = markdown.render_inline(self.md, text.front.title, self._env(text, report, links, []))
         page.title_html = self._fill(title, RenderedText([], links, []), page, [])
@@ -533,11 +536,12 @@ class _BodyRenderer:
             lambda match: figures.figure_text(match.group(1), lang), heading.text)) for heading in text.parsed.headings]
         return page
 
-    def kept_page(self, recipe: tuple) -> Page | None:
-        """The previous build's page made from ``recipe``, kept for the next build; None if there is none."""
-        page = self.last_pages.get(recipe)
+    def kept_page(self, report: str, recipe: tuple) -> Page | None:
+        """The previous build's page of ``report`` made from ``recipe``, kept for the next build; None
+        if there is none."""
+        page = self.last_pages.get(report, {}).get(recipe)
         if page is not None:
-            self.made_pages[recipe] = page
+            self.made_pages.setdefault(report, {})[recipe] = page
         return page
 
     def place(self, host: Page, text: SectionSource, report: str, prefix: str = "") -> list[str]:
@@ -696,14 +700,13 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
             recipe = ("bilingual", bodies.context, key, tuple(languages), shown.title, shown.description,
                       shown.title_html, tuple((versions[other].path, versions[other].file.source.text)
                                               for other in languages))
-            kept = bodies.kept_page(recipe)
+            kept = bodies.kept_page(report.id, recipe)
             if kept is not None:  # (its texts' renderings are kept by the full report's page)
                 pages[key] = kept
                 continue
-            view = pages[key] = bodies.made_pages[recipe] = Page(
+            view = pages[key] = bodies.made_pages.setdefault(report.id, {})[recipe] = Page(
                 key, "bilingual", lang, f"{lang}/{report.id}/{section.slug}/{BILINGUAL}.html",
-                translations.get("bilingual_title", lang, title=pages[section_key].title),
-                pages[section_key].description,
+                translations.get("bilingual_title", lang, title=shown.title), shown.description,
                 alternates={o: page_key(o, report.id, section.slug, BILINGUAL) for o in languages},
                 report_id=report.id, section_slug=section.slug, breadcrumbs=[home, report_key, section_key])
             columns = [(translations.get("html_lang", other),
@@ -716,4 +719,4 @@ def _add_reading_views(report: Report, source: ReportSource, pages: dict[str, Pa
                 if all(CHART_BLOCK.fullmatch(cell.strip()) for cell in cells):
                     continue
                 view.pairs.append([BodyPart(code, cell) for (code, _), cell in zip(columns, cells)])
-            view.title_html = pages[section_key].title_html
+            view.title_html = shown.title_html

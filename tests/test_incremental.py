@@ -274,13 +274,14 @@ def test_a_cache_from_other_code_is_not_used(three_years, monkeypatch):
 def test_the_pages_kept_for_the_next_build_are_this_builds_and_no_older_ones(three_years):
     """The model keeps each section's page and side-by-side views for the next build, which takes
     those of the sections a save did not change: the pages of the last build, not every version
-    a save ever made."""
+    a save ever made, nor those of a report deleted."""
     root = three_years.parent
     cache = BuildCache()
-    for name in ("nothing", "a paragraph", "a section title", "a mask", "a paragraph", "a figure"):
-        EDITS[name](root)
+    edits = {**EDITS, "a deleted report": lambda root: shutil.rmtree(root / "content/2020")}
+    for name in ("nothing", "a paragraph", "a section title", "a mask", "a paragraph", "a figure", "a deleted report"):
+        edits[name](root)
         result = build(three_years, write=False, cache=cache, search=False, pdfs=False)
         assert not result.diagnostics.errors, result.diagnostics.errors
         made = {id(page) for page in result.site.pages.values()
                 if page.kind == "bilingual" or (page.kind == "section" and not page.pending_from)}
-        assert {id(page) for page in cache.model.pages.values()} == made, name
+        assert {id(page) for kept in cache.model.pages.values() for page in kept.values()} == made, name
